@@ -1,0 +1,78 @@
+/// <reference types="vitest/config" />
+import { defineConfig } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
+import { playwright } from '@vitest/browser-playwright';
+import { chromiumLaunchOptions } from './scripts/find-browser.mjs';
+
+// The build and the unit tests share this file: Vitest runs `*.test.ts` in Node
+// and `*.browser.test.ts` in a real Chromium (IndexedDB, Workers, iframes, DOM).
+export default defineConfig({
+  build: {
+    target: 'es2022',
+    outDir: process.env.FIELDSCOPE_OUT_DIR ?? 'dist',
+    emptyOutDir: true,
+    sourcemap: true,
+  },
+  worker: { format: 'es' },
+  plugins: [
+    VitePWA({
+      // We register with workbox-window ourselves (gadgets/app/service-worker.ts) to show the update prompt.
+      injectRegister: false,
+      registerType: 'prompt',
+      includeAssets: ['icons/*.png', 'favicon.svg'],
+      manifest: {
+        name: 'Fieldscope',
+        short_name: 'Fieldscope',
+        description: 'Record, store, sync and graph sensor and signal data, offline.',
+        theme_color: '#0f5c6e',
+        background_color: '#0b1c22',
+        display: 'standalone',
+        start_url: './',
+        scope: './',
+        icons: [
+          { src: 'icons/icon-192.png', sizes: '192x192', type: 'image/png' },
+          { src: 'icons/icon-512.png', sizes: '512x512', type: 'image/png' },
+          { src: 'icons/icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+        ],
+      },
+      workbox: {
+        // The whole app shell, lazily loaded gadgets included, so the app starts offline after one visit.
+        globPatterns: ['**/*.{js,css,html,png,svg,webmanifest,wasm}'],
+        navigateFallback: 'index.html',
+        navigateFallbackDenylist: [/^\/db\//],
+        maximumFileSizeToCacheInBytes: 8 * 1024 * 1024,
+        cleanupOutdatedCaches: true,
+        // Cache busting for the test of the update prompt: a changed build id changes the precache manifest.
+        additionalManifestEntries: [{ url: 'build-id', revision: process.env.FIELDSCOPE_BUILD_ID ?? 'dev' }],
+      },
+    }),
+  ],
+  test: {
+    projects: [
+      {
+        extends: false,
+        test: {
+          name: 'node',
+          environment: 'node',
+          include: ['gadgets/**/*.test.ts', 'storage/**/*.test.ts', 'scripts/**/*.test.ts'],
+          exclude: ['**/*.browser.test.ts', 'node_modules/**'],
+        },
+      },
+      {
+        extends: false,
+        worker: { format: 'es' },
+        test: {
+          name: 'browser',
+          include: ['gadgets/**/*.browser.test.ts', 'storage/**/*.browser.test.ts'],
+          testTimeout: 30_000,
+          browser: {
+            enabled: true,
+            headless: true,
+            provider: playwright({ launchOptions: chromiumLaunchOptions() }),
+            instances: [{ browser: 'chromium' }],
+          },
+        },
+      },
+    ],
+  },
+});
