@@ -1,0 +1,55 @@
+// Runs a browser-side benchmark module in real Chromium and returns what its `run(options)` resolves to.
+// The module is served by a Vite dev server (so TypeScript, workers and wasm work as in the app).
+import { createServer } from 'vite';
+import { chromium } from '@playwright/test';
+import { chromiumLaunchOptions } from '../scripts/find-browser.mjs';
+
+/**
+ * @param {string} modulePath  path from the repo root, e.g. '/bench/storage.bench.ts'
+ * @param {unknown} [options]   JSON-serialisable, passed to run()
+ * @param {{ timeoutMs?: number, viewport?: {width: number, height: number} }} [settings]
+ */
+export async function runInBrowser(modulePath, options = {}, settings = {}) {
+  const server = await createServer({
+    configFile: new URL('../vite.config.ts', import.meta.url).pathname,
+    server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false },
+    logLevel: 'warn',
+  });
+  await server.listen();
+  const address = server.httpServer?.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const launch = chromiumLaunchOptions();
+  const browser = await chromium.launch({
+    ...launch,
+    args: [...launch.args, '--enable-precise-memory-info', '--js-flags=--expose-gc'],
+  });
+  try {
+    const page = await browser.newPage({ viewport: settings.viewport ?? { width: 1200, height: 800 } });
+    page.on('console', (message) => console.log(`  [browser] ${message.text()}`));
+    page.on('pageerror', (error) => console.error(`  [browser error] ${error.message}`));
+    page.setDefaultTimeout(settings.timeoutMs ?? 30 * 60_000);
+    await page.goto(`http://127.0.0.1:${port}/bench/index.html`);
+    return await page.evaluate(
+      async ({ modulePath, options }) => {
+        const module = await import(/* @vite-ignore */ modulePath);
+        return module.run(options);
+      },
+      { modulePath, options },
+    );
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+/** Prints the closing line every bench ends with: `RESULT <name> key=value ...`. */
+export function printResult(name, values) {
+  const pairs = Object.entries(values).map(([key, value]) => `${key}=${typeof value === 'number' ? round(value) : value}`);
+  console.log(`RESULT ${name} ${pairs.join(' ')}`);
+}
+
+function round(value) {
+  if (!Number.isFinite(value)) return String(value);
+  const digits = Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 1 ? 2 : 4;
+  return Number(value.toFixed(digits));
+}
