@@ -12,6 +12,11 @@ export default defineConfig({
     outDir: process.env.FIELDSCOPE_OUT_DIR ?? 'dist',
     emptyOutDir: true,
     sourcemap: true,
+    manifest: true, // bench/size.mjs reads it to find the initial chunk and its static imports
+  },
+  define: {
+    // Shown on the settings page; the e2e update test builds twice with different ids.
+    __FIELDSCOPE_BUILD__: JSON.stringify(process.env.FIELDSCOPE_BUILD_ID ?? 'dev'),
   },
   worker: { format: 'es' },
   plugins: [
@@ -50,7 +55,6 @@ export default defineConfig({
   test: {
     projects: [
       {
-        extends: false,
         test: {
           name: 'node',
           environment: 'node',
@@ -59,7 +63,6 @@ export default defineConfig({
         },
       },
       {
-        extends: false,
         worker: { format: 'es' },
         test: {
           name: 'browser',

@@ -1,0 +1,31 @@
+/** What the error panel shows, and what is kept as an Error Report document once storage is there. */
+export interface ErrorReport {
+  message: string;
+  name: string;
+  /** Where it happened: the gadget path (e.g. `fs-app > fs-array-page`) or `window` for uncaught errors. */
+  origin: string;
+  stack?: string;
+  time: string;
+}
+
+export function toErrorReport(error: unknown, origin: string): ErrorReport {
+  const asError = error instanceof Error ? error : new Error(typeof error === 'string' ? error : JSON.stringify(error));
+  return {
+    message: asError.message || asError.name,
+    name: asError.name,
+    origin,
+    ...(asError.stack ? { stack: asError.stack } : {}),
+    time: new Date().toISOString(),
+  };
+}
+
+/** The path of a gadget in the tree, across shadow roots: `fs-app > fs-array-page > fs-graph`. */
+export function gadgetPath(element: Element): string {
+  const names: string[] = [];
+  let node: Node | null = element;
+  while (node) {
+    if (node instanceof Element && node.localName.includes('-')) names.unshift(node.localName);
+    node = node.parentNode ?? (node instanceof ShadowRoot ? node.host : null);
+  }
+  return names.join(' > ');
+}

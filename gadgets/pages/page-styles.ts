@@ -1,0 +1,65 @@
+import { css } from 'lit';
+
+/** Typography and controls shared by every page, so pages look like one app. */
+export const pageStyles = css`
+  :host {
+    display: block;
+    max-width: 72rem;
+  }
+  h2 {
+    font-size: 1.3rem;
+    margin: 0 0 0.75rem;
+  }
+  p.hint {
+    color: var(--muted, #4a5f66);
+  }
+  .button,
+  button {
+    display: inline-flex;
+    align-items: center;
+    min-height: 44px;
+    padding: 0 1rem;
+    border-radius: 6px;
+    border: 1px solid var(--accent, #0f5c6e);
+    background: var(--accent, #0f5c6e);
+    color: var(--accent-text, #fff);
+    font: inherit;
+    text-decoration: none;
+    cursor: pointer;
+  }
+  button:disabled {
+    opacity: 0.55;
+    cursor: not-allowed;
+  }
+  input,
+  select {
+    min-height: 44px;
+    box-sizing: border-box;
+    font: inherit;
+    padding: 0 0.6rem;
+    border: 1px solid var(--border, #c9d6da);
+    border-radius: 6px;
+    background: var(--surface, #fff);
+    color: var(--text, #14262c);
+  }
+  .warning {
+    border-left: 4px solid #b26a00;
+    background: color-mix(in srgb, #b26a00 10%, transparent);
+    padding: 0.5rem 0.75rem;
+  }
+  .error {
+    border-left: 4px solid var(--danger, #a3201c);
+    background: color-mix(in srgb, var(--danger, #a3201c) 10%, transparent);
+    padding: 0.5rem 0.75rem;
+  }
+  table {
+    border-collapse: collapse;
+    width: 100%;
+  }
+  th,
+  td {
+    text-align: left;
+    padding: 0.5rem;
+    border-bottom: 1px solid var(--border, #c9d6da);
+  }
+`;

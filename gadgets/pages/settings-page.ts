@@ -1,0 +1,121 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { pageStyles } from './page-styles';
+
+type Persistence = 'unknown' | 'unsupported' | 'persisted' | 'refused';
+
+/** Settings and about: storage persistence, usage against quota, app version. */
+export class SettingsPage extends LitElement {
+  static override properties = {
+    params: { attribute: false },
+    persistence: { state: true },
+    usage: { state: true },
+    quota: { state: true },
+  };
+  declare params: Record<string, string>;
+  declare persistence: Persistence;
+  declare usage: number | undefined;
+  declare quota: number | undefined;
+
+  constructor() {
+    super();
+    this.params = {};
+    this.persistence = 'unknown';
+    this.usage = undefined;
+    this.quota = undefined;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    void this.refresh(false);
+  }
+
+  /** Reads the current state; with `ask`, asks the browser to keep the data (it may say no without asking the user). */
+  private async refresh(ask: boolean): Promise<void> {
+    const storage = navigator.storage;
+    if (!storage?.persisted) {
+      this.persistence = 'unsupported';
+      return;
+    }
+    const persisted = ask ? await storage.persist() : await storage.persisted();
+    this.persistence = persisted ? 'persisted' : ask ? 'refused' : 'unknown';
+    const estimate = await storage.estimate();
+    this.usage = estimate.usage;
+    this.quota = estimate.quota;
+  }
+
+  override render() {
+    return html`
+      <h2>Storage on this device</h2>
+      ${this.renderPersistence()} ${this.renderUsage()}
+      <h2>About</h2>
+      <table>
+        <tr><th scope="row">Version</th><td>${__FIELDSCOPE_BUILD__}</td></tr>
+        <tr><th scope="row">Works offline</th><td>${'serviceWorker' in navigator && navigator.serviceWorker.controller ? 'Yes, this version is stored on the device' : 'After the next visit'}</td></tr>
+      </table>
+    `;
+  }
+
+  private renderPersistence() {
+    switch (this.persistence) {
+      case 'persisted':
+        return html`<p class="ok" data-persistence="persisted">Data on this device is kept: the browser will not clear it to free space.</p>`;
+      case 'refused':
+        return html`<div class="warning" role="alert" data-persistence="refused">
+          <p><strong>The browser did not agree to keep Fieldscope's data.</strong> It may clear recordings that are not synced when
+          the device runs low on space. Install Fieldscope (add to home screen) or bookmark it and try again, and sync to a remote
+          to keep a copy.</p>
+          <button @click=${() => this.refresh(true)}>Ask again</button>
+        </div>`;
+      case 'unsupported':
+        return html`<p class="warning" data-persistence="unsupported">This browser cannot keep data on request: sync often to keep a copy.</p>`;
+      default:
+        return html`<p data-persistence="unknown">The browser may clear data that is not synced when space runs low.</p>
+          <button @click=${() => this.refresh(true)}>Keep data on this device</button>`;
+    }
+  }
+
+  private renderUsage() {
+    if (this.usage === undefined || this.quota === undefined) return nothing;
+    const share = this.quota > 0 ? this.usage / this.quota : 0;
+    return html`<p class="usage">
+      <label for="usage">Used ${formatBytes(this.usage)} of ${formatBytes(this.quota)} available to Fieldscope</label>
+      <progress id="usage" max="1" value=${share}></progress>
+    </p>`;
+  }
+
+  static override styles = [
+    pageStyles,
+    css`
+      .usage {
+        display: flex;
+        flex-direction: column;
+        gap: 0.3rem;
+        max-width: 30rem;
+      }
+      progress {
+        width: 100%;
+        height: 1rem;
+      }
+      table {
+        max-width: 40rem;
+      }
+      h2:not(:first-child) {
+        margin-top: 2rem;
+      }
+    `,
+  ];
+}
+
+/** 1536 → "1.5 KB": decimal units, as browsers and operating systems show storage. */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${value >= 100 || unit === 0 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
+}
+
+customElements.define('fs-settings-page', SettingsPage);

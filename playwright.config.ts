@@ -1,0 +1,24 @@
+import { defineConfig } from '@playwright/test';
+import { chromiumLaunchOptions } from './scripts/find-browser.mjs';
+
+export const E2E_PORT = Number(process.env.FIELDSCOPE_E2E_PORT ?? 4180);
+
+// e2e/global-setup.ts builds the app (twice: the second build is the "update" for the service-worker test)
+// and serves dist/ on 127.0.0.1:E2E_PORT.
+export default defineConfig({
+  testDir: 'e2e',
+  globalSetup: './e2e/global-setup.ts',
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: true,
+  workers: process.env.CI ? 2 : undefined,
+  retries: 0,
+  reporter: process.env.CI ? 'list' : [['list']],
+  use: {
+    baseURL: `http://127.0.0.1:${E2E_PORT}/`,
+    launchOptions: chromiumLaunchOptions(),
+    serviceWorkers: 'allow',
+    trace: 'retain-on-failure',
+  },
+  projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
+});

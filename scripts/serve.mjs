@@ -1,0 +1,100 @@
+// A small static server for the built app (npm start, e2e tests): SPA fallback, correct types, no caching of the
+// service worker script, and optional same-origin proxies (e.g. /db/ → the local sync server) so the app needs no CORS.
+import { createServer, request as httpRequest } from 'node:http';
+import { createReadStream, statSync } from 'node:fs';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.map': 'application/json',
+  '.webmanifest': 'application/manifest+json',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+  '.wasm': 'application/wasm',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+/**
+ * @param {{ root: string, host?: string, port?: number, proxies?: Record<string, string> }} options
+ *   port 0 (default) picks a free port; proxies maps a path prefix to a target origin, e.g. {'/db/': 'http://127.0.0.1:5984'}.
+ * @returns {Promise<{ url: string, port: number, setRoot(root: string): void, stop(): Promise<void> }>}
+ */
+export async function startStaticServer({ root, host = '127.0.0.1', port = 0, proxies = {} }) {
+  let base = resolve(root);
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const proxy = Object.entries(proxies).find(([prefix]) => url.pathname.startsWith(prefix));
+    if (proxy) return forward(req, res, proxy[0], proxy[1]);
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { allow: 'GET, HEAD' }).end();
+      return undefined;
+    }
+    const file = fileFor(base, decodeURIComponent(url.pathname));
+    if (!file) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
+      return undefined;
+    }
+    const noCache = file.endsWith(`${sep}sw.js`) || file.endsWith('.html') || file.endsWith('.webmanifest');
+    res.writeHead(200, {
+      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'content-length': statSync(file).size,
+      'cache-control': noCache ? 'no-cache' : 'public, max-age=31536000, immutable',
+    });
+    if (req.method === 'HEAD') res.end();
+    else createReadStream(file).pipe(res);
+    return undefined;
+  });
+  await new Promise((done, fail) => {
+    server.once('error', fail);
+    server.listen(port, host, () => done(undefined));
+  });
+  const address = server.address();
+  const actualPort = typeof address === 'object' && address ? address.port : port;
+  return {
+    url: `http://${host}:${actualPort}/`,
+    port: actualPort,
+    setRoot(next) {
+      base = resolve(next);
+    },
+    stop: () => new Promise((done) => { server.closeAllConnections(); server.close(() => done(undefined)); }),
+  };
+}
+
+/** The file to send: the exact file, else index.html for app routes (paths without an extension). */
+function fileFor(base, pathname) {
+  const candidate = normalize(join(base, pathname));
+  if (candidate !== base && !candidate.startsWith(base + sep)) return undefined; // no escaping the root
+  if (isFile(candidate)) return candidate;
+  if (isFile(join(candidate, 'index.html'))) return join(candidate, 'index.html');
+  if (extname(pathname) === '') return isFile(join(base, 'index.html')) ? join(base, 'index.html') : undefined;
+  return undefined;
+}
+
+function isFile(path) {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function forward(req, res, prefix, target) {
+  const url = new URL(target);
+  const path = (url.pathname.replace(/\/$/, '') + '/' + (req.url ?? '').slice(prefix.length)).replace(/^\/\//, '/');
+  const upstream = httpRequest(
+    { host: url.hostname, port: url.port, method: req.method, path, headers: { ...req.headers, host: url.host } },
+    (reply) => {
+      res.writeHead(reply.statusCode ?? 502, reply.headers);
+      reply.pipe(res);
+    },
+  );
+  upstream.on('error', (error) => {
+    if (!res.headersSent) res.writeHead(502, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ error: 'bad_gateway', reason: `The sync server is not reachable (${error.message}).` }));
+  });
+  req.pipe(upstream);
+}
