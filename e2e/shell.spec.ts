@@ -1,0 +1,96 @@
+import { test, expect, type Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+
+const heading = (page: Page) => page.locator('fs-app header h1');
+
+test.describe('app shell', () => {
+  test('front page lists every module, even while empty', async ({ page }) => {
+    await page.goto('./');
+    await expect(heading(page)).toHaveText('Fieldscope');
+    for (const name of ['Data Streams', 'Data Arrays', 'Images', 'Notebooks', 'Remotes', 'Settings']) {
+      await expect(page.locator('fs-front-page .modules').getByRole('link', { name: new RegExp(name) })).toBeVisible();
+    }
+  });
+
+  test('a deep link opened directly shows its page, and back/forward move between pages', async ({ page }) => {
+    await page.goto('./#/settings');
+    await expect(heading(page)).toHaveText('Settings');
+    await expect(page).toHaveTitle('Settings · Fieldscope');
+    await page.locator('fs-app nav').getByRole('link', { name: 'Home' }).click();
+    await expect(heading(page)).toHaveText('Fieldscope');
+    await page.goBack();
+    await expect(heading(page)).toHaveText('Settings');
+    await page.goForward();
+    await expect(heading(page)).toHaveText('Fieldscope');
+  });
+
+  test('an unknown route shows a not-found page with a way back', async ({ page }) => {
+    await page.goto('./#/no/such/page');
+    await expect(heading(page)).toHaveText('Page not found');
+    await expect(page.getByText('#/no/such/page')).toBeVisible();
+    await page.getByRole('link', { name: 'Go to the front page' }).click();
+    await expect(heading(page)).toHaveText('Fieldscope');
+  });
+
+  test('a damaged link says so instead of failing', async ({ page }) => {
+    await page.goto('./#/settings/%E0%A4%A');
+    await expect(heading(page)).toHaveText('Bad link');
+    await expect(page.getByText(/link is damaged/)).toBeVisible();
+  });
+
+  test('an uncaught error appears in the error panel and can be dismissed', async ({ page }) => {
+    await page.goto('./');
+    await expect(heading(page)).toHaveText('Fieldscope');
+    await page.evaluate(() => setTimeout(() => { throw new RangeError('sensor value out of range'); }));
+    const panel = page.getByRole('alert', { name: 'Errors' });
+    await expect(panel).toContainText('RangeError: sensor value out of range');
+    await panel.getByRole('button', { name: 'Dismiss all' }).click();
+    await expect(panel).toHaveCount(0);
+  });
+
+  test('settings shows storage usage and the persistence state', async ({ page }) => {
+    await page.goto('./#/settings');
+    await expect(page.getByText(/Used .* of .* available to Fieldscope/)).toBeVisible();
+    await expect(page.locator('[data-persistence]')).toHaveCount(1);
+  });
+});
+
+test.describe('accessibility', () => {
+  for (const [name, path] of [['front page', './'], ['settings page', './#/settings']] as const) {
+    test(`axe finds no serious or critical violations on the ${name}`, async ({ page }) => {
+      await page.goto(path);
+      await expect(heading(page)).not.toHaveText('');
+      await page.locator('fs-app main > *').first().waitFor();
+      const results = await new AxeBuilder({ page }).analyze();
+      const severe = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      expect(severe.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
+    });
+  }
+});
+
+test.describe('responsive layout', () => {
+  const viewports = [
+    { name: 'tablet landscape', width: 1024, height: 768 },
+    { name: 'tablet portrait', width: 768, height: 1024 },
+    { name: 'phone', width: 390, height: 844 },
+  ];
+  for (const viewport of viewports) {
+    test(`${viewport.name} ${viewport.width}×${viewport.height}: no horizontal overflow, navigation reachable`, async ({ page }) => {
+      await page.setViewportSize(viewport);
+      for (const path of ['./', './#/settings']) {
+        await page.goto(path);
+        await page.locator('fs-app main > *').first().waitFor();
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        expect(overflow).toBe(0);
+      }
+      const nav = page.locator('fs-app nav');
+      if (viewport.width < 900) {
+        await expect(nav).toBeHidden();
+        await page.getByRole('button', { name: 'Menu' }).click();
+      }
+      await expect(nav.getByRole('link', { name: 'Settings' })).toBeVisible();
+      const box = await nav.getByRole('link', { name: 'Settings' }).boundingBox();
+      expect(box!.height).toBeGreaterThanOrEqual(44); // touch target
+    });
+  }
+});
