@@ -51,7 +51,14 @@ test.describe('app shell', () => {
   test('settings shows storage usage and the persistence state', async ({ page }) => {
     await page.goto('./#/settings');
     await expect(page.getByText(/Used .* of .* available to Fieldscope/)).toBeVisible();
-    await expect(page.locator('[data-persistence]')).toHaveCount(1);
+    // The app asked for persistence at start; the answer is shown, and a refusal comes with a warning and a way to retry.
+    const answer = page.locator('[data-persistence="persisted"], [data-persistence="refused"]');
+    await expect(answer).toHaveCount(1);
+    if ((await answer.getAttribute('data-persistence')) === 'refused') {
+      await expect(answer).toHaveAttribute('role', 'alert');
+      await expect(answer).toContainText('did not agree to keep');
+      await expect(answer.getByRole('button', { name: 'Ask again' })).toBeVisible();
+    }
   });
 });
 

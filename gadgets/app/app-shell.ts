@@ -3,6 +3,7 @@ import { matchRoute, type RouteMatch } from './router';
 import { routes } from './routes';
 import { modules } from './modules';
 import { registerServiceWorker } from './service-worker';
+import { requestPersistence } from './persistence';
 import { toErrorReport, type ErrorReport } from './error-report';
 
 interface Toast {
@@ -55,6 +56,7 @@ export class AppShell extends LitElement {
     window.addEventListener('error', this.onWindowError);
     window.addEventListener('unhandledrejection', this.onRejection);
     void this.route();
+    void requestPersistence();
     registerServiceWorker((activate) => (this.updateReady = activate)).catch((error: unknown) =>
       this.reportError(error, 'service worker'),
     );

@@ -1,7 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { pageStyles } from './page-styles';
-
-type Persistence = 'unknown' | 'unsupported' | 'persisted' | 'refused';
+import { requestPersistence, type Persistence } from '../app/persistence';
 
 /** Settings and about: storage persistence, usage against quota, app version. */
 export class SettingsPage extends LitElement {
@@ -12,7 +11,7 @@ export class SettingsPage extends LitElement {
     quota: { state: true },
   };
   declare params: Record<string, string>;
-  declare persistence: Persistence;
+  declare persistence: Persistence | 'unknown';
   declare usage: number | undefined;
   declare quota: number | undefined;
 
@@ -26,21 +25,20 @@ export class SettingsPage extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    void this.refresh(false);
+    void this.refresh();
   }
 
-  /** Reads the current state; with `ask`, asks the browser to keep the data (it may say no without asking the user). */
-  private async refresh(ask: boolean): Promise<void> {
-    const storage = navigator.storage;
-    if (!storage?.persisted) {
-      this.persistence = 'unsupported';
-      return;
-    }
-    const persisted = ask ? await storage.persist() : await storage.persisted();
-    this.persistence = persisted ? 'persisted' : ask ? 'refused' : 'unknown';
-    const estimate = await storage.estimate();
-    this.usage = estimate.usage;
-    this.quota = estimate.quota;
+  /** Shows the answer to the app's start-up request for persistence, and the current usage. */
+  private async refresh(): Promise<void> {
+    this.persistence = await requestPersistence();
+    const estimate = await navigator.storage?.estimate?.();
+    this.usage = estimate?.usage;
+    this.quota = estimate?.quota;
+  }
+
+  /** The browser may change its mind (more engagement, app installed): ask once more. */
+  private async askAgain(): Promise<void> {
+    this.persistence = (await navigator.storage.persist()) ? 'persisted' : 'refused';
   }
 
   override render() {
@@ -64,13 +62,12 @@ export class SettingsPage extends LitElement {
           <p><strong>The browser did not agree to keep Fieldscope's data.</strong> It may clear recordings that are not synced when
           the device runs low on space. Install Fieldscope (add to home screen) or bookmark it and try again, and sync to a remote
           to keep a copy.</p>
-          <button @click=${() => this.refresh(true)}>Ask again</button>
+          <button @click=${this.askAgain}>Ask again</button>
         </div>`;
       case 'unsupported':
         return html`<p class="warning" data-persistence="unsupported">This browser cannot keep data on request: sync often to keep a copy.</p>`;
       default:
-        return html`<p data-persistence="unknown">The browser may clear data that is not synced when space runs low.</p>
-          <button @click=${() => this.refresh(true)}>Keep data on this device</button>`;
+        return html`<p data-persistence="unknown">Checking whether the browser keeps data on this device…</p>`;
     }
   }
 
