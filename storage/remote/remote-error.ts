@@ -1,0 +1,45 @@
+/**
+ * A failure talking to a CouchDB-protocol server. `status` is the HTTP status, or 0 when the server could not be reached,
+ * 502 when it answered something that is not the CouchDB protocol, 504 on timeout. `code` is CouchDB's `error` field
+ * (`not_found`, `conflict`, `unauthorized`…) or one of `unreachable`, `bad_response`, `timeout`.
+ * The message says what to do.
+ */
+export class RemoteError extends Error {
+  override readonly name = 'RemoteError';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly reason?: string,
+  ) {
+    super(message);
+  }
+
+  /** True for failures worth retrying later (network, timeout, 5xx, garbage); false for 4xx answers. */
+  get transient(): boolean {
+    return this.status === 0 || this.status === 408 || this.status === 429 || this.status >= 500;
+  }
+}
+
+/** Builds the error for an HTTP answer, with a message a field engineer can act on. */
+export function remoteErrorFor(status: number, code: string, reason: string | undefined, what: string): RemoteError {
+  const detail = reason ? ` (${reason})` : '';
+  switch (true) {
+    case status === 401:
+      return new RemoteError(status, code, `The server refused the name or password for ${what}: sign in again on the Remotes page${detail}.`, reason);
+    case status === 403:
+      return new RemoteError(status, code, `This account may not access ${what}: ask the server's administrator for access${detail}.`, reason);
+    case status === 404:
+      return new RemoteError(status, code, `${what} was not found on the server${detail}.`, reason);
+    case status === 409:
+      return new RemoteError(status, code, `${what} was changed on the server meanwhile: sync again to merge the changes${detail}.`, reason);
+    case status === 412:
+      return new RemoteError(status, code, `${what} already exists on the server${detail}.`, reason);
+    case status === 413:
+      return new RemoteError(status, code, `${what} is too large for the server: use smaller chunks${detail}.`, reason);
+    case status >= 500:
+      return new RemoteError(status, code, `The server failed (${status}) on ${what}: it will be retried; if it keeps failing, check the server${detail}.`, reason);
+    default:
+      return new RemoteError(status, code, `The server rejected ${what} (${status})${detail}.`, reason);
+  }
+}
