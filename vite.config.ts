@@ -3,6 +3,7 @@ import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import { playwright } from '@vitest/browser-playwright';
 import { chromiumLaunchOptions } from './scripts/find-browser.mjs';
+import { initialJsReport } from './scripts/initial-js.mjs';
 
 // The build and the unit tests share this file: Vitest runs `*.test.ts` in Node
 // and `*.browser.test.ts` in a real Chromium (IndexedDB, Workers, iframes, DOM).
@@ -20,6 +21,7 @@ export default defineConfig({
   },
   worker: { format: 'es' },
   plugins: [
+    initialJsReport(),
     VitePWA({
       // We register with workbox-window ourselves (gadgets/app/service-worker.ts) to show the update prompt.
       injectRegister: false,
