@@ -1,0 +1,153 @@
+import type { Observable } from 'rxjs';
+
+/**
+ * The storage interface every storage implements (jIO's, typed). Storages compose: a query, uuid, union, cache or
+ * replicate storage wraps sub-storages and is itself a Storage. Every call takes an optional AbortSignal; an aborted
+ * call rejects with the signal's reason (a DOMException named 'AbortError') and leaves nothing half-written.
+ * Failures are StorageError (see storage-error.ts) with an HTTP-like status.
+ */
+export interface Storage {
+  /** The document's JSON body (attachments are not included). 404 when missing, 400 for an empty id. */
+  get(id: string, options?: CallOptions): Promise<Doc>;
+  /** Creates or replaces the document; its attachments are kept. Resolves to the id. */
+  put(id: string, doc: Doc, options?: CallOptions): Promise<string>;
+  /** Creates a document with a generated id (capability 'post'). Resolves to the new id. */
+  post(doc: Doc, options?: CallOptions): Promise<string>;
+  /** Removes the document and all its attachments. 404 when missing. */
+  remove(id: string, options?: CallOptions): Promise<void>;
+  /**
+   * Lists documents (capability 'list'; querying, sorting, selecting and limiting need the capabilities of those names —
+   * wrap in a query storage to get them on any storage).
+   */
+  allDocs(options?: AllDocsOptions): Promise<AllDocsResult>;
+
+  /**
+   * Reads an attachment, or the byte range [start, end) of it (capability 'range' for ranges without reading the whole).
+   * `end` beyond the size is clamped; start > end, negative offsets → 400; missing → 404.
+   */
+  getAttachment<F extends AttachmentFormat = 'blob'>(
+    id: string,
+    name: string,
+    options?: GetAttachmentOptions<F>,
+  ): Promise<AttachmentData<F>>;
+  /** Creates or replaces an attachment of an existing document (404 when the document is missing). */
+  putAttachment(id: string, name: string, data: AttachmentInput, options?: PutAttachmentOptions): Promise<void>;
+  /**
+   * Appends bytes to an attachment, creating it when missing (capability 'append'): only the new tail is written.
+   * Resolves to the attachment's new size in bytes.
+   */
+  appendAttachment(id: string, name: string, data: AttachmentInput, options?: PutAttachmentOptions): Promise<number>;
+  removeAttachment(id: string, name: string, options?: CallOptions): Promise<void>;
+  /** Attachment names of a document with their size and type. 404 when the document is missing. */
+  allAttachments(id: string, options?: CallOptions): Promise<Record<string, AttachmentInfo>>;
+
+  /**
+   * The changes feed (capability 'changes'): one Change per document write or removal after `since`, in sequence order
+   * (a document changed several times may appear once, at its latest sequence). Completes when caught up unless `live`.
+   * Unsubscribing stops it and releases everything it holds.
+   */
+  changes(options?: ChangesOptions): Observable<Change>;
+
+  /** Checks and mends the storage's own structures (indexes, orphan chunks); safe to run any time. */
+  repair(options?: CallOptions): Promise<void>;
+  /** Whether this storage supports a capability; calling a method it lacks rejects with 501. */
+  hasCapacity(name: Capability): boolean;
+}
+
+/** A document body: a JSON object. Field names starting with '_' are reserved for storages (CouchDB transport fields). */
+export type Doc = Record<string, unknown>;
+
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
+export type Capability =
+  | 'list' // allDocs without a query
+  | 'query' // allDocs({query})
+  | 'select' // allDocs({select_list})
+  | 'sort' // allDocs({sort_on})
+  | 'limit' // allDocs({limit})
+  | 'include' // allDocs({include_docs})
+  | 'post'
+  | 'write' // put/remove/attachments (false on read-only storages such as http)
+  | 'range' // getAttachment reads only the chunks covering [start, end)
+  | 'append'
+  | 'changes';
+
+export type SortOrder = 'ascending' | 'descending';
+
+export interface AllDocsOptions extends CallOptions {
+  /** jIO query language, e.g. `portal_type:"Data Array" AND title:%field%`. Malformed → 400 with `details.position`. */
+  query?: string;
+  /** Sort keys applied in order, e.g. [['modification_date', 'descending'], ['title', 'ascending']]. */
+  sort_on?: [string, SortOrder][];
+  /** Properties copied into each row's `value`. */
+  select_list?: string[];
+  /** [offset, count]; [offset] alone means to the end. */
+  limit?: [number, number?];
+  /** Adds each row's whole document as `doc`. */
+  include_docs?: boolean;
+}
+
+export interface AllDocsRow {
+  id: string;
+  /** The selected properties (empty without select_list). */
+  value: Doc;
+  doc?: Doc;
+}
+
+export interface AllDocsResult {
+  /** Rows returned (after query and limit). */
+  total_rows: number;
+  rows: AllDocsRow[];
+}
+
+export type AttachmentFormat = 'blob' | 'arraybuffer' | 'text' | 'json';
+
+export type AttachmentData<F extends AttachmentFormat> = F extends 'blob'
+  ? Blob
+  : F extends 'arraybuffer'
+    ? ArrayBuffer
+    : F extends 'text'
+      ? string
+      : unknown;
+
+export interface GetAttachmentOptions<F extends AttachmentFormat = 'blob'> extends CallOptions {
+  /** First byte, default 0. */
+  start?: number;
+  /** End byte, exclusive; default (and clamped to) the size. */
+  end?: number;
+  /** Default 'blob'. 'json' parses the text (400 when it is not JSON). */
+  format?: F;
+}
+
+export type AttachmentInput = Blob | ArrayBuffer | ArrayBufferView | string;
+
+export interface PutAttachmentOptions extends CallOptions {
+  /** MIME type kept with the attachment; default the Blob's type, else 'application/octet-stream'. */
+  contentType?: string;
+}
+
+export interface AttachmentInfo {
+  /** Size in bytes. */
+  length: number;
+  contentType: string;
+  /** Changes whenever the bytes change, when the storage can tell (for sync). */
+  digest?: string;
+}
+
+/** Position in a changes feed: numbers on our storages, opaque strings on CouchDB. */
+export type Seq = number | string;
+
+export interface Change {
+  seq: Seq;
+  id: string;
+  deleted: boolean;
+}
+
+export interface ChangesOptions {
+  /** Only changes after this sequence; default: from the beginning. */
+  since?: Seq;
+  /** Keep emitting new changes after catching up, until unsubscribed. Default false. */
+  live?: boolean;
+}
