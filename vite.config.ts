@@ -60,7 +60,7 @@ export default defineConfig({
         test: {
           name: 'node',
           environment: 'node',
-          include: ['gadgets/**/*.test.ts', 'storage/**/*.test.ts', 'scripts/**/*.test.ts'],
+          include: ['gadgets/**/*.test.ts', 'storage/**/*.test.ts', 'compute/**/*.test.ts', 'scripts/**/*.test.ts'],
           exclude: ['**/*.browser.test.ts', 'node_modules/**'],
         },
       },
@@ -68,7 +68,7 @@ export default defineConfig({
         worker: { format: 'es' },
         test: {
           name: 'browser',
-          include: ['gadgets/**/*.browser.test.ts', 'storage/**/*.browser.test.ts'],
+          include: ['gadgets/**/*.browser.test.ts', 'storage/**/*.browser.test.ts', 'compute/**/*.browser.test.ts'],
           testTimeout: 30_000,
           browser: {
             enabled: true,
