@@ -1,9 +1,8 @@
 import { test, expect } from '@playwright/test';
-import { fileURLToPath } from 'node:url';
 import { startStaticServer } from '../scripts/serve.mjs';
+import { E2E_BUILD_DIR, E2E_UPDATE_BUILD_DIR } from './build-dirs';
 
 const heading = 'fs-app header h1';
-const repo = fileURLToPath(new URL('..', import.meta.url));
 
 test('after one online visit the app starts offline from the service worker', async ({ page, context }) => {
   await page.goto('./#/settings');
@@ -21,7 +20,7 @@ test('after one online visit the app starts offline from the service worker', as
 
 test('a waiting new version shows the update prompt and Reload switches to it', async ({ page }) => {
   // A server of our own, so the new version can be swapped in under the same origin.
-  const server = await startStaticServer({ root: `${repo}dist` });
+  const server = await startStaticServer({ root: E2E_BUILD_DIR });
   try {
     await page.goto(`${server.url}#/settings`);
     await page.evaluate(() => navigator.serviceWorker.ready);
@@ -29,7 +28,7 @@ test('a waiting new version shows the update prompt and Reload switches to it', 
     await page.reload();
     await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
     await expect(page.getByRole('row', { name: /Version/ })).toHaveText(/Version\s*e2e$/);
-    server.setRoot(`${repo}dist-update`);
+    server.setRoot(E2E_UPDATE_BUILD_DIR);
     await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.update());
     const prompt = page.getByRole('status').filter({ hasText: 'A new version of Fieldscope is available.' });
     await expect(prompt).toBeVisible();
