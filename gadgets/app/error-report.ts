@@ -1,3 +1,5 @@
+import type { BaseDocument } from '../../storage';
+
 /** What the error panel shows, and what is kept as an Error Report document once storage is there. */
 export interface ErrorReport {
   message: string;
@@ -28,4 +30,20 @@ export function gadgetPath(element: Element): string {
     node = node.parentNode ?? (node instanceof ShadowRoot ? node.host : null);
   }
   return names.join(' > ');
+}
+
+/** The Error Report document kept for a report, so field errors reach the server with the next sync. */
+export function errorReportDocument(report: ErrorReport, buildId: string): BaseDocument {
+  return {
+    portal_type: 'Error Report',
+    reference: `error-${report.time}`,
+    title: `${report.name}: ${report.message}`.slice(0, 200),
+    modification_date: report.time,
+    message: report.message,
+    error_name: report.name,
+    origin: report.origin,
+    ...(report.stack ? { stack: report.stack } : {}),
+    build: buildId,
+    user_agent: typeof navigator === 'undefined' ? '' : navigator.userAgent,
+  };
 }
