@@ -1,0 +1,13 @@
+// The gadget runtime: renderJS's behaviour, typed, with AbortSignal cancellation. See ./README.md.
+export { Gadget, gadgetPath, type Job, type MutexMethod, type OnEventOptions } from './gadget';
+export {
+  acquisitionKey,
+  reportServiceErrorKey,
+  reportGadgetDeclarationErrorKey,
+  type AcquisitionKey,
+  type AcquisitionHandler,
+  type AcquisitionRequest,
+} from './acquisition';
+export { AcquisitionError, ScopeError, GadgetDeclarationError, SandboxError } from './errors';
+export { Mutex } from './mutex';
+export { abortError, isAbortError, sleep, nextFrame, raceAbort, anySignal, throwIfAborted } from './cancel';
