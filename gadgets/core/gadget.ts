@@ -156,7 +156,7 @@ export class Gadget<S extends object = Record<string, unknown>> extends LitEleme
    * Throw AcquisitionError from the handler to pass the request on to this gadget's own ancestors.
    * Register in the constructor (or any time later); a second call replaces the handler.
    */
-  provide<Args extends unknown[], Result>(key: AcquisitionKey<Args, Result>, handler: AcquisitionHandler<Args, Result>): void {
+  provide<Args extends unknown[], Result>(key: AcquisitionKey<Args, Result>, handler: AcquisitionHandler<NoInfer<Args>, NoInfer<Result>>): void {
     this.providers.set(key.name, handler as AcquisitionHandler<unknown[], unknown>);
   }
 
