@@ -8,6 +8,11 @@ export interface AcquisitionKey<Args extends unknown[], Result> {
   readonly __types?: [Args, Result];
 }
 
+/** The argument tuple of a key. */
+export type ArgsOf<K> = K extends AcquisitionKey<infer Args, unknown> ? Args : never;
+/** The result type of a key. */
+export type ResultOf<K> = K extends AcquisitionKey<unknown[], infer Result> ? Result : never;
+
 /** Creates a typed acquisition key: `const storageKey = acquisitionKey<[], Storage>('storage')`. */
 export function acquisitionKey<Args extends unknown[], Result>(name: string): AcquisitionKey<Args, Result> {
   return Object.freeze({ name });

@@ -5,6 +5,8 @@ import {
   type AcquisitionHandler,
   type AcquisitionKey,
   type AcquisitionRequest,
+  type ArgsOf,
+  type ResultOf,
 } from './acquisition';
 import { abortError, anySignal, isAbortError, nextFrame, raceAbort, sleep } from './cancel';
 import { AcquisitionError } from './errors';
@@ -156,7 +158,7 @@ export class Gadget<S extends object = Record<string, unknown>> extends LitEleme
    * Throw AcquisitionError from the handler to pass the request on to this gadget's own ancestors.
    * Register in the constructor (or any time later); a second call replaces the handler.
    */
-  provide<Args extends unknown[], Result>(key: AcquisitionKey<Args, Result>, handler: AcquisitionHandler<NoInfer<Args>, NoInfer<Result>>): void {
+  provide<K extends AcquisitionKey<unknown[], unknown>>(key: K, handler: AcquisitionHandler<ArgsOf<K>, ResultOf<K>>): void {
     this.providers.set(key.name, handler as AcquisitionHandler<unknown[], unknown>);
   }
 
