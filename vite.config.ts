@@ -4,6 +4,7 @@ import { VitePWA } from 'vite-plugin-pwa';
 import { playwright } from '@vitest/browser-playwright';
 import { chromiumLaunchOptions } from './scripts/find-browser.mjs';
 import { initialJsReport } from './scripts/initial-js.mjs';
+import { gadgetTestEndpoints } from './gadgets/core/testing/test-endpoints.mjs';
 
 // The build and the unit tests share this file: Vitest runs `*.test.ts` in Node
 // and `*.browser.test.ts` in a real Chromium (IndexedDB, Workers, iframes, DOM).
@@ -66,6 +67,7 @@ export default defineConfig({
       },
       {
         worker: { format: 'es' },
+        plugins: [gadgetTestEndpoints()], // test-only server endpoints (gadgets/core cancellation tests)
         test: {
           name: 'browser',
           include: ['gadgets/**/*.browser.test.ts', 'storage/**/*.browser.test.ts', 'compute/**/*.browser.test.ts'],
