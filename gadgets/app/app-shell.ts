@@ -1,4 +1,6 @@
-import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { css, html, nothing, type PropertyValues } from 'lit';
+import { Gadget, reportGadgetDeclarationErrorKey, reportServiceErrorKey } from '../core';
+import { navigateKey, notifyKey, pageTitleKey, reportErrorKey } from './keys';
 import { matchRoute, type RouteMatch } from './router';
 import { routes } from './routes';
 import { modules } from './modules';
@@ -14,9 +16,10 @@ interface Toast {
 
 /**
  * The app shell: header (page title, sync status), navigation, the routed page, the error panel and the update prompt.
- * It is the root of the gadget tree: pages acquire storage, navigation, notifications and error reporting from it.
+ * It is the root of the gadget tree: pages acquire storage, navigation, notifications and error reporting from it
+ * (gadgets/app/keys.ts).
  */
-export class AppShell extends LitElement {
+export class AppShell extends Gadget {
   static override properties = {
     match: { state: true },
     navOpen: { state: true },
@@ -48,6 +51,12 @@ export class AppShell extends LitElement {
     this.toasts = [];
     this.updateReady = undefined;
     this.pageTitle = 'Fieldscope';
+    this.provide(navigateKey, (_request, hash, options) => this.navigate(hash, options));
+    this.provide(notifyKey, (_request, message, kind) => this.notify(message, kind));
+    this.provide(reportErrorKey, (request, error) => this.reportError(error, request.path));
+    this.provide(reportServiceErrorKey, (request, error) => this.reportError(error, request.path));
+    this.provide(reportGadgetDeclarationErrorKey, (request, error, scope) => this.reportError(error, `${request.path} (declaring ${scope})`));
+    this.provide(pageTitleKey, (_request, title) => this.setTitle(title));
   }
 
   override connectedCallback(): void {
@@ -119,6 +128,11 @@ export class AppShell extends LitElement {
   private showPage(page: HTMLElement | undefined, match: RouteMatch, title: string): void {
     this.page = page;
     this.match = match;
+    this.setTitle(title);
+  }
+
+  /** Shows `title` in the header and the document title (pages refine it once they know, e.g. an array's title). */
+  setTitle(title: string): void {
     this.pageTitle = title;
     document.title = title === 'Fieldscope' ? title : `${title} · Fieldscope`;
   }

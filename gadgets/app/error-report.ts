@@ -21,17 +21,6 @@ export function toErrorReport(error: unknown, origin: string): ErrorReport {
   };
 }
 
-/** The path of a gadget in the tree, across shadow roots: `fs-app > fs-array-page > fs-graph`. */
-export function gadgetPath(element: Element): string {
-  const names: string[] = [];
-  let node: Node | null = element;
-  while (node) {
-    if (node instanceof Element && node.localName.includes('-')) names.unshift(node.localName);
-    node = node.parentNode ?? (node instanceof ShadowRoot ? node.host : null);
-  }
-  return names.join(' > ');
-}
-
 /** The Error Report document kept for a report, so field errors reach the server with the next sync. */
 export function errorReportDocument(report: ErrorReport, buildId: string): BaseDocument {
   return {
