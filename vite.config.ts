@@ -5,6 +5,7 @@ import { playwright } from '@vitest/browser-playwright';
 import { chromiumLaunchOptions } from './scripts/find-browser.mjs';
 import { initialJsReport } from './scripts/initial-js.mjs';
 import { gadgetTestEndpoints } from './gadgets/core/testing/test-endpoints.mjs';
+import { gadgetSandboxes } from './gadgets/core/sandbox/vite-plugin.mjs';
 
 // The build and the unit tests share this file: Vitest runs `*.test.ts` in Node
 // and `*.browser.test.ts` in a real Chromium (IndexedDB, Workers, iframes, DOM).
@@ -15,6 +16,8 @@ export default defineConfig({
     emptyOutDir: true,
     sourcemap: true,
     manifest: true, // bench/size.mjs reads it to find the initial chunk and its static imports
+    // The sandboxed-gadget page is a second HTML entry (gadgets/core/sandbox/host.ts loads it in iframes).
+    rollupOptions: { input: { main: 'index.html', 'gadget-sandbox': 'gadgets/core/sandbox/iframe.html' } },
   },
   define: {
     // Shown on the settings page; the e2e update test builds twice with different ids.
@@ -23,6 +26,7 @@ export default defineConfig({
   worker: { format: 'es' },
   plugins: [
     initialJsReport(),
+    gadgetSandboxes(),
     VitePWA({
       // We register with workbox-window ourselves (gadgets/app/service-worker.ts) to show the update prompt.
       injectRegister: false,
@@ -67,7 +71,7 @@ export default defineConfig({
       },
       {
         worker: { format: 'es' },
-        plugins: [gadgetTestEndpoints()], // test-only server endpoints (gadgets/core cancellation tests)
+        plugins: [gadgetTestEndpoints(), gadgetSandboxes()], // test-only endpoints; CORS for sandboxed gadget iframes
         test: {
           name: 'browser',
           include: ['gadgets/**/*.browser.test.ts', 'storage/**/*.browser.test.ts', 'compute/**/*.browser.test.ts'],

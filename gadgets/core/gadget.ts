@@ -11,6 +11,8 @@ import {
 import { abortError, anySignal, isAbortError, nextFrame, raceAbort, sleep } from './cancel';
 import { AcquisitionError } from './errors';
 import { Mutex } from './mutex';
+import { DeclaredChildren, type DeclareOptions } from './declaration';
+import { reportGadgetDeclarationErrorKey } from './acquisition';
 
 /** A job: call it to start a run; a new call aborts the previous unfinished run. */
 export type Job<Args extends unknown[], Result> = (...args: Args) => Promise<Result>;
@@ -84,9 +86,15 @@ export class Gadget<S extends object = Record<string, unknown>> extends LitEleme
   /** Set by the declaring parent (declareGadget); otherwise the `data-gadget-scope` attribute is used. */
   private assignedScope: string | null = null;
 
+  private readonly declaredChildren: DeclaredChildren = new DeclaredChildren(this);
+
   constructor() {
     super();
     this.addEventListener(AcquireEvent.type, this.onAcquireRequest);
+    // A controller, not overridden lifecycle methods: subclasses overriding updated() cannot skip the scan.
+    this.addController({
+      hostUpdated: () => this.declaredChildren.scan(),
+    });
   }
 
   /** The scope this gadget was declared with by its parent, or null. */
@@ -116,6 +124,7 @@ export class Gadget<S extends object = Record<string, unknown>> extends LitEleme
     this.started = true;
     for (const service of this.services) this.startService(service);
     for (const registration of this.events) this.attachEvent(registration);
+    this.declaredChildren.attached();
     for (const slot of this.jobs) {
       const queued = slot.queued;
       if (!queued) continue;
@@ -129,6 +138,7 @@ export class Gadget<S extends object = Record<string, unknown>> extends LitEleme
     for (const registration of this.events) this.detachEvent(registration);
     this.serviceController?.abort(abortError('gadget detached'));
     this.lifetime?.abort(abortError('gadget detached'));
+    this.declaredChildren.detached();
     super.disconnectedCallback();
   }
 
@@ -182,17 +192,71 @@ export class Gadget<S extends object = Record<string, unknown>> extends LitEleme
     }
     event.stopPropagation();
     const request: AcquisitionRequest = { scope: event.scope, signal: event.signal, get path() { return event.path; } };
-    event.result = this.answer(handler, request, event);
+    event.result = this.answer(handler, event.name, event.args, request);
   };
 
-  private async answer(handler: AcquisitionHandler<unknown[], unknown>, request: AcquisitionRequest, event: AcquireEvent): Promise<unknown> {
+  private async answer(handler: AcquisitionHandler<unknown[], unknown>, name: string, args: unknown[], request: AcquisitionRequest): Promise<unknown> {
     try {
-      return await handler.call(this, request, ...event.args);
+      return await handler.call(this, request, ...args);
     } catch (error) {
       // "Not me": the search goes on with this gadget's ancestors.
-      if (error instanceof AcquisitionError) return this.askAncestors(event.name, event.args, this.gadgetScope, event.signal);
+      if (error instanceof AcquisitionError) return this.askAncestors(name, args, this.gadgetScope, request.signal);
       throw error;
     }
+  }
+
+  /**
+   * @internal Answers an acquisition made by a sandboxed child declared with `scope`, as if the child were in this
+   * gadget's tree: this gadget's own provider first, then its ancestors.
+   */
+  answerChildAcquisition(name: string, args: unknown[], scope: string | null, signal: AbortSignal): Promise<unknown> {
+    const handler = this.providers.get(name);
+    if (!handler) return this.askAncestors(name, args, this.gadgetScope, signal);
+    const path = `${gadgetPath(this)} > [${scope ?? 'sandbox'}]`;
+    return this.answer(handler, name, args, { scope, signal, path });
+  }
+
+  // ---- Declared children --------------------------------------------------------------------------------------------
+
+  /**
+   * Declares a child gadget from an ES module URL (default export: the element class) and resolves with it:
+   * - `public` (default): the element itself, appended to `element` (default: this gadget's light DOM);
+   * - `iframe`: a RemoteGadget proxy; the module runs in `<iframe sandbox="allow-scripts">` inside `element`;
+   * - `worker`: a RemoteGadget proxy; `url` is a worker script that calls `serveWorkerGadget(Class)`.
+   * Declaring an existing scope drops the previous child first. Rejects with GadgetDeclarationError when the module
+   * cannot be loaded (failures are cached per URL) or a sandbox does not become ready in time.
+   * Type the result: `declareGadget<Remote<Fft>>(fftUrl, { sandbox: 'worker', scope: 'fft' })`.
+   */
+  declareGadget<T = Gadget>(url: string | URL, options: DeclareOptions = {}): Promise<T> {
+    return this.declaredChildren.declare(url, options) as Promise<T>;
+  }
+
+  /**
+   * The child declared with `scope` (explicitly or in HTML with data-gadget-scope), once loaded. Rejects with
+   * ScopeError for an unknown scope, with the cached GadgetDeclarationError when its load failed.
+   */
+  getDeclaredGadget<T = Gadget>(scope: string): Promise<T> {
+    return this.declaredChildren.get(scope) as Promise<T>;
+  }
+
+  /** Removes the child (element removed, sandbox torn down, pending calls rejected). Unknown scope → ScopeError. */
+  async dropGadget(scope: string): Promise<void> {
+    this.declaredChildren.drop(scope);
+  }
+
+  /** The scopes of the declared children, in declaration order. */
+  declaredScopes(): string[] {
+    return this.declaredChildren.scopes();
+  }
+
+  /**
+   * @internal Where a child declared in HTML that failed to load is reported: this gadget's own
+   * `reportGadgetDeclarationError` provider if any, else its ancestors'; with no provider at all, reportServiceError.
+   */
+  reportGadgetDeclarationError(error: unknown, scope: string): void {
+    this.answerChildAcquisition(reportGadgetDeclarationErrorKey.name, [error, scope], scope, neverAborted).catch((failure: unknown) =>
+      this.reportServiceError(failure instanceof AcquisitionError ? error : failure),
+    );
   }
 
   // ---- Services, jobs, events, loops ------------------------------------------------------------------------------

@@ -11,3 +11,7 @@ export {
 export { AcquisitionError, ScopeError, GadgetDeclarationError, SandboxError } from './errors';
 export { Mutex } from './mutex';
 export { abortError, isAbortError, sleep, nextFrame, raceAbort, anySignal, throwIfAborted } from './cancel';
+export { type DeclareOptions, type SandboxKind } from './declaration';
+export { type RemoteGadget, type Remote } from './sandbox/remote';
+export { WorkerGadget, serveWorkerGadget } from './worker-gadget';
+export { type GadgetModule } from './module-loader';

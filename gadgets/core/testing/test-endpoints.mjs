@@ -11,6 +11,13 @@ export function gadgetTestEndpoints() {
   const requests = new Map();
   return {
     name: 'fieldscope-gadget-test-endpoints',
+    // Vitest rewrites dynamic import() in served modules to go through its browser runner, which a sandboxed gadget
+    // iframe does not have: give that page a pass-through runner (test server only).
+    transformIndexHtml(html, context) {
+      if (!context.path.includes('gadgets/core/sandbox/iframe.html')) return html;
+      const shim = '<script>globalThis.__vitest_browser_runner__ ??= { wrapDynamicImport: (load) => load() };</script>';
+      return html.replace('<head>', `<head>${shim}`);
+    },
     configureServer(server) {
       server.middlewares.use('/__gadget-test/', (req, res) => {
         const url = new URL(req.url ?? '/', 'http://localhost');

@@ -1,0 +1,54 @@
+// Runs inside the sandboxed iframe (iframe.html): handshake with the parent, load the gadget module, serve it.
+// Deliberately independent of the Gadget class identity (duck-typed acquire events), so a gadget bundle carrying its
+// own copy of the runtime still works here.
+import { serializeError, HELLO, INIT, type WireMessage } from './protocol';
+import { declaredMethodsOf, serveChild } from './child';
+import { createGadgetElement, loadGadgetModule } from '../module-loader';
+import type { Endpoint } from './protocol';
+
+const token = location.hash.slice(1);
+// The parent must be the app itself: its origin is this page's URL origin (our own origin is opaque: "null").
+const parentOrigin = location.origin;
+
+function onInit(event: MessageEvent): void {
+  const data = event.data as { type?: unknown; token?: unknown; url?: unknown; scope?: unknown } | null;
+  if (event.source !== window.parent || event.origin !== parentOrigin) return;
+  if (!data || data.type !== INIT || data.token !== token || typeof data.url !== 'string') return;
+  const port = event.ports[0];
+  if (!port) return;
+  window.removeEventListener('message', onInit);
+  void start(port, data.url, typeof data.scope === 'string' ? data.scope : null);
+}
+
+async function start(port: MessagePort, url: string, scope: string | null): Promise<void> {
+  let endpoint: Endpoint | undefined;
+  try {
+    const module = await loadGadgetModule(url);
+    const element = createGadgetElement(module);
+    if (scope !== null) element.setAttribute('data-gadget-scope', scope);
+    const declared = (module.default as { declaredMethods?: unknown }).declaredMethods;
+    const methods = declaredMethodsOf(element, Array.isArray(declared) ? declared : []);
+    endpoint = serveChild(port, element, methods);
+    // Requests no gadget in this page answered reach the window: they go to the parent, which decides.
+    const channel = endpoint;
+    window.addEventListener('fieldscope-acquire', (event) => {
+      const request = event as Event & { name?: unknown; args?: unknown; signal?: unknown; result?: unknown };
+      if (request.result !== undefined || typeof request.name !== 'string' || !Array.isArray(request.args)) return;
+      request.result = channel.request('acquire', request.name, request.args, request.signal instanceof AbortSignal ? request.signal : undefined);
+    });
+    document.body.append(element);
+    await (element as { updateComplete?: Promise<unknown> }).updateComplete;
+    endpoint.post({ type: 'ready', methods });
+  } catch (error) {
+    const failed: WireMessage = { type: 'failed', error: serializeError(error) };
+    if (endpoint) endpoint.post(failed);
+    else {
+      port.postMessage(failed);
+    }
+  }
+}
+
+if (token && window.parent !== window) {
+  window.addEventListener('message', onInit);
+  window.parent.postMessage({ type: HELLO, token }, parentOrigin);
+}
