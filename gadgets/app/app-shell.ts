@@ -3,7 +3,7 @@ import { Gadget, reportGadgetDeclarationErrorKey, reportServiceErrorKey } from '
 import { navigateKey, notifyKey, pageTitleKey, reportErrorKey } from './keys';
 import { matchRoute, type RouteMatch } from './router';
 import { routes } from './routes';
-import { modules } from './modules';
+import { moduleOfRoute, modules } from './modules';
 import { registerServiceWorker } from './service-worker';
 import { requestPersistence } from './persistence';
 import { toErrorReport, type ErrorReport } from './error-report';
@@ -144,6 +144,7 @@ export class AppShell extends Gadget {
 
   override render() {
     const current = window.location.hash || '#/';
+    const currentModule = this.match?.kind === 'page' ? moduleOfRoute(this.match.route.pattern, this.match.params) : undefined;
     return html`
       <a class="skip" href="#main" @click=${this.skipToMain}>Skip to content</a>
       <header>
@@ -158,7 +159,7 @@ export class AppShell extends Gadget {
         <nav id="nav" class=${this.navOpen ? 'open' : ''} aria-label="Modules">
           <ul>
             <li><a href="#/" aria-current=${current === '#/' || current === '#' ? 'page' : 'false'}>Home</a></li>
-            ${modules.map((module) => html`<li><a href=${module.href} aria-current=${current.startsWith(module.href) ? 'page' : 'false'}>${module.label}</a></li>`)}
+            ${modules.map((module) => html`<li><a href=${`#/${module.path}`} aria-current=${module === currentModule ? 'page' : 'false'}>${module.label}</a></li>`)}
           </ul>
         </nav>
         <main id="main" tabindex="-1">${this.renderPage()}</main>

@@ -36,3 +36,8 @@ export function errorReportDocument(report: ErrorReport, buildId: string): BaseD
     user_agent: typeof navigator === 'undefined' ? '' : navigator.userAgent,
   };
 }
+
+/** A thrown value's message, for sentences shown to the user ("Could not delete it: <message>"). */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message || error.name : String(error);
+}

@@ -1,16 +1,67 @@
-/** The modules the front page and the navigation list, in order. `portalType` is what a module's list shows. */
+/** The modules the front page and the navigation list, in order. */
 export interface ModuleEntry {
+  /** Route path of the module's page (`arrays` → `#/arrays`). */
+  path: string;
   label: string;
-  href: string;
   description: string;
-  portalType?: string;
+  /** For modules listing documents: what the list shows and where one document opens. */
+  list?: {
+    portalType: string;
+    /** Route pattern of one document's page (see routes.ts). */
+    itemPattern: string;
+    /** Plural, lower case, for messages: "No data arrays yet." */
+    noun: string;
+    /** What to do when the list is empty. */
+    emptyHint: string;
+    /** Label of a button creating an empty document of this type, when users create them by hand. */
+    createLabel?: string;
+  };
 }
 
 export const modules: readonly ModuleEntry[] = [
-  { label: 'Data Streams', href: '#/streams', portalType: 'Data Stream', description: 'Raw recordings and imported files, append-only.' },
-  { label: 'Data Arrays', href: '#/arrays', portalType: 'Data Array', description: 'Typed, chunked arrays: decoded signals and spectra.' },
-  { label: 'Images', href: '#/images', portalType: 'Image', description: 'Saved plots and spectrograms.' },
-  { label: 'Notebooks', href: '#/notebooks', portalType: 'Notebook', description: 'Notes and processing recipes.' },
-  { label: 'Remotes', href: '#/remotes', portalType: 'Remote', description: 'Sync targets: servers to sync with when online.' },
-  { label: 'Settings', href: '#/settings', description: 'Storage, persistence, app version.' },
+  {
+    path: 'streams',
+    label: 'Data Streams',
+    description: 'Raw recordings and imported files, append-only.',
+    list: { portalType: 'Data Stream', itemPattern: 'stream/:id', noun: 'data streams', emptyHint: 'Import a file or record from the microphone to create one.' },
+  },
+  {
+    path: 'arrays',
+    label: 'Data Arrays',
+    description: 'Typed, chunked arrays: decoded signals and spectra.',
+    list: { portalType: 'Data Array', itemPattern: 'array/:id', noun: 'data arrays', emptyHint: 'Arrays appear here when an imported stream has been decoded.' },
+  },
+  {
+    path: 'images',
+    label: 'Images',
+    description: 'Saved plots and spectrograms.',
+    list: { portalType: 'Image', itemPattern: 'image/:id', noun: 'images', emptyHint: 'Export a graph as PNG to keep an image here.' },
+  },
+  {
+    path: 'notebooks',
+    label: 'Notebooks',
+    description: 'Field notes and processing recipes.',
+    list: { portalType: 'Notebook', itemPattern: 'notebook/:id', noun: 'notebooks', emptyHint: 'Create one with “New notebook”.', createLabel: 'New notebook' },
+  },
+  { path: 'remotes', label: 'Remotes', description: 'Sync targets: servers to sync with when online.' },
+  { path: 'settings', label: 'Settings', description: 'Storage, persistence, app version.' },
 ];
+
+/** The module whose page is at `path`, if any. */
+export function moduleAt(path: string): ModuleEntry | undefined {
+  return modules.find((module) => module.path === path);
+}
+
+/**
+ * The module a routed page belongs to, for the navigation's "you are here": a module's own page, a list page showing
+ * it (`module` parameter), or one of its documents' pages (`array/:id` belongs to Data Arrays).
+ */
+export function moduleOfRoute(pattern: string, params: Record<string, string>): ModuleEntry | undefined {
+  const first = pattern.split('/')[0] ?? '';
+  return modules.find(
+    (module) =>
+      module.path === first ||
+      module.path === params['module'] ||
+      (module.list !== undefined && module.list.itemPattern.split('/')[0] === first),
+  );
+}

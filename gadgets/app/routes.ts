@@ -1,4 +1,16 @@
 import type { RouteDefinition } from './router';
+import { modules } from './modules';
+
+/** One list page per document module (Data Streams, Data Arrays, Images, Notebooks). */
+const listRoutes: RouteDefinition[] = modules
+  .filter((module) => module.list)
+  .map((module) => ({
+    pattern: module.path,
+    title: module.label,
+    tag: 'fs-document-list-page',
+    defaults: { module: module.path },
+    load: () => import('../pages/document-list-page'),
+  }));
 
 /**
  * Every page of the app. Pages load lazily: a route's module is imported the first time it is shown.
@@ -7,4 +19,7 @@ import type { RouteDefinition } from './router';
 export const routes: RouteDefinition[] = [
   { pattern: '', title: 'Fieldscope', tag: 'fs-front-page', load: () => import('../pages/front-page') },
   { pattern: 'settings', title: 'Settings', tag: 'fs-settings-page', load: () => import('../pages/settings-page') },
+  ...listRoutes,
+  { pattern: 'image/:id', title: 'Image', tag: 'fs-image-page', load: () => import('../pages/image-page') },
+  { pattern: 'notebook/:id', title: 'Notebook', tag: 'fs-notebook-page', load: () => import('../pages/notebook-page') },
 ];

@@ -18,7 +18,7 @@ export class FrontPage extends LitElement {
       <ul class="modules">
         ${modules.map(
           (module) => html`<li>
-            <a href=${module.href}>
+            <a href=${`#/${module.path}`}>
               <span class="label">${module.label}</span>
               <span class="description">${module.description}</span>
             </a>

@@ -27,6 +27,11 @@ export const pageStyles = css`
     text-decoration: none;
     cursor: pointer;
   }
+  button.danger {
+    background: transparent;
+    color: var(--danger, #a3201c);
+    border-color: var(--danger, #a3201c);
+  }
   button:disabled {
     opacity: 0.55;
     cursor: not-allowed;

@@ -1,0 +1,124 @@
+import { css, html, nothing, type PropertyValues } from 'lit';
+import { messageOf } from '../app/error-report';
+import { textField } from './doc-fields';
+import { Gadget } from '../core';
+import { pageTitleKey, storageKey } from '../app/keys';
+import { formatHash } from '../app/router';
+import { confirmAndDelete } from './delete-document';
+import { pageStyles } from './page-styles';
+import { DATA_ATTACHMENT, type Doc } from '../../storage';
+
+type ImageView =
+  | { status: 'loading' }
+  | { status: 'ready'; doc: Doc; url: string; size: number }
+  | { status: 'failed'; message: string };
+
+/** An Image document (`#/image/<id>`): a saved plot or spectrogram, its source, download and delete. */
+export class ImagePage extends Gadget {
+  static override properties = { params: { attribute: false }, view: { state: true } };
+
+  declare params: Record<string, string>;
+  declare view: ImageView;
+
+  constructor() {
+    super();
+    this.params = {};
+    this.view = { status: 'loading' };
+  }
+
+  private get docId(): string {
+    return this.params['id'] ?? '';
+  }
+
+  private readonly load = this.job(
+    async (signal, id: string): Promise<ImageView> => {
+      try {
+        const storage = await this.acquireWith({ signal }, storageKey);
+        const doc = await storage.get(id, { signal });
+        if (doc['portal_type'] !== 'Image') throw new Error(`“${id}” is a ${String(doc['portal_type'])}, not an image.`);
+        const blob = await storage.getAttachment(id, DATA_ATTACHMENT, { signal });
+        return { status: 'ready', doc, url: URL.createObjectURL(blob), size: blob.size };
+      } catch (error) {
+        if (signal.aborted) throw error;
+        return { status: 'failed', message: messageOf(error) };
+      }
+    },
+    (view) => {
+      this.showView(view);
+      if (view.status === 'ready') void this.acquire(pageTitleKey, textField(view.doc, 'title') || 'Image');
+    },
+  );
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('params') && changed.get('params')?.['id'] !== this.docId) {
+      this.showView({ status: 'loading' });
+      void this.load(this.docId);
+    }
+  }
+
+  override disconnectedCallback(): void {
+    this.showView({ status: 'loading' }); // frees the image's object URL
+    super.disconnectedCallback();
+  }
+
+  /** Replaces the view, releasing the previous image's object URL. */
+  private showView(view: ImageView): void {
+    if (this.view.status === 'ready') URL.revokeObjectURL(this.view.url);
+    this.view = view;
+  }
+
+  override render() {
+    const view = this.view;
+    if (view.status === 'loading') return html`<p class="hint" role="status">Loading the image…</p>`;
+    if (view.status === 'failed') {
+      return html`<div class="error" role="alert">
+        <p>This image cannot be shown: ${view.message}</p>
+        <p><a class="button" href="#/images">All images</a></p>
+      </div>`;
+    }
+    const title = textField(view.doc, 'title') || 'Image';
+    const source = textField(view.doc, 'source');
+    const fileName = `${(textField(view.doc, 'reference') || this.docId).replace(/[^\w.-]+/g, '_')}.png`;
+    return html`
+      <figure>
+        <img src=${view.url} alt=${title} />
+        <figcaption>
+          ${title}
+          ${source ? html` — from <a href=${formatHash('array/:id', { id: source })}>its data array</a>` : nothing}
+        </figcaption>
+      </figure>
+      <div class="actions">
+        <a class="button" href=${view.url} download=${fileName}>Download PNG (${Math.ceil(view.size / 1024)} KB)</a>
+        <button class="danger" @click=${() => void confirmAndDelete(this, this.docId, `the image “${title}”`, '#/images')}>Delete</button>
+      </div>
+    `;
+  }
+
+  static override styles = [
+    pageStyles,
+    css`
+      figure {
+        margin: 0 0 1rem;
+      }
+      img {
+        max-width: 100%;
+        height: auto;
+        border: 1px solid var(--border, #c9d6da);
+        border-radius: 6px;
+        background: #fff;
+      }
+      figcaption {
+        color: var(--muted, #4a5f66);
+        margin-top: 0.5rem;
+      }
+      .actions {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.75rem;
+      }
+    `,
+  ];
+}
+
+
+customElements.define('fs-image-page', ImagePage);
