@@ -235,8 +235,10 @@ export class Gadget<S extends object = Record<string, unknown>> extends LitEleme
    * The child declared with `scope` (explicitly or in HTML with data-gadget-scope), once loaded. Rejects with
    * ScopeError for an unknown scope, with the cached GadgetDeclarationError when its load failed.
    */
-  getDeclaredGadget<T = Gadget>(scope: string): Promise<T> {
-    return this.declaredChildren.get(scope) as Promise<T>;
+  async getDeclaredGadget<T = Gadget>(scope: string): Promise<T> {
+    // Children written in the template exist once it has rendered: let a pending render finish first.
+    if (this.isConnected && this.isUpdatePending) await this.updateComplete;
+    return (await this.declaredChildren.get(scope)) as T;
   }
 
   /** Removes the child (element removed, sandbox torn down, pending calls rejected). Unknown scope → ScopeError. */
