@@ -223,3 +223,13 @@ describe('declaration in HTML (data-gadget-url / scope / sandbox)', () => {
     expect(host.shadowRoot!.querySelector('[data-gadget-scope="framed"] > iframe')).not.toBeNull();
   });
 });
+
+describe('declaring from a loader function', () => {
+  it('accepts () => import(...) for public gadgets (bundled with the app), and refuses it for sandboxes', async () => {
+    const parent = mount(document.createElement(parentTag) as Parent);
+    const loader = () => import('./testing/fixtures/public-gadget');
+    const child = await parent.declareGadget<PublicFixture>(loader, { scope: 'bundled' });
+    expect(child.double(4)).toBe(8);
+    await expect(parent.declareGadget(loader, { scope: 'framed', sandbox: 'iframe' })).rejects.toMatchObject({ status: 400 });
+  });
+});

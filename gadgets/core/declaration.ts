@@ -1,7 +1,7 @@
 // Children a gadget declares (renderJS declareGadget / getDeclaredGadget / dropGadget and data-gadget-* HTML).
 import { abortError } from './cancel';
 import { GadgetDeclarationError, ScopeError } from './errors';
-import { createGadgetElement, loadGadgetModule } from './module-loader';
+import { createGadgetElement, describeSource, loadGadgetModule, type GadgetSource } from './module-loader';
 import { startIframeSandbox, startWorkerSandbox, type ChildAcquisitionAnswer, type SandboxHandle } from './sandbox/host';
 
 /** `public`: the child is an element in this document; `iframe` / `worker`: it runs sandboxed and is reached by proxy. */
@@ -22,6 +22,7 @@ export interface DeclareOptions {
 }
 
 interface ChildEntry {
+  source: GadgetSource;
   url: string;
   scope: string;
   sandbox: SandboxKind;
@@ -57,12 +58,16 @@ export class DeclaredChildren {
 
   constructor(private readonly host: DeclaringHost) {}
 
-  declare(url: string | URL, options: DeclareOptions, fromHtml = false): Promise<unknown> {
+  declare(source: GadgetSource, options: DeclareOptions, fromHtml = false): Promise<unknown> {
     const scope = options.scope ?? `__gadget_${++generatedScopes}`;
-    if (this.entries.has(scope)) this.drop(scope);
     const sandbox = options.sandbox ?? 'public';
+    if (this.entries.has(scope)) this.drop(scope);
+    if (typeof source === 'function' && sandbox !== 'public') {
+      return Promise.reject(new GadgetDeclarationError(describeSource(source), scope, `a ${sandbox} sandbox needs a URL: a loader function cannot cross into the sandbox`, 400));
+    }
     const entry: ChildEntry = {
-      url: String(url),
+      source,
+      url: describeSource(source),
       scope,
       sandbox,
       container: options.element,
@@ -164,7 +169,7 @@ export class DeclaredChildren {
     if (entry.sandbox === 'public') {
       let module;
       try {
-        module = await loadGadgetModule(url);
+        module = await loadGadgetModule(entry.source);
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
         throw new GadgetDeclarationError(url, scope, `cannot load the gadget "${scope}" from ${url}: ${reason}`, 502, { cause: error });

@@ -12,6 +12,7 @@ import { abortError, anySignal, isAbortError, nextFrame, raceAbort, sleep } from
 import { AcquisitionError } from './errors';
 import { Mutex } from './mutex';
 import { DeclaredChildren, type DeclareOptions } from './declaration';
+import type { GadgetSource } from './module-loader';
 import { reportGadgetDeclarationErrorKey } from './acquisition';
 
 /** A job: call it to start a run; a new call aborts the previous unfinished run. */
@@ -219,7 +220,9 @@ export class Gadget<S extends object = Record<string, unknown>> extends LitEleme
   // ---- Declared children --------------------------------------------------------------------------------------------
 
   /**
-   * Declares a child gadget from an ES module URL (default export: the element class) and resolves with it:
+   * Declares a child gadget from an ES module URL (default export: the element class), or from a loader function
+   * `() => import('./child')` (public only; bundled with the app, so it also works in a production build), and
+   * resolves with it:
    * - `public` (default): the element itself, appended to `element` (default: this gadget's light DOM);
    * - `iframe`: a RemoteGadget proxy; the module runs in `<iframe sandbox="allow-scripts">` inside `element`;
    * - `worker`: a RemoteGadget proxy; `url` is a worker script that calls `serveWorkerGadget(Class)`.
@@ -227,8 +230,8 @@ export class Gadget<S extends object = Record<string, unknown>> extends LitEleme
    * cannot be loaded (failures are cached per URL) or a sandbox does not become ready in time.
    * Type the result: `declareGadget<Remote<Fft>>(fftUrl, { sandbox: 'worker', scope: 'fft' })`.
    */
-  declareGadget<T = Gadget>(url: string | URL, options: DeclareOptions = {}): Promise<T> {
-    return this.declaredChildren.declare(url, options) as Promise<T>;
+  declareGadget<T = Gadget>(source: GadgetSource, options: DeclareOptions = {}): Promise<T> {
+    return this.declaredChildren.declare(source, options) as Promise<T>;
   }
 
   /**

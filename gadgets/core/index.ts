@@ -14,4 +14,4 @@ export { abortError, isAbortError, sleep, nextFrame, raceAbort, anySignal, throw
 export { type DeclareOptions, type SandboxKind } from './declaration';
 export { type RemoteGadget, type Remote } from './sandbox/remote';
 export { WorkerGadget, serveWorkerGadget } from './worker-gadget';
-export { type GadgetModule } from './module-loader';
+export { type GadgetModule, type GadgetSource } from './module-loader';

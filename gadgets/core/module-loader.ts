@@ -6,8 +6,11 @@ export interface GadgetModule {
   tagName?: string;
 }
 
-// One load per URL; a failed load stays cached (renderJS does the same): declaring it again fails at once.
-const modules = new Map<string, Promise<GadgetModule>>();
+/** A gadget module URL, or a loader such as `() => import('./graph-gadget')` (bundled with the app: works in builds). */
+export type GadgetSource = string | URL | (() => Promise<unknown>);
+
+// One load per URL (or loader); a failed load stays cached (renderJS does the same): declaring it again fails at once.
+const modules = new Map<string | (() => Promise<unknown>), Promise<GadgetModule>>();
 let generated = 0;
 
 /** Resolves a gadget URL against the document (or worker) base. */
@@ -16,19 +19,26 @@ export function resolveGadgetUrl(url: string | URL): string {
   return new URL(String(url), base).href;
 }
 
-/** Imports a gadget module once per URL. Rejects (and keeps rejecting) when the URL fails or exports no element class. */
-export function loadGadgetModule(url: string | URL): Promise<GadgetModule> {
-  const href = resolveGadgetUrl(url);
-  let loading = modules.get(href);
+/** A printable name for a source (error messages). */
+export function describeSource(source: GadgetSource): string {
+  return typeof source === 'function' ? `loader ${source.name || source.toString().slice(0, 80)}` : String(source);
+}
+
+/** Imports a gadget module once per source. Rejects (and keeps rejecting) when it fails or exports no element class. */
+export function loadGadgetModule(source: GadgetSource): Promise<GadgetModule> {
+  const key = typeof source === 'function' ? source : resolveGadgetUrl(source);
+  let loading = modules.get(key);
   if (!loading) {
-    loading = (import(/* @vite-ignore */ href) as Promise<Partial<GadgetModule>>).then((module) => {
-      if (typeof module.default !== 'function') {
-        throw new GadgetDeclarationError(href, '', `${href} has no default export: a gadget module exports its element class as default`, 422);
+    const imported = typeof key === 'function' ? key() : import(/* @vite-ignore */ key);
+    loading = (imported as Promise<Partial<GadgetModule>>).then((module) => {
+      if (typeof module?.default !== 'function') {
+        const name = describeSource(source);
+        throw new GadgetDeclarationError(name, '', `${name} has no default export: a gadget module exports its element class as default`, 422);
       }
       return module as GadgetModule;
     });
     loading.catch(() => {});
-    modules.set(href, loading);
+    modules.set(key, loading);
   }
   return loading;
 }
