@@ -75,58 +75,58 @@ export class Gadget<S extends object = Record<string, unknown>> extends LitEleme
   /** The gadget's state; change it with `changeState` so `onStateChange` sees what changed. */
   state: S = {} as S;
 
-  private readonly providers = new Map<string, AcquisitionHandler<unknown[], unknown>>();
-  private readonly services: ((signal: AbortSignal) => unknown)[] = [];
-  private readonly jobs: JobSlot[] = [];
-  private readonly events: EventRegistration[] = [];
-  private lifetime: AbortController | undefined = undefined;
-  private serviceController: AbortController | undefined = undefined;
-  private started = false;
-  private stateQueue: Promise<void> = Promise.resolve();
-  private pendingChanges: Partial<S> = {};
+  readonly #providers = new Map<string, AcquisitionHandler<unknown[], unknown>>();
+  readonly #services: ((signal: AbortSignal) => unknown)[] = [];
+  readonly #jobs: JobSlot[] = [];
+  readonly #events: EventRegistration[] = [];
+  #lifetime: AbortController | undefined = undefined;
+  #serviceController: AbortController | undefined = undefined;
+  #started = false;
+  #stateQueue: Promise<void> = Promise.resolve();
+  #pendingChanges: Partial<S> = {};
   /** Set by the declaring parent (declareGadget); otherwise the `data-gadget-scope` attribute is used. */
-  private assignedScope: string | null = null;
+  #assignedScope: string | null = null;
 
-  private readonly declaredChildren: DeclaredChildren = new DeclaredChildren(this);
+  readonly #declaredChildren: DeclaredChildren = new DeclaredChildren(this);
 
   constructor() {
     super();
-    this.addEventListener(AcquireEvent.type, this.onAcquireRequest);
+    this.addEventListener(AcquireEvent.type, this.#onAcquireRequest);
     // A controller, not overridden lifecycle methods: subclasses overriding updated() cannot skip the scan.
     this.addController({
-      hostUpdated: () => this.declaredChildren.scan(),
+      hostUpdated: () => this.#declaredChildren.scan(),
     });
   }
 
   /** The scope this gadget was declared with by its parent, or null. */
   get gadgetScope(): string | null {
-    return this.assignedScope ?? this.getAttribute('data-gadget-scope');
+    return this.#assignedScope ?? this.getAttribute('data-gadget-scope');
   }
 
   /** @internal Used by the declaring parent. */
   setGadgetScope(scope: string | null): void {
-    this.assignedScope = scope;
+    this.#assignedScope = scope;
   }
 
   /** Aborted when the gadget is detached; a fresh signal on each attach. Never aborted before the first attach. */
   get connectionSignal(): AbortSignal {
-    return this.lifetime?.signal ?? neverAborted;
+    return this.#lifetime?.signal ?? neverAborted;
   }
 
   /** True between attach (services started) and detach. */
   get isStarted(): boolean {
-    return this.started;
+    return this.#started;
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.lifetime = new AbortController();
-    this.serviceController = new AbortController();
-    this.started = true;
-    for (const service of this.services) this.startService(service);
-    for (const registration of this.events) this.attachEvent(registration);
-    this.declaredChildren.attached();
-    for (const slot of this.jobs) {
+    this.#lifetime = new AbortController();
+    this.#serviceController = new AbortController();
+    this.#started = true;
+    for (const service of this.#services) this.#startService(service);
+    for (const registration of this.#events) this.#attachEvent(registration);
+    this.#declaredChildren.attached();
+    for (const slot of this.#jobs) {
       const queued = slot.queued;
       if (!queued) continue;
       slot.queued = undefined;
@@ -135,11 +135,11 @@ export class Gadget<S extends object = Record<string, unknown>> extends LitEleme
   }
 
   override disconnectedCallback(): void {
-    this.started = false;
-    for (const registration of this.events) this.detachEvent(registration);
-    this.serviceController?.abort(abortError('gadget detached'));
-    this.lifetime?.abort(abortError('gadget detached'));
-    this.declaredChildren.detached();
+    this.#started = false;
+    for (const registration of this.#events) this.#detachEvent(registration);
+    this.#serviceController?.abort(abortError('gadget detached'));
+    this.#lifetime?.abort(abortError('gadget detached'));
+    this.#declaredChildren.detached();
     super.disconnectedCallback();
   }
 
@@ -160,7 +160,7 @@ export class Gadget<S extends object = Record<string, unknown>> extends LitEleme
     key: AcquisitionKey<Args, Result>,
     ...args: Args
   ): Promise<Result> {
-    const combined = signal && signal !== this.connectionSignal ? anySignal(signal, this.lifetime?.signal) : this.connectionSignal;
+    const combined = signal && signal !== this.connectionSignal ? anySignal(signal, this.#lifetime?.signal) : this.connectionSignal;
     return this.askAncestors(key.name, args, this.gadgetScope, combined) as Promise<Result>;
   }
 
@@ -170,7 +170,7 @@ export class Gadget<S extends object = Record<string, unknown>> extends LitEleme
    * Register in the constructor (or any time later); a second call replaces the handler.
    */
   provide<K extends AcquisitionKey<unknown[], unknown>>(key: K, handler: AcquisitionHandler<ArgsOf<K>, ResultOf<K>>): void {
-    this.providers.set(key.name, handler as AcquisitionHandler<unknown[], unknown>);
+    this.#providers.set(key.name, handler as AcquisitionHandler<unknown[], unknown>);
   }
 
   /** @internal Sends a request up from this element; shared with the sandbox bridges. */
@@ -183,9 +183,9 @@ export class Gadget<S extends object = Record<string, unknown>> extends LitEleme
     return raceAbort(event.result, signal);
   }
 
-  private readonly onAcquireRequest = (event: Event): void => {
+  readonly #onAcquireRequest = (event: Event): void => {
     if (!(event instanceof AcquireEvent) || event.requester === this || event.result) return;
-    const handler = this.providers.get(event.name);
+    const handler = this.#providers.get(event.name);
     if (!handler) {
       // renderJS semantics: the next ancestor sees the scope of its own child on the path.
       event.scope = this.gadgetScope;
@@ -193,10 +193,10 @@ export class Gadget<S extends object = Record<string, unknown>> extends LitEleme
     }
     event.stopPropagation();
     const request: AcquisitionRequest = { scope: event.scope, signal: event.signal, get path() { return event.path; } };
-    event.result = this.answer(handler, event.name, event.args, request);
+    event.result = this.#answer(handler, event.name, event.args, request);
   };
 
-  private async answer(handler: AcquisitionHandler<unknown[], unknown>, name: string, args: unknown[], request: AcquisitionRequest): Promise<unknown> {
+  async #answer(handler: AcquisitionHandler<unknown[], unknown>, name: string, args: unknown[], request: AcquisitionRequest): Promise<unknown> {
     try {
       return await handler.call(this, request, ...args);
     } catch (error) {
@@ -211,10 +211,10 @@ export class Gadget<S extends object = Record<string, unknown>> extends LitEleme
    * gadget's tree: this gadget's own provider first, then its ancestors.
    */
   answerChildAcquisition(name: string, args: unknown[], scope: string | null, signal: AbortSignal): Promise<unknown> {
-    const handler = this.providers.get(name);
+    const handler = this.#providers.get(name);
     if (!handler) return this.askAncestors(name, args, this.gadgetScope, signal);
     const path = `${gadgetPath(this)} > [${scope ?? 'sandbox'}]`;
-    return this.answer(handler, name, args, { scope, signal, path });
+    return this.#answer(handler, name, args, { scope, signal, path });
   }
 
   // ---- Declared children --------------------------------------------------------------------------------------------
@@ -231,7 +231,7 @@ export class Gadget<S extends object = Record<string, unknown>> extends LitEleme
    * Type the result: `declareGadget<Remote<Fft>>(fftUrl, { sandbox: 'worker', scope: 'fft' })`.
    */
   declareGadget<T = Gadget>(source: GadgetSource, options: DeclareOptions = {}): Promise<T> {
-    return this.declaredChildren.declare(source, options) as Promise<T>;
+    return this.#declaredChildren.declare(source, options) as Promise<T>;
   }
 
   /**
@@ -241,17 +241,17 @@ export class Gadget<S extends object = Record<string, unknown>> extends LitEleme
   async getDeclaredGadget<T = Gadget>(scope: string): Promise<T> {
     // Children written in the template exist once it has rendered: let a pending render finish first.
     if (this.isConnected && this.isUpdatePending) await this.updateComplete;
-    return (await this.declaredChildren.get(scope)) as T;
+    return (await this.#declaredChildren.get(scope)) as T;
   }
 
   /** Removes the child (element removed, sandbox torn down, pending calls rejected). Unknown scope → ScopeError. */
   async dropGadget(scope: string): Promise<void> {
-    this.declaredChildren.drop(scope);
+    this.#declaredChildren.drop(scope);
   }
 
   /** The scopes of the declared children, in declaration order. */
   declaredScopes(): string[] {
-    return this.declaredChildren.scopes();
+    return this.#declaredChildren.scopes();
   }
 
   /**
@@ -272,12 +272,12 @@ export class Gadget<S extends object = Record<string, unknown>> extends LitEleme
    * reported upward through the `reportServiceError` acquisition.
    */
   protected service(fn: (signal: AbortSignal) => unknown): void {
-    this.services.push(fn);
-    if (this.started) this.startService(fn);
+    this.#services.push(fn);
+    if (this.#started) this.#startService(fn);
   }
 
-  private startService(fn: (signal: AbortSignal) => unknown): void {
-    const controller = this.serviceController!;
+  #startService(fn: (signal: AbortSignal) => unknown): void {
+    const controller = this.#serviceController!;
     const signal = controller.signal;
     void (async () => {
       try {
@@ -324,7 +324,7 @@ export class Gadget<S extends object = Record<string, unknown>> extends LitEleme
       start: async (id, args) => {
         const controller = new AbortController();
         slot.controller = controller;
-        const signal = anySignal(controller.signal, this.lifetime?.signal);
+        const signal = anySignal(controller.signal, this.#lifetime?.signal);
         try {
           const result = await fn.call(this, signal, ...(args as Args));
           // The @lit/task rule: only the latest, unaborted run writes its result.
@@ -339,7 +339,7 @@ export class Gadget<S extends object = Record<string, unknown>> extends LitEleme
         }
       },
     };
-    this.jobs.push(slot);
+    this.#jobs.push(slot);
     return (...args: Args): Promise<Result> => {
       const id = ++slot.counter;
       slot.controller?.abort(abortError('job superseded by a newer call'));
@@ -348,7 +348,7 @@ export class Gadget<S extends object = Record<string, unknown>> extends LitEleme
         slot.queued = undefined;
       }
       let promise: Promise<Result>;
-      if (this.started) {
+      if (this.#started) {
         promise = slot.start(id, args) as Promise<Result>;
       } else {
         promise = new Promise<Result>((resolve, reject) => {
@@ -377,11 +377,11 @@ export class Gadget<S extends object = Record<string, unknown>> extends LitEleme
       listener: undefined,
       target: undefined,
     };
-    this.events.push(registration);
-    if (this.started) this.attachEvent(registration);
+    this.#events.push(registration);
+    if (this.#started) this.#attachEvent(registration);
   }
 
-  private attachEvent(registration: EventRegistration): void {
+  #attachEvent(registration: EventRegistration): void {
     const { options } = registration;
     const target = typeof options.target === 'function' ? options.target() : (options.target ?? this);
     const listener = (event: Event): void => {
@@ -389,7 +389,7 @@ export class Gadget<S extends object = Record<string, unknown>> extends LitEleme
       registration.controller?.abort(abortError('superseded by a newer event'));
       const controller = new AbortController();
       registration.controller = controller;
-      const signal = anySignal(controller.signal, this.lifetime?.signal);
+      const signal = anySignal(controller.signal, this.#lifetime?.signal);
       void (async () => {
         try {
           await registration.handler.call(this, signal, event);
@@ -405,7 +405,7 @@ export class Gadget<S extends object = Record<string, unknown>> extends LitEleme
     target.addEventListener(registration.type, listener, { capture: options.capture ?? false });
   }
 
-  private detachEvent(registration: EventRegistration): void {
+  #detachEvent(registration: EventRegistration): void {
     if (registration.listener && registration.target) {
       registration.target.removeEventListener(registration.type, registration.listener, { capture: registration.options.capture ?? false });
     }
@@ -451,8 +451,8 @@ export class Gadget<S extends object = Record<string, unknown>> extends LitEleme
    * changes (so they are not lost) and the returned promise rejects.
    */
   changeState(partial: Partial<S>): Promise<void> {
-    const run = this.stateQueue.then(async () => {
-      const changed: Partial<S> = { ...this.pendingChanges };
+    const run = this.#stateQueue.then(async () => {
+      const changed: Partial<S> = { ...this.#pendingChanges };
       const state = this.state as Record<string, unknown>;
       for (const [key, value] of Object.entries(partial)) {
         if (!(key in state) || state[key] !== value) {
@@ -460,17 +460,17 @@ export class Gadget<S extends object = Record<string, unknown>> extends LitEleme
           (changed as Record<string, unknown>)[key] = value;
         }
       }
-      this.pendingChanges = {};
+      this.#pendingChanges = {};
       if (Object.keys(changed).length === 0) return;
       this.requestUpdate();
       try {
         await this.onStateChange(changed);
       } catch (error) {
-        this.pendingChanges = { ...changed, ...this.pendingChanges };
+        this.#pendingChanges = { ...changed, ...this.#pendingChanges };
         throw error;
       }
     });
-    this.stateQueue = run.catch(() => {});
+    this.#stateQueue = run.catch(() => {});
     return run;
   }
 
