@@ -3,8 +3,31 @@
 // own copy of the runtime still works here.
 import { serializeError, HELLO, INIT, type WireMessage } from './protocol';
 import { declaredMethodsOf, serveChild } from './child';
-import { createGadgetElement, loadGadgetModule } from '../module-loader';
+import { createGadgetElement, resolveGadgetUrl, type GadgetModule } from '../module-loader';
+import { GadgetDeclarationError } from '../errors';
 import type { Endpoint } from './protocol';
+
+// Bundlers drop the exports of a standalone bundle (e.g. Vite `?worker&url`), so a module may only define its element.
+// This page loads one gadget, so the last element defined while its module ran is that gadget (its own children's
+// modules are evaluated before it).
+const definedNames: string[] = [];
+const define = customElements.define.bind(customElements);
+customElements.define = (name: string, constructor: CustomElementConstructor, options?: ElementDefinitionOptions) => {
+  define(name, constructor, options);
+  definedNames.push(name);
+};
+
+async function loadSandboxedModule(url: string): Promise<GadgetModule> {
+  const href = resolveGadgetUrl(url);
+  const module = (await import(/* @vite-ignore */ href)) as Partial<GadgetModule>;
+  if (typeof module.default === 'function') return module as GadgetModule;
+  const last = definedNames.at(-1);
+  const defined = last ? customElements.get(last) : undefined;
+  if (!defined) {
+    throw new GadgetDeclarationError(href, '', `${href} neither exports an element class as default nor defines a custom element`, 422);
+  }
+  return { default: defined };
+}
 
 const token = location.hash.slice(1);
 // The parent must be the app itself: its origin is this page's URL origin (our own origin is opaque: "null").
@@ -23,7 +46,7 @@ function onInit(event: MessageEvent): void {
 async function start(port: MessagePort, url: string, scope: string | null): Promise<void> {
   let endpoint: Endpoint | undefined;
   try {
-    const module = await loadGadgetModule(url);
+    const module = await loadSandboxedModule(url);
     const element = createGadgetElement(module);
     if (scope !== null) element.setAttribute('data-gadget-scope', scope);
     const declared = (module.default as { declaredMethods?: unknown }).declaredMethods;

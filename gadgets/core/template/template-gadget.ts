@@ -83,3 +83,5 @@ export default class TemplateGadget extends Gadget<TemplateState> {
 }
 
 export const tagName = 'fs-template-gadget';
+// Defined here too, so a standalone bundle of this module (`?worker&url`, whose exports are dropped) still names it.
+if (!customElements.get(tagName)) customElements.define(tagName, TemplateGadget);
