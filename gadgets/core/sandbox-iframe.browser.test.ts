@@ -179,6 +179,13 @@ describe('iframe sandbox', () => {
     await expect(again.add(1, 2)).resolves.toBe(3);
   });
 
+  it('takes the last element a module defines when the module exports nothing (standalone bundles)', async () => {
+    const parent = mountParent();
+    const url = new URL('./testing/fixtures/defines-only-gadget.ts', import.meta.url).href;
+    const child = await parent.declareGadget<{ call(name: string, args?: unknown[]): Promise<unknown> }>(url, { sandbox: 'iframe', scope: 'bare' });
+    await expect(child.call('whoAmI')).resolves.toBe('fs-defines-only');
+  });
+
   it('ignores handshake messages from anything but its own iframe', async () => {
     const parent = mountParent();
     const started = declare(parent, 'guarded');
