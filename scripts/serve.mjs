@@ -43,6 +43,9 @@ export async function startStaticServer({ root, host = '127.0.0.1', port = 0, pr
       'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
       'content-length': statSync(file).size,
       'cache-control': noCache ? 'no-cache' : 'public, max-age=31536000, immutable',
+      // Sandboxed gadget iframes have an opaque origin: their module scripts are cross-origin requests. Static files are
+      // public and sent without credentials, so any origin may read them.
+      'access-control-allow-origin': '*',
     });
     if (req.method === 'HEAD') res.end();
     else createReadStream(file).pipe(res);

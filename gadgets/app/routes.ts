@@ -20,6 +20,12 @@ export const routes: RouteDefinition[] = [
   { pattern: '', title: 'Fieldscope', tag: 'fs-front-page', load: () => import('../pages/front-page') },
   { pattern: 'settings', title: 'Settings', tag: 'fs-settings-page', load: () => import('../pages/settings-page') },
   ...listRoutes,
+  {
+    pattern: 'playground',
+    title: 'Gadget playground',
+    tag: 'fs-gadget-playground',
+    load: () => import('../core/playground/playground-gadget'),
+  },
   { pattern: 'image/:id', title: 'Image', tag: 'fs-image-page', load: () => import('../pages/image-page') },
   { pattern: 'notebook/:id', title: 'Notebook', tag: 'fs-notebook-page', load: () => import('../pages/notebook-page') },
 ];
