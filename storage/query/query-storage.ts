@@ -3,7 +3,7 @@ import { StorageError } from '../storage-error';
 import { StorageWrapper } from '../storage-wrapper';
 import type { AllDocsOptions, AllDocsResult, AllDocsRow, Capability, Doc, SortOrder, Storage } from '../types';
 import { matchesQuery, order, type KeySchema } from './query-match';
-import { parseQuery } from './query-parser';
+import { parseQuery, type QueryNode } from './query-parser';
 
 const listing: Capability[] = ['query', 'select', 'sort', 'limit', 'include'];
 
@@ -35,19 +35,28 @@ export class QueryStorage extends StorageWrapper {
     }
     const needsDocs = node !== undefined || sort_on !== undefined || select_list !== undefined || include_docs === true;
     const listed = await this.sub.allDocs(needsDocs ? { include_docs: true, ...(signal ? { signal } : {}) } : signal ? { signal } : {});
-    let rows = listed.rows;
-    if (needsDocs) rows = await this.withDocs(rows, signal);
-    if (node) rows = rows.filter((row) => matchesQuery(node, row.doc as Doc, this.keySchema));
-    if (sort_on && sort_on.length > 0) rows = sortRows(rows, sort_on);
-    if (limit) rows = rows.slice(limit[0], limit[1] === undefined ? undefined : limit[0] + limit[1]);
-    const result = rows.map((row) => shapeRow(row, select_list, include_docs === true));
-    return { total_rows: result.length, rows: result };
+    const rows = needsDocs ? await this.withDocs(listed.rows, signal) : listed.rows;
+    return listRows(rows, options, node, this.keySchema);
   }
 
   /** Storages that ignore include_docs still give the documents: read the missing ones. */
   private async withDocs(rows: AllDocsRow[], signal: AbortSignal | undefined): Promise<AllDocsRow[]> {
     return Promise.all(rows.map(async (row) => (row.doc ? row : { ...row, doc: await this.sub.get(row.id, signal ? { signal } : {}) })));
   }
+}
+
+/**
+ * Applies a parsed query, sort_on, limit and select_list to rows that carry their documents (`doc`), the way every
+ * storage that lists by itself answers allDocs.
+ */
+export function listRows(rows: AllDocsRow[], options: AllDocsOptions, node: QueryNode | undefined, keySchema: KeySchema = {}): AllDocsResult {
+  const { sort_on, select_list, limit, include_docs } = options;
+  checkLimit(limit);
+  let selected = node ? rows.filter((row) => matchesQuery(node, row.doc as Doc, keySchema)) : rows;
+  if (sort_on && sort_on.length > 0) selected = sortRows(selected, sort_on);
+  if (limit) selected = selected.slice(limit[0], limit[1] === undefined ? undefined : limit[0] + limit[1]);
+  const result = selected.map((row) => shapeRow(row, select_list, include_docs === true));
+  return { total_rows: result.length, rows: result };
 }
 
 function checkLimit(limit: AllDocsOptions['limit']): void {
