@@ -1,0 +1,338 @@
+import { Subject } from 'rxjs';
+import type { IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
+import { checkRange, readAs, toBlob } from '../attachment-data';
+import { changeFeed } from '../change-feed';
+import { checkDoc, checkId, notFound, throwIfAborted, unsupported } from '../checks';
+import { listRows } from '../query/query-storage';
+import { parseQuery, type QueryNode } from '../query/query-parser';
+import { StorageError } from '../storage-error';
+import type {
+  AllDocsOptions,
+  AllDocsResult,
+  AttachmentData,
+  AttachmentFormat,
+  AttachmentInfo,
+  AttachmentInput,
+  CallOptions,
+  Capability,
+  Change,
+  ChangesOptions,
+  Doc,
+  GetAttachmentOptions,
+  PutAttachmentOptions,
+  Storage,
+} from '../types';
+import { INDEXED_KEYS, openDatabase, type AttachmentRecord, type FieldscopeDB } from './database';
+
+/** Attachments are cut into Blob chunks of this size, so a range read touches only the chunks it needs. */
+export const DEFAULT_CHUNK_SIZE = 1024 * 1024;
+
+const capabilities = new Set<Capability>(['list', 'include', 'query', 'select', 'sort', 'limit', 'write', 'range', 'append', 'changes']);
+
+type Store = StoreNames<FieldscopeDB>;
+type WriteTransaction = IDBPTransaction<FieldscopeDB, Store[], 'readwrite'>;
+
+export interface IndexedDBStorageOptions {
+  /** Database name; default 'fieldscope'. */
+  name?: string;
+  /** Chunk size for attachments written from now on; default 1 MiB. */
+  chunkSize?: number;
+}
+
+/**
+ * The local storage of the app, in IndexedDB (via idb). Each write — a document, an attachment with all its chunks,
+ * an append — is one transaction together with its changes-feed record: a crash, a quota error or a cancellation
+ * leaves either all of it or none of it. Queries comparing an indexed key (portal_type, reference) with `=` read
+ * that index instead of every document. Generating ids (post) is the UuidStorage's job.
+ */
+export class IndexedDBStorage implements Storage {
+  readonly name: string;
+  private readonly chunkSize: number;
+  private readonly newChanges = new Subject<Change>();
+  /** Other tabs' writes reach this tab's live changes feeds through here. */
+  private readonly channel: BroadcastChannel | undefined;
+
+  constructor({ name = 'fieldscope', chunkSize = DEFAULT_CHUNK_SIZE }: IndexedDBStorageOptions = {}) {
+    if (!Number.isInteger(chunkSize) || chunkSize <= 0) throw new StorageError(400, `chunkSize must be a whole number > 0, not ${chunkSize}.`);
+    this.name = name;
+    this.chunkSize = chunkSize;
+    if (typeof BroadcastChannel !== 'undefined') {
+      this.channel = new BroadcastChannel(`fieldscope-changes:${name}`);
+      this.channel.onmessage = (event: MessageEvent<Change>) => this.newChanges.next(event.data);
+    }
+  }
+
+  hasCapacity(name: Capability): boolean {
+    return capabilities.has(name);
+  }
+
+  async get(id: string, { signal }: CallOptions = {}): Promise<Doc> {
+    throwIfAborted(signal);
+    checkId(id);
+    const record = await (await this.db()).get('documents', id);
+    if (!record) throw notFound(id);
+    return record.doc;
+  }
+
+  async put(id: string, doc: Doc, { signal }: CallOptions = {}): Promise<string> {
+    checkId(id);
+    checkDoc(doc);
+    await this.write(['documents', 'changes'], signal, async (tx) => {
+      await tx.objectStore('documents').put({ id, doc });
+      return recordChange(tx, id, false);
+    });
+    return id;
+  }
+
+  async post(): Promise<string> {
+    throw unsupported('indexeddb', 'generate ids (post)');
+  }
+
+  async remove(id: string, { signal }: CallOptions = {}): Promise<void> {
+    checkId(id);
+    await this.write(['documents', 'attachments', 'chunks', 'changes'], signal, async (tx) => {
+      if ((await tx.objectStore('documents').getKey(id)) === undefined) throw notFound(id);
+      await tx.objectStore('documents').delete(id);
+      await tx.objectStore('attachments').delete(documentRange(id));
+      await tx.objectStore('chunks').delete(documentRange(id));
+      return recordChange(tx, id, true);
+    });
+  }
+
+  async allDocs(options: AllDocsOptions = {}): Promise<AllDocsResult> {
+    throwIfAborted(options.signal);
+    const node = options.query ? parseQuery(options.query) : undefined;
+    const db = await this.db();
+    const indexed = node ? indexedClause(node) : undefined;
+    const records = indexed
+      ? await db.getAllFromIndex('documents', indexed.key, indexed.value)
+      : await db.getAll('documents');
+    throwIfAborted(options.signal);
+    return listRows(records.map((record) => ({ id: record.id, value: {}, doc: record.doc })), options, node);
+  }
+
+  async getAttachment<F extends AttachmentFormat = 'blob'>(
+    id: string,
+    name: string,
+    { start, end, format, signal }: GetAttachmentOptions<F> = {},
+  ): Promise<AttachmentData<F>> {
+    throwIfAborted(signal);
+    checkId(id);
+    checkId(name, 'Attachment name');
+    const tx = (await this.db()).transaction(['attachments', 'chunks'], 'readonly');
+    const meta = await tx.objectStore('attachments').get([id, name]);
+    if (!meta) throw notFound(id, name);
+    const range = checkRange(start, end, meta.length);
+    let blob = new Blob([], { type: meta.contentType });
+    if (range.end > range.start) {
+      const first = Math.floor(range.start / meta.chunkSize);
+      const last = Math.floor((range.end - 1) / meta.chunkSize);
+      const chunks = await tx.objectStore('chunks').getAll(IDBKeyRange.bound([id, name, first], [id, name, last]));
+      const offset = first * meta.chunkSize;
+      blob = new Blob(chunks, { type: meta.contentType }).slice(range.start - offset, range.end - offset, meta.contentType);
+    }
+    throwIfAborted(signal);
+    return readAs(blob, format);
+  }
+
+  async putAttachment(id: string, name: string, data: AttachmentInput, { contentType, signal }: PutAttachmentOptions = {}): Promise<void> {
+    checkId(id);
+    checkId(name, 'Attachment name');
+    const blob = toBlob(data, contentType);
+    await this.write(['documents', 'attachments', 'chunks', 'changes'], signal, async (tx) => {
+      if ((await tx.objectStore('documents').getKey(id)) === undefined) throw notFound(id);
+      const previous = await tx.objectStore('attachments').get([id, name]);
+      await tx.objectStore('chunks').delete(attachmentRange(id, name));
+      await this.putChunks(tx, id, name, blob, 0);
+      await tx.objectStore('attachments').put({
+        docId: id,
+        name,
+        length: blob.size,
+        contentType: blob.type,
+        chunkSize: this.chunkSize,
+        revision: (previous?.revision ?? 0) + 1,
+      });
+      return recordChange(tx, id, false);
+    });
+  }
+
+  async appendAttachment(id: string, name: string, data: AttachmentInput, { contentType, signal }: PutAttachmentOptions = {}): Promise<number> {
+    checkId(id);
+    checkId(name, 'Attachment name');
+    let size = 0;
+    await this.write(['documents', 'attachments', 'chunks', 'changes'], signal, async (tx) => {
+      if ((await tx.objectStore('documents').getKey(id)) === undefined) throw notFound(id);
+      const previous = await tx.objectStore('attachments').get([id, name]);
+      const meta: AttachmentRecord = previous ?? {
+        docId: id,
+        name,
+        length: 0,
+        contentType: '',
+        chunkSize: this.chunkSize,
+        revision: 0,
+      };
+      const tail = toBlob(data, contentType ?? (previous?.contentType || undefined));
+      const chunks = tx.objectStore('chunks');
+      let index = Math.floor(meta.length / meta.chunkSize);
+      let rest = tail;
+      const partial = meta.length % meta.chunkSize;
+      if (partial > 0 && tail.size > 0) {
+        // Only the last, partly filled chunk is rewritten; every earlier chunk stays untouched.
+        const last = await chunks.get([id, name, index]);
+        const fill = tail.slice(0, meta.chunkSize - partial);
+        await chunks.put(new Blob([last ?? new Blob(), fill]), [id, name, index]);
+        rest = tail.slice(fill.size);
+        index += 1;
+      }
+      await this.putChunks(tx, id, name, rest, index, meta.chunkSize);
+      size = meta.length + tail.size;
+      await tx.objectStore('attachments').put({
+        ...meta,
+        length: size,
+        contentType: meta.contentType || tail.type,
+        revision: meta.revision + 1,
+      });
+      return recordChange(tx, id, false);
+    });
+    return size;
+  }
+
+  async removeAttachment(id: string, name: string, { signal }: CallOptions = {}): Promise<void> {
+    checkId(id);
+    checkId(name, 'Attachment name');
+    await this.write(['attachments', 'chunks', 'changes'], signal, async (tx) => {
+      if ((await tx.objectStore('attachments').getKey([id, name])) === undefined) throw notFound(id, name);
+      await tx.objectStore('attachments').delete([id, name]);
+      await tx.objectStore('chunks').delete(attachmentRange(id, name));
+      return recordChange(tx, id, false);
+    });
+  }
+
+  async allAttachments(id: string, { signal }: CallOptions = {}): Promise<Record<string, AttachmentInfo>> {
+    throwIfAborted(signal);
+    checkId(id);
+    const tx = (await this.db()).transaction(['documents', 'attachments'], 'readonly');
+    if ((await tx.objectStore('documents').getKey(id)) === undefined) throw notFound(id);
+    const result: Record<string, AttachmentInfo> = {};
+    for (const meta of await tx.objectStore('attachments').getAll(documentRange(id))) {
+      result[meta.name] = { length: meta.length, contentType: meta.contentType, digest: `${this.name}:${meta.revision}` };
+    }
+    return result;
+  }
+
+  changes(options: ChangesOptions = {}) {
+    return changeFeed(
+      async (since) => {
+        const records = await (await this.db()).getAll('changes', IDBKeyRange.lowerBound(since, true));
+        return records.map(({ seq, id, deleted }) => ({ seq: seq as number, id, deleted }));
+      },
+      this.newChanges,
+      options,
+    );
+  }
+
+  /** Removes what a document no longer owns: attachment records and chunks whose document or attachment is gone. */
+  async repair({ signal }: CallOptions = {}): Promise<void> {
+    await this.write(['documents', 'attachments', 'chunks'], signal, async (tx) => {
+      const ids = new Set(await tx.objectStore('documents').getAllKeys());
+      const attachments = new Set<string>();
+      for (const meta of await tx.objectStore('attachments').getAll()) {
+        if (ids.has(meta.docId)) attachments.add(JSON.stringify([meta.docId, meta.name]));
+        else await tx.objectStore('attachments').delete([meta.docId, meta.name]);
+      }
+      for (const key of await tx.objectStore('chunks').getAllKeys()) {
+        if (!attachments.has(JSON.stringify([key[0], key[1]]))) await tx.objectStore('chunks').delete(key);
+      }
+      return undefined;
+    });
+  }
+
+  /** Stores `blob` as chunks of `chunkSize` from chunk number `firstIndex` on. */
+  private async putChunks(tx: WriteTransaction, id: string, name: string, blob: Blob, firstIndex: number, chunkSize = this.chunkSize): Promise<void> {
+    const chunks = tx.objectStore('chunks');
+    for (let offset = 0, index = firstIndex; offset < blob.size; offset += chunkSize, index += 1) {
+      await chunks.put(blob.slice(offset, offset + chunkSize), [id, name, index]);
+    }
+  }
+
+  /**
+   * Runs `body` in one read-write transaction: all of it commits or none (a thrown error, an abort of `signal`, a full
+   * disk abort the transaction). The change it records is announced once committed.
+   */
+  private async write(stores: Store[], signal: AbortSignal | undefined, body: (tx: WriteTransaction) => Promise<Change | undefined>): Promise<void> {
+    throwIfAborted(signal);
+    const db = await this.db();
+    throwIfAborted(signal); // aborted while the database opened
+    const tx = db.transaction(stores, 'readwrite');
+    tx.done.catch(() => {}); // its failure is reported through the awaited path below
+    const onAbort = () => {
+      try {
+        tx.abort();
+      } catch {
+        // already finished: nothing to undo
+      }
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const change = await body(tx).catch((error: unknown) => {
+        onAbort();
+        throw error;
+      });
+      await tx.done;
+      if (change) {
+        this.newChanges.next(change);
+        this.channel?.postMessage(change);
+      }
+    } catch (error) {
+      throwIfAborted(signal);
+      throw storageFailure(error);
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private db(): Promise<IDBPDatabase<FieldscopeDB>> {
+    return openDatabase(this.name).catch((error: unknown) => {
+      throw new StorageError(500, `The local database "${this.name}" cannot be opened: ${(error as Error).message}`, {}, { cause: error });
+    });
+  }
+}
+
+/** Moves a document's change record to the end of the feed. */
+async function recordChange(tx: WriteTransaction, id: string, deleted: boolean): Promise<Change> {
+  const changes = tx.objectStore('changes');
+  const previous = await changes.index('id').getKey(id);
+  if (previous !== undefined) await changes.delete(previous);
+  const seq = await changes.add({ id, deleted });
+  return { seq, id, deleted };
+}
+
+function documentRange(id: string): IDBKeyRange {
+  return IDBKeyRange.bound([id], [id, []]); // arrays sort after strings: covers [id, any name, …]
+}
+
+function attachmentRange(id: string, name: string): IDBKeyRange {
+  return IDBKeyRange.bound([id, name, 0], [id, name, Infinity]);
+}
+
+/** A clause `key:=value` on an indexed key that every match must satisfy (the query, or one operand of its AND). */
+function indexedClause(node: QueryNode): { key: (typeof INDEXED_KEYS)[number]; value: string } | undefined {
+  const clauses = node.type === 'and' ? node.children : [node];
+  for (const clause of clauses) {
+    if (clause.type !== 'simple' || clause.operator !== '=' || clause.key === undefined) continue;
+    const key = INDEXED_KEYS.find((candidate) => candidate === clause.key);
+    if (key) return { key, value: clause.value };
+  }
+  return undefined;
+}
+
+function storageFailure(error: unknown): unknown {
+  if (error instanceof StorageError) return error;
+  const name = (error as { name?: string } | null)?.name;
+  if (name === 'QuotaExceededError') {
+    return new StorageError(507, 'The device storage is full: nothing was written. Free space (delete data or other sites’ data), then try again.', {}, { cause: error });
+  }
+  if (name === 'AbortError') return error;
+  if (name === 'DataCloneError') return new StorageError(400, 'A document must be plain JSON (no functions, DOM nodes or class instances).', {}, { cause: error });
+  return new StorageError(500, `The local database failed: ${(error as Error)?.message ?? String(error)}`, {}, { cause: error });
+}
