@@ -1,12 +1,13 @@
 import { css, html, nothing, type PropertyValues } from 'lit';
 import { Gadget, reportGadgetDeclarationErrorKey, reportServiceErrorKey } from '../core';
-import { navigateKey, notifyKey, pageTitleKey, reportErrorKey } from './keys';
+import { navigateKey, notifyKey, pageTitleKey, reportErrorKey, storageKey } from './keys';
+import { appStorage } from './app-storage';
 import { matchRoute, type RouteMatch } from './router';
 import { routes } from './routes';
 import { moduleOfRoute, modules } from './modules';
 import { registerServiceWorker } from './service-worker';
 import { requestPersistence } from './persistence';
-import { toErrorReport, type ErrorReport } from './error-report';
+import { errorReportDocument, toErrorReport, type ErrorReport } from './error-report';
 
 interface Toast {
   id: number;
@@ -51,6 +52,7 @@ export class AppShell extends Gadget {
     this.toasts = [];
     this.updateReady = undefined;
     this.pageTitle = 'Fieldscope';
+    this.provide(storageKey, () => appStorage());
     this.provide(navigateKey, (_request, hash, options) => this.navigate(hash, options));
     this.provide(notifyKey, (_request, message, kind) => this.notify(message, kind));
     this.provide(reportErrorKey, (request, error) => this.reportError(error, request.path));
@@ -81,7 +83,19 @@ export class AppShell extends Gadget {
   /** Shows an error in the error panel. */
   reportError(error: unknown, origin: string): void {
     if (error instanceof DOMException && error.name === 'AbortError') return; // cancellation is not a failure
-    this.errors = [...this.errors, toErrorReport(error, origin)];
+    const report = toErrorReport(error, origin);
+    this.errors = [...this.errors, report];
+    void this.keepErrorReport(report);
+  }
+
+  /** Keeps the report as a document, so it reaches the server with the next sync. Never reports its own failure. */
+  private async keepErrorReport(report: ErrorReport): Promise<void> {
+    try {
+      const storage = await appStorage();
+      await storage.post(errorReportDocument(report, __FIELDSCOPE_BUILD__));
+    } catch (failure) {
+      console.warn('The error report could not be kept:', failure);
+    }
   }
 
   /** Shows a short message for a few seconds (screen readers hear it through the live region). */
