@@ -9,11 +9,11 @@ describe('quoteQueryValue', () => {
 
 describe('documentListQuery', () => {
   it('lists a portal type when nothing is typed', () => {
-    expect(documentListQuery('Data Array', '  ')).toBe('portal_type:"Data Array"');
+    expect(documentListQuery('Data Array', '  ')).toBe('portal_type:="Data Array"');
   });
   it('requires every typed word in the title or the reference', () => {
     expect(documentListQuery('Image', 'pump  north')).toBe(
-      'portal_type:"Image" AND (title:"%pump%" OR reference:"%pump%") AND (title:"%north%" OR reference:"%north%")',
+      'portal_type:="Image" AND (title:"%pump%" OR reference:"%pump%") AND (title:"%north%" OR reference:"%north%")',
     );
   });
 });

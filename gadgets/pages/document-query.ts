@@ -13,5 +13,5 @@ export function documentListQuery(portalType: string, searchText: string): strin
     const pattern = quoteQueryValue(`%${word}%`);
     return `(title:${pattern} OR reference:${pattern})`;
   });
-  return [`portal_type:${quoteQueryValue(portalType)}`, ...clauses].join(' AND ');
+  return [`portal_type:=${quoteQueryValue(portalType)}`, ...clauses].join(' AND ');
 }
