@@ -39,16 +39,28 @@ export async function startStaticServer({ root, host = '127.0.0.1', port = 0, pr
       return undefined;
     }
     const noCache = file.endsWith(`${sep}sw.js`) || file.endsWith('.html') || file.endsWith('.webmanifest');
-    res.writeHead(200, {
+    const size = statSync(file).size;
+    const range = byteRange(req.headers.range, size);
+    const headers = {
       'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
-      'content-length': statSync(file).size,
       'cache-control': noCache ? 'no-cache' : 'public, max-age=31536000, immutable',
+      'accept-ranges': 'bytes',
       // Sandboxed gadget iframes have an opaque origin: their module scripts are cross-origin requests. Static files are
       // public and sent without credentials, so any origin may read them.
       'access-control-allow-origin': '*',
-    });
+      'access-control-expose-headers': 'content-range, content-length, accept-ranges',
+    };
+    if (range === 'unsatisfiable') {
+      res.writeHead(416, { ...headers, 'content-range': `bytes */${size}` }).end();
+      return undefined;
+    }
+    if (range) {
+      res.writeHead(206, { ...headers, 'content-length': range.end - range.start + 1, 'content-range': `bytes ${range.start}-${range.end}/${size}` });
+    } else {
+      res.writeHead(200, { ...headers, 'content-length': size });
+    }
     if (req.method === 'HEAD') res.end();
-    else createReadStream(file).pipe(res);
+    else createReadStream(file, range ?? {}).pipe(res);
     return undefined;
   });
   await new Promise((done, fail) => {
@@ -65,6 +77,26 @@ export async function startStaticServer({ root, host = '127.0.0.1', port = 0, pr
     },
     stop: () => new Promise((done) => { server.closeAllConnections(); server.close(() => done(undefined)); }),
   };
+}
+
+/**
+ * A single `bytes=a-b`, `bytes=a-` or `bytes=-n` range, inclusive ends; undefined to send the whole file (no or
+ * unsupported Range header, e.g. several ranges); 'unsatisfiable' when it starts past the end.
+ */
+function byteRange(header, size) {
+  const match = /^bytes=(\d*)-(\d*)$/.exec(header ?? '');
+  if (!match || (match[1] === '' && match[2] === '')) return undefined;
+  let start;
+  let end;
+  if (match[1] === '') {
+    start = Math.max(0, size - Number(match[2]));
+    end = size - 1;
+  } else {
+    start = Number(match[1]);
+    end = match[2] === '' ? size - 1 : Math.min(Number(match[2]), size - 1);
+  }
+  if (start >= size || start > end) return 'unsatisfiable';
+  return { start, end };
 }
 
 /** The file to send: the exact file, else index.html for app routes (paths without an extension). */

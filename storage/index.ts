@@ -12,3 +12,7 @@ export { StorageWrapper } from './storage-wrapper';
 export { IndexedDBStorage, DEFAULT_CHUNK_SIZE } from './indexeddb/indexeddb-storage';
 export type { IndexedDBStorageOptions } from './indexeddb/indexeddb-storage';
 export { createLocalStorage } from './local-storage';
+export { UnionStorage } from './union/union-storage';
+export { CacheStorage } from './cache/cache-storage';
+export type { CacheStorageOptions } from './cache/cache-storage';
+export { HttpStorage, HTTP_ATTACHMENT } from './http/http-storage';
