@@ -1,0 +1,233 @@
+import ndarray from 'ndarray';
+import { DATA_ATTACHMENT, type BaseDocument } from '../documents';
+import { StorageError } from '../storage-error';
+import type { CallOptions, Storage } from '../types';
+import { bytesPerElement, isDType, summaryDType, typedArrayFor, viewAs, type DType, type NumericArray } from './dtypes';
+import { SUMMARY_FIELDS, blockCount, mergeLevel, summarizeSamples } from './pyramid';
+
+/**
+ * A Data Array: typed samples × channels, stored row by row (the channels of a sample side by side) in the `data`
+ * attachment, which the storage keeps in chunks, with a min/max pyramid in the `pyramid-<level>` attachments.
+ */
+export interface DataArrayDocument extends BaseDocument {
+  portal_type: 'Data Array';
+  dtype: DType;
+  /** [samples] or [samples, channels]. */
+  shape: [number] | [number, number];
+  /** Samples per second, when the x axis is time. */
+  sampling_rate?: number;
+  /** ISO time of sample 0. */
+  start_time?: string;
+  /** Units of the x axis (default 's' with a sampling rate, else 'sample') and of the values. */
+  units?: { x?: string; y?: string };
+  /** One label per channel. */
+  channel_labels?: string[];
+  /** Where the array came from: the id of its Data Stream or source array. */
+  source?: string;
+  /** Pyramid layout: blocks of `base · 2^level` samples, summaries stored as `dtype`. */
+  pyramid: { base: number; dtype: 'float32' | 'float64' };
+}
+
+export interface NewDataArray {
+  title: string;
+  reference?: string;
+  dtype: DType;
+  /** Default 1. */
+  channels?: number;
+  sampling_rate?: number;
+  start_time?: string;
+  units?: { x?: string; y?: string };
+  channel_labels?: string[];
+  source?: string;
+  /** Extra fields kept on the document (e.g. a spectrum's parameters). */
+  extra?: Record<string, unknown>;
+}
+
+/** Samples per level-0 pyramid block: 4 summaries per 512 samples cost ≈ 1.6 % of the data. */
+export const PYRAMID_BASE = 512;
+
+export function pyramidAttachment(level: number): string {
+  return `pyramid-${level}`;
+}
+
+export function channelCount(doc: DataArrayDocument): number {
+  return doc.shape[1] ?? 1;
+}
+
+export function sampleCount(doc: DataArrayDocument): number {
+  return doc.shape[0];
+}
+
+/** Creates an empty Data Array; returns its id (the storage must be able to post). */
+export async function createDataArray(storage: Storage, spec: NewDataArray, { signal }: CallOptions = {}): Promise<string> {
+  if (!isDType(spec.dtype)) throw new StorageError(400, `Unknown dtype "${String(spec.dtype)}".`);
+  const channels = spec.channels ?? 1;
+  if (!Number.isInteger(channels) || channels < 1) throw new StorageError(400, `channels must be a whole number ≥ 1, not ${channels}.`);
+  if (spec.sampling_rate !== undefined && !(spec.sampling_rate > 0)) {
+    throw new StorageError(400, `sampling_rate must be > 0, not ${spec.sampling_rate}.`);
+  }
+  const now = new Date().toISOString();
+  const doc: DataArrayDocument = {
+    ...spec.extra,
+    portal_type: 'Data Array',
+    title: spec.title,
+    reference: spec.reference ?? `array-${now}`,
+    modification_date: now,
+    dtype: spec.dtype,
+    shape: channels === 1 ? [0] : [0, channels],
+    pyramid: { base: PYRAMID_BASE, dtype: summaryDType(spec.dtype) },
+    ...(spec.sampling_rate !== undefined ? { sampling_rate: spec.sampling_rate } : {}),
+    ...(spec.start_time !== undefined ? { start_time: spec.start_time } : {}),
+    ...(spec.units !== undefined ? { units: spec.units } : {}),
+    ...(spec.channel_labels !== undefined ? { channel_labels: spec.channel_labels } : {}),
+    ...(spec.source !== undefined ? { source: spec.source } : {}),
+  };
+  return storage.post(doc, signal ? { signal } : {});
+}
+
+/** Reads and checks a Data Array document (400 when the document is something else). */
+export async function getDataArray(storage: Storage, id: string, { signal }: CallOptions = {}): Promise<DataArrayDocument> {
+  const doc = await storage.get(id, signal ? { signal } : {});
+  if (doc['portal_type'] !== 'Data Array' || !isDType(doc['dtype']) || !Array.isArray(doc['shape'])) {
+    throw new StorageError(400, `“${id}” is not a Data Array.`, { id });
+  }
+  return doc as DataArrayDocument;
+}
+
+/**
+ * Appends samples (interleaved: channel values of sample 0, then of sample 1…) of the array's dtype; extends the
+ * pyramid with the blocks completed. Appends to one array must not run concurrently (serialise them).
+ * Resolves to the new sample count.
+ */
+export async function appendSamples(storage: Storage, id: string, samples: NumericArray, { signal }: CallOptions = {}): Promise<number> {
+  const options = signal ? { signal } : {};
+  const doc = await getDataArray(storage, id, options);
+  const channels = channelCount(doc);
+  const Typed = typedArrayFor(doc.dtype);
+  if (!(samples instanceof Typed)) throw new StorageError(400, `Samples must be a ${Typed.name} for a ${doc.dtype} array.`);
+  if (samples.length % channels !== 0) {
+    throw new StorageError(400, `${samples.length} values do not make whole samples of ${channels} channels.`);
+  }
+  const before = sampleCount(doc);
+  const added = samples.length / channels;
+  if (added === 0) return before;
+  const elementBytes = bytesPerElement(doc.dtype);
+  await trimAttachment(storage, id, DATA_ATTACHMENT, before * channels * elementBytes, options);
+  await storage.appendAttachment(id, DATA_ATTACHMENT, samples, { contentType: 'application/octet-stream', ...options });
+  await extendPyramid(storage, doc, id, before, samples, options);
+  const after = before + added;
+  // The document is written last: until then, readers see the old length (the extra bytes are trimmed next time).
+  const updated: DataArrayDocument = { ...doc, shape: channels === 1 ? [after] : [after, channels], modification_date: new Date().toISOString() };
+  await storage.put(id, updated, options);
+  return after;
+}
+
+/**
+ * Samples [start, end) as an ndarray of shape [samples, channels] (a view over a fresh typed array). `end` beyond the
+ * array is clamped; start > end or negative → 400.
+ */
+export async function readRange(
+  storage: Storage,
+  doc: DataArrayDocument,
+  id: string,
+  start: number,
+  end: number,
+  { signal }: CallOptions = {},
+): Promise<ndarray.NdArray<NumericArray>> {
+  const count = sampleCount(doc);
+  if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || start > end) {
+    throw new StorageError(400, `A sample range needs whole numbers 0 ≤ start ≤ end, not [${start}, ${end}).`, { start, end });
+  }
+  const from = Math.min(start, count);
+  const to = Math.min(end, count);
+  const channels = channelCount(doc);
+  const rowBytes = channels * bytesPerElement(doc.dtype);
+  const buffer =
+    to > from
+      ? await storage.getAttachment(id, DATA_ATTACHMENT, { start: from * rowBytes, end: to * rowBytes, format: 'arraybuffer', ...(signal ? { signal } : {}) })
+      : new ArrayBuffer(0);
+  return ndarray(viewAs(doc.dtype, buffer), [to - from, channels]);
+}
+
+/**
+ * Walks the array chunk by chunk ("BigFile reader") so an operation never holds the whole array: yields
+ * `{start, samples}` with `samples` an ndarray [rows, channels] of at most `chunkSamples` rows (default 2^18).
+ */
+export async function* iterateChunks(
+  storage: Storage,
+  id: string,
+  { chunkSamples = 1 << 18, start = 0, end, signal }: CallOptions & { chunkSamples?: number; start?: number; end?: number } = {},
+): AsyncGenerator<{ start: number; samples: ndarray.NdArray<NumericArray> }> {
+  const doc = await getDataArray(storage, id, signal ? { signal } : {});
+  const last = Math.min(end ?? sampleCount(doc), sampleCount(doc));
+  for (let from = start; from < last; from += chunkSamples) {
+    const samples = await readRange(storage, doc, id, from, Math.min(from + chunkSamples, last), signal ? { signal } : {});
+    yield { start: from, samples };
+  }
+}
+
+/** Reads pyramid summaries of `level`, blocks [first, last), as the array's summary dtype. */
+export async function readSummaries(
+  storage: Storage,
+  doc: DataArrayDocument,
+  id: string,
+  level: number,
+  first: number,
+  last: number,
+  { signal }: CallOptions = {},
+): Promise<Float32Array | Float64Array> {
+  const width = channelCount(doc) * SUMMARY_FIELDS * bytesPerElement(doc.pyramid.dtype);
+  if (last <= first) return new (doc.pyramid.dtype === 'float32' ? Float32Array : Float64Array)(0);
+  const buffer = await storage.getAttachment(id, pyramidAttachment(level), {
+    start: first * width,
+    end: last * width,
+    format: 'arraybuffer',
+    ...(signal ? { signal } : {}),
+  });
+  return viewAs(doc.pyramid.dtype, buffer) as Float32Array | Float64Array;
+}
+
+/** Adds the pyramid blocks completed by appending `samples` after `before` samples. */
+async function extendPyramid(storage: Storage, doc: DataArrayDocument, id: string, before: number, samples: NumericArray, options: CallOptions): Promise<void> {
+  const channels = channelCount(doc);
+  const { base } = doc.pyramid;
+  const Summary = doc.pyramid.dtype === 'float32' ? Float32Array : Float64Array;
+  const after = before + samples.length / channels;
+  // Level 0: the samples of the unfinished block before this append, then the new ones.
+  const blockStart = Math.floor(before / base) * base;
+  const pending = await readRange(storage, doc, id, blockStart, before, options);
+  const combined = new (typedArrayFor(doc.dtype))(pending.data.length + samples.length);
+  combined.set(pending.data);
+  combined.set(samples, pending.data.length);
+  let fresh: Float32Array | Float64Array = new Summary((Math.floor(combined.length / channels / base)) * channels * SUMMARY_FIELDS);
+  summarizeSamples(combined, channels, base, fresh);
+  for (let level = 0; fresh.length > 0; level += 1) {
+    const name = pyramidAttachment(level);
+    const existing = blockCount(before, base, level);
+    await trimAttachment(storage, id, name, existing * channels * SUMMARY_FIELDS * fresh.BYTES_PER_ELEMENT, options);
+    await storage.appendAttachment(id, name, fresh, { contentType: 'application/octet-stream', ...options });
+    // The next level pairs blocks: start from an unpaired block of this level left from earlier appends.
+    const firstPair = existing - (existing % 2);
+    const total = blockCount(after, base, level);
+    const lower = await readSummaries(storage, doc, id, level, firstPair, total, options);
+    const next = new Summary(Math.floor((total - firstPair) / 2) * channels * SUMMARY_FIELDS);
+    mergeLevel(lower, channels, next);
+    fresh = next;
+  }
+}
+
+/**
+ * Cuts an attachment back to `length` bytes when it is longer — what an append interrupted before its document was
+ * written leaves behind. Missing attachments are fine when `length` is 0.
+ */
+async function trimAttachment(storage: Storage, id: string, name: string, length: number, options: CallOptions): Promise<void> {
+  const info = (await storage.allAttachments(id, options))[name];
+  if (!info) {
+    if (length > 0) throw new StorageError(409, `“${id}” lacks its ${name} data: the array is damaged; import it again.`, { id, name });
+    return;
+  }
+  if (info.length === length) return;
+  if (info.length < length) throw new StorageError(409, `“${id}” has less ${name} data than its document says: the array is damaged.`, { id, name });
+  const kept = await storage.getAttachment(id, name, { start: 0, end: length, ...options });
+  await storage.putAttachment(id, name, kept, { contentType: info.contentType, ...options });
+}

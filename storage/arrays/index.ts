@@ -1,0 +1,16 @@
+export * from './dtypes';
+export {
+  createDataArray,
+  getDataArray,
+  appendSamples,
+  readRange,
+  readSummaries,
+  iterateChunks,
+  channelCount,
+  sampleCount,
+  pyramidAttachment,
+  PYRAMID_BASE,
+  type DataArrayDocument,
+  type NewDataArray,
+} from './data-array';
+export { readEnvelope, type Envelope } from './envelope';
