@@ -26,6 +26,7 @@ export const routes: RouteDefinition[] = [
     tag: 'fs-gadget-playground',
     load: () => import('../core/playground/playground-gadget'),
   },
+  { pattern: 'array/:id', title: 'Data Array', tag: 'fs-array-page', load: () => import('../pages/array-page') },
   { pattern: 'image/:id', title: 'Image', tag: 'fs-image-page', load: () => import('../pages/image-page') },
   { pattern: 'notebook/:id', title: 'Notebook', tag: 'fs-notebook-page', load: () => import('../pages/notebook-page') },
 ];

@@ -7,6 +7,7 @@ import { navigateKey, notifyKey, storageKey } from '../app/keys';
 import { formatHash } from '../app/router';
 import { documentListQuery } from './document-query';
 import { pageStyles } from './page-styles';
+import './test-signal-form';
 import type { AllDocsRow, SortOrder } from '../../storage';
 
 /** How many rows a page shows at first, and how many more "Show more" adds. */
@@ -132,6 +133,7 @@ export class DocumentListPage extends Gadget {
           </select>
         </label>
       </form>
+      ${module.path === 'arrays' ? html`<fs-test-signal-form></fs-test-signal-form>` : nothing}
       ${module.list.createLabel ? html`<p><button class="create" @click=${() => void this.create(module)}>${module.list.createLabel}</button></p>` : nothing}
       ${this.renderView(module)}
     `;

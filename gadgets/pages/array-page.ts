@@ -1,0 +1,256 @@
+import { css, html, nothing, type PropertyValues } from 'lit';
+import { Gadget, sleep } from '../core';
+import { navigateKey, notifyKey, pageTitleKey, storageKey } from '../app/keys';
+import { formatHash } from '../app/router';
+import { messageOf } from '../app/error-report';
+import { DATA_ATTACHMENT } from '../../storage';
+import { channelCount, getDataArray, iterateChunks, sampleCount, type DataArrayDocument } from '../../storage/arrays';
+import { GraphGadget, type SampleRange } from '../graph/graph-gadget';
+import '../graph/graph-gadget';
+import { confirmAndDelete } from './delete-document';
+import { pageStyles } from './page-styles';
+
+/** CSV export stops here: beyond, a spreadsheet cannot open it anyway; zoom in first. */
+const CSV_MAX_SAMPLES = 2_000_000;
+
+/**
+ * A Data Array (`#/array/<id>?start=&end=`): its metadata and its graph. The visible range is kept in the link, so a
+ * view can be shared or bookmarked; the PNG of the view is kept as an Image document, the range exported as CSV.
+ */
+export class ArrayPage extends Gadget {
+  static override properties = {
+    params: { attribute: false },
+    doc: { state: true },
+    problem: { state: true },
+    logY: { state: true },
+    logX: { state: true },
+    busy: { state: true },
+  };
+
+  declare params: Record<string, string>;
+  declare doc: DataArrayDocument | undefined;
+  declare problem: string | undefined;
+  declare logY: boolean;
+  declare logX: boolean;
+  declare busy: string | undefined;
+
+  constructor() {
+    super();
+    this.params = {};
+    this.doc = undefined;
+    this.problem = undefined;
+    this.logY = false;
+    this.logX = false;
+    this.busy = undefined;
+  }
+
+  private get docId(): string {
+    return this.params['id'] ?? '';
+  }
+
+  private get graph(): GraphGadget | null {
+    return this.renderRoot.querySelector<GraphGadget>('fs-graph');
+  }
+
+  /** The range asked by the link, if any. */
+  private get linkedRange(): SampleRange | undefined {
+    const start = Number(this.params['start']);
+    const end = Number(this.params['end']);
+    return this.params['start'] !== undefined && this.params['end'] !== undefined && Number.isFinite(start) && Number.isFinite(end) ? { start, end } : undefined;
+  }
+
+  private readonly load = this.job(
+    async (signal, id: string) => {
+      try {
+        const storage = await this.acquireWith({ signal }, storageKey);
+        return { doc: await getDataArray(storage, id, { signal }) };
+      } catch (error) {
+        if (signal.aborted) throw error;
+        return { problem: messageOf(error) };
+      }
+    },
+    (result) => {
+      this.doc = result.doc;
+      this.problem = result.problem;
+      if (result.doc) void this.acquire(pageTitleKey, result.doc.title || 'Data Array');
+    },
+  );
+
+  /** Keeps the link in step with the view, after the user pauses (no history entry per pan step). */
+  private readonly rememberRange = this.job(async (signal, range: SampleRange) => {
+    await sleep(300, signal);
+    const hash = formatHash('array/:id', { id: this.docId, start: String(range.start), end: String(range.end) });
+    if (hash !== window.location.hash) await this.acquireWith({ signal }, navigateKey, hash, { replace: true });
+  });
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('params')) {
+      if (changed.get('params')?.['id'] !== this.docId) {
+        this.doc = undefined;
+        this.problem = undefined;
+        void this.load(this.docId);
+      } // a changed range reaches the graph through its `range` property
+    }
+  }
+
+  private async exportImage(): Promise<void> {
+    const graph = this.graph;
+    const doc = this.doc;
+    if (!graph || !doc) return;
+    this.busy = 'Saving the image…';
+    try {
+      const png = await graph.toPng();
+      const storage = await this.acquire(storageKey);
+      const now = new Date().toISOString();
+      const range = graph.drawn;
+      const id = await storage.post({
+        portal_type: 'Image',
+        title: `${doc.title}${range ? `, samples ${range.start}–${range.end}` : ''}`,
+        reference: `image-${now}`,
+        modification_date: now,
+        content_type: 'image/png',
+        source: this.docId,
+        ...(range ? { range: [range.start, range.end] } : {}),
+      });
+      await storage.putAttachment(id, DATA_ATTACHMENT, png, { contentType: 'image/png' });
+      void this.acquire(notifyKey, 'The image is saved in Images.');
+      this.dispatchEvent(new CustomEvent('image-saved', { detail: { id }, bubbles: true, composed: true }));
+    } catch (error) {
+      void this.acquire(notifyKey, `The image could not be saved: ${messageOf(error)}`, 'error');
+    } finally {
+      this.busy = undefined;
+    }
+  }
+
+  private async exportCsv(): Promise<void> {
+    const doc = this.doc;
+    const range = this.graph?.drawn;
+    if (!doc || !range) return;
+    if (range.end - range.start > CSV_MAX_SAMPLES) {
+      void this.acquire(notifyKey, `The view has ${(range.end - range.start).toLocaleString()} samples: zoom in to at most ${CSV_MAX_SAMPLES.toLocaleString()} to export CSV.`, 'error');
+      return;
+    }
+    this.busy = 'Preparing the CSV…';
+    try {
+      const storage = await this.acquire(storageKey);
+      const graph = this.graph as GraphGadget;
+      const channels = channelCount(doc);
+      const header = [doc.sampling_rate ? 'time_s' : 'sample', ...Array.from({ length: channels }, (_, c) => doc.channel_labels?.[c] ?? `channel_${c + 1}`)];
+      const parts: string[] = [`${header.join(',')}\n`];
+      for await (const chunk of iterateChunks(storage, this.docId, { start: range.start, end: range.end })) {
+        let text = '';
+        for (let row = 0; row < chunk.samples.shape[0]!; row += 1) {
+          text += String(graph.toX(chunk.start + row));
+          for (let channel = 0; channel < channels; channel += 1) text += `,${chunk.samples.get(row, channel)}`;
+          text += '\n';
+        }
+        parts.push(text);
+      }
+      const link = document.createElement('a');
+      link.href = URL.createObjectURL(new Blob(parts, { type: 'text/csv' }));
+      link.download = `${(doc.reference || this.docId).replace(/[^\w.-]+/g, '_')}_${range.start}-${range.end}.csv`;
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
+    } catch (error) {
+      void this.acquire(notifyKey, `The CSV could not be made: ${messageOf(error)}`, 'error');
+    } finally {
+      this.busy = undefined;
+    }
+  }
+
+  override render() {
+    if (this.problem) {
+      return html`<div class="error" role="alert">
+        <p>This array cannot be opened: ${this.problem}</p>
+        <p><a class="button" href="#/arrays">All data arrays</a></p>
+      </div>`;
+    }
+    const doc = this.doc;
+    if (!doc) return html`<p class="hint" role="status">Loading the array…</p>`;
+    const count = sampleCount(doc);
+    const drawn = this.graph?.drawn;
+    return html`
+      <div class="toolbar" role="toolbar" aria-label="Graph">
+        <button @click=${() => this.graph?.zoom(2)} aria-label="Zoom in">+</button>
+        <button @click=${() => this.graph?.zoom(0.5)} aria-label="Zoom out">−</button>
+        <button @click=${() => this.graph?.pan(-0.5)} aria-label="Pan left">◀</button>
+        <button @click=${() => this.graph?.pan(0.5)} aria-label="Pan right">▶</button>
+        <button @click=${() => this.graph?.resetView()}>Show all</button>
+        <label class="check"><input type="checkbox" .checked=${this.logY} @change=${(e: Event) => (this.logY = (e.target as HTMLInputElement).checked)} /> Log y</label>
+        <label class="check"><input type="checkbox" .checked=${this.logX} @change=${(e: Event) => (this.logX = (e.target as HTMLInputElement).checked)} /> Log x</label>
+        <button @click=${() => void this.exportImage()} ?disabled=${!!this.busy}>Save PNG</button>
+        <button @click=${() => void this.exportCsv()} ?disabled=${!!this.busy}>Export CSV</button>
+        ${this.busy ? html`<span role="status">${this.busy}</span>` : nothing}
+      </div>
+      <fs-graph
+        array-id=${this.docId}
+        .range=${this.linkedRange}
+        ?log-y=${this.logY}
+        ?log-x=${this.logX}
+        @view-change=${(event: CustomEvent<SampleRange>) => {
+          void this.rememberRange(event.detail);
+          this.requestUpdate();
+        }}
+      ></fs-graph>
+      <p class="readout" role="status">
+        ${drawn
+          ? html`Samples ${drawn.start.toLocaleString('en')}–${drawn.end.toLocaleString('en')} of ${count.toLocaleString('en')}, ${drawn.points.toLocaleString('en')} points drawn${drawn.extremes
+              .map((extreme, channel) => ` · ${channelCount(doc) > 1 ? `ch ${channel + 1} ` : ''}min ${format(extreme.min)} max ${format(extreme.max)}`)
+              .join('')}`
+          : nothing}
+      </p>
+      <table class="meta">
+        <tr><th scope="row">Samples</th><td>${count.toLocaleString('en')}${channelCount(doc) > 1 ? ` × ${channelCount(doc)} channels` : ''}</td></tr>
+        <tr><th scope="row">Type</th><td>${doc.dtype}</td></tr>
+        ${doc.sampling_rate ? html`<tr><th scope="row">Sampling rate</th><td>${doc.sampling_rate} per ${doc.units?.x ? doc.units.x : 's'} · ${format(count / doc.sampling_rate)} ${doc.units?.x ?? 's'} in all</td></tr>` : nothing}
+        ${doc.start_time ? html`<tr><th scope="row">Start</th><td>${new Date(doc.start_time).toLocaleString()}</td></tr>` : nothing}
+        ${doc.units?.y ? html`<tr><th scope="row">Unit</th><td>${doc.units.y}</td></tr>` : nothing}
+        ${doc.source ? html`<tr><th scope="row">Source</th><td>${doc.source}</td></tr>` : nothing}
+      </table>
+      <button class="danger" @click=${() => void confirmAndDelete(this, this.docId, `the array “${doc.title}”`, '#/arrays')}>Delete array</button>
+    `;
+  }
+
+  static override styles = [
+    pageStyles,
+    css`
+      .toolbar {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.5rem;
+        align-items: center;
+        margin-bottom: 0.75rem;
+      }
+      .toolbar button {
+        min-width: 44px;
+        justify-content: center;
+      }
+      .check {
+        display: inline-flex;
+        align-items: center;
+        gap: 0.35rem;
+        min-height: 44px;
+      }
+      .readout {
+        color: var(--muted, #4a5f66);
+        font-variant-numeric: tabular-nums;
+        min-height: 1.5em;
+      }
+      .meta {
+        max-width: 40rem;
+        margin: 1rem 0;
+      }
+      .meta th {
+        width: 12rem;
+        color: var(--muted, #4a5f66);
+        font-weight: normal;
+      }
+    `,
+  ];
+}
+
+function format(value: number): string {
+  return Number.isFinite(value) ? Number(value.toPrecision(6)).toString() : String(value);
+}
+
+customElements.define('fs-array-page', ArrayPage);
