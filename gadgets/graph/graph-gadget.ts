@@ -1,7 +1,7 @@
 import { css, html, unsafeCSS, type PropertyValues } from 'lit';
 import Dygraph from 'dygraphs';
 import dygraphStyles from 'dygraphs/dist/dygraph.css?inline';
-import { Gadget, nextFrame } from '../core';
+import { Gadget } from '../core';
 import { storageKey } from '../app/keys';
 import { messageOf } from '../app/error-report';
 import { channelCount, getDataArray, readEnvelope, sampleCount, type DataArrayDocument } from '../../storage/arrays';
@@ -117,8 +117,7 @@ export class GraphGadget extends Gadget {
 
   /** Reads and draws one view; superseded by the next call (its reads are aborted). */
   private readonly fetchView = this.job(async (signal, range: SampleRange) => {
-    this.requested = range;
-    await nextFrame(signal); // a burst of interaction events costs one read
+    this.requested = range; // a burst of interaction events: each new call aborts the previous call's reads
     const { doc, storage } = this;
     if (!doc || !storage) return undefined;
     const width = Math.max(50, Math.round(this.container.clientWidth || 600));
