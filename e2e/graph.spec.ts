@@ -181,9 +181,20 @@ test.describe('graph of a Data Array', () => {
     await expect(page.getByRole('alert')).toContainText('This array cannot be opened');
   });
 
-  test('Save PNG keeps an Image document that the Images module lists and shows', async ({ page }) => {
-    await makeTestSignal(page, 100_000);
-    await expectTrueExtremes(page);
+  test('Export CSV downloads the visible samples; Save PNG keeps an Image document that Images lists and shows', async ({ page }) => {
+    const id = await makeTestSignal(page, 100_000);
+    await page.goto(`./#/array/${id}?start=1000&end=1010`);
+    await expect.poll(async () => (await drawn(page))?.start).toBe(1000);
+    const downloading = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export CSV' }).click();
+    const download = await downloading;
+    const csv = readFileSync((await download.path())!, 'utf8').trim().split('\n');
+    expect(csv[0]).toBe('time_s,channel_1');
+    expect(csv).toHaveLength(11);
+    expect(Number(csv[1]!.split(',')[0])).toBeCloseTo(1000 / 48000, 12);
+    expect(Number(csv[1]!.split(',')[1])).toBe(demoValue(1000, 0));
+    expect(Number(csv[10]!.split(',')[1])).toBe(demoValue(1009, 0));
+
     await page.getByRole('button', { name: 'Save PNG' }).click();
     await expect(page.getByText('The image is saved in Images.')).toBeVisible();
     await page.goto('./#/images');
