@@ -37,6 +37,9 @@ export class MemoryStorage implements Storage {
   private readonly changeLog = new Map<string, Change>();
   private readonly newChanges = new Subject<Change>();
   private seq = 0;
+  /** Attachment digests: a new one for every write, so replication sees changed bytes. */
+  private readonly digests = new WeakMap<Blob, string>();
+  private writes = 0;
 
   hasCapacity(name: Capability): boolean {
     return capabilities.has(name);
@@ -97,7 +100,7 @@ export class MemoryStorage implements Storage {
     throwIfAborted(signal);
     checkId(id);
     checkId(name, 'Attachment name');
-    this.entry(id).attachments.set(name, toBlob(data, contentType));
+    this.entry(id).attachments.set(name, this.stamp(toBlob(data, contentType)));
     this.record(id, false);
   }
 
@@ -109,7 +112,7 @@ export class MemoryStorage implements Storage {
     const existing = attachments.get(name);
     const tail = toBlob(data, contentType ?? existing?.type);
     const blob = existing ? new Blob([existing, tail], { type: existing.type }) : tail;
-    attachments.set(name, blob);
+    attachments.set(name, this.stamp(blob));
     this.record(id, false);
     return blob.size;
   }
@@ -125,7 +128,7 @@ export class MemoryStorage implements Storage {
     throwIfAborted(signal);
     checkId(id);
     const result: Record<string, AttachmentInfo> = {};
-    for (const [name, blob] of this.entry(id).attachments) result[name] = { length: blob.size, contentType: blob.type };
+    for (const [name, blob] of this.entry(id).attachments) result[name] = { length: blob.size, contentType: blob.type, digest: this.digests.get(blob) ?? '' };
     return result;
   }
 
@@ -152,6 +155,11 @@ export class MemoryStorage implements Storage {
     checkId(name, 'Attachment name');
     const blob = this.entry(id).attachments.get(name);
     if (!blob) throw notFound(id, name);
+    return blob;
+  }
+
+  private stamp(blob: Blob): Blob {
+    this.digests.set(blob, `memory-${++this.writes}`);
     return blob;
   }
 

@@ -1,0 +1,123 @@
+import type { CouchClient, CouchDoc } from '../remote/couch-client';
+import { RemoteError } from '../remote/remote-error';
+import type { PeerChunk, PeerDoc, PeerWrite, PeerWriteResult, ReplicationPeer, Seq, Version } from './peer';
+
+/** The replicator's view of a CouchDB-protocol database (CouchDB 3, Cloudant, pouchdb-server). Versions are `_rev`s. */
+export class CouchPeer implements ReplicationPeer {
+  readonly label: string;
+  private readonly checkpointRevs = new Map<string, string>();
+
+  constructor(
+    readonly client: CouchClient,
+    { label = 'remote' }: { label?: string } = {},
+  ) {
+    this.label = label;
+  }
+
+  async identity(): Promise<string> {
+    return this.client.url;
+  }
+
+  async changes(since: Seq | undefined, limit: number, { signal }: { signal?: AbortSignal }): Promise<{ changes: { id: string; seq: Seq }[]; lastSeq: Seq | undefined }> {
+    const feed = await this.client.changes({ since: since ?? 0, limit, signal });
+    return { changes: feed.results.map((row) => ({ id: row.id, seq: row.seq })), lastSeq: feed.results.length > 0 ? feed.last_seq : since };
+  }
+
+  async read(ids: string[], { signal }: { signal?: AbortSignal }): Promise<Map<string, PeerDoc>> {
+    const found = new Map<string, PeerDoc>();
+    if (ids.length === 0) return found;
+    const { rows } = await this.client.allDocs({ keys: ids, includeDocs: true, signal });
+    for (const row of rows) {
+      const id = row.key;
+      if (row.doc) found.set(id, fromCouch(row.doc));
+      else found.set(id, { id, deleted: true, version: row.value?.rev ?? '', chunks: {} });
+    }
+    for (const id of ids) if (!found.has(id)) found.set(id, { id, deleted: true, version: '', chunks: {} });
+    return found;
+  }
+
+  async write(writes: PeerWrite[], { signal }: { signal?: AbortSignal }): Promise<PeerWriteResult[]> {
+    const results: (PeerWriteResult | undefined)[] = writes.map(() => undefined);
+    const docs: CouchDoc[] = [];
+    const positions: number[] = [];
+    writes.forEach((write, index) => {
+      if (write.body === null && write.expected === '') {
+        results[index] = { ok: true, version: '' }; // nothing to delete here
+        return;
+      }
+      const doc: CouchDoc =
+        write.body === null
+          ? { _id: write.id, _rev: write.expected, _deleted: true }
+          : { ...write.body, _id: write.id, ...(write.expected ? { _rev: write.expected } : {}) };
+      if (write.body !== null && write.keepChunks.length > 0) {
+        doc._attachments = Object.fromEntries(write.keepChunks.map((name) => [name, { stub: true, content_type: 'application/octet-stream' }]));
+      }
+      docs.push(doc);
+      positions.push(index);
+    });
+    if (docs.length > 0) {
+      const answers = await this.client.bulkDocs(docs, { signal });
+      answers.forEach((answer, at) => {
+        const index = positions[at]!;
+        if (answer.error === 'conflict') results[index] = { ok: false, conflict: true };
+        else if (answer.error) throw new RemoteError(answer.error === 'forbidden' ? 403 : 400, answer.error, `The server refused document ${answer.id}: ${answer.reason ?? answer.error}.`, answer.reason);
+        else results[index] = { ok: true, version: answer.rev ?? '' };
+      });
+    }
+    return results.map((result) => result ?? { ok: false, conflict: true });
+  }
+
+  readChunk(id: string, name: string, { signal }: { signal?: AbortSignal }): Promise<Blob> {
+    return this.client.getAttachment(id, name, { signal });
+  }
+
+  async writeChunks(
+    id: string,
+    version: Version,
+    chunks: { name: string; contentType: string; read: () => Promise<Blob> }[],
+    _all: Record<string, PeerChunk>,
+    { signal }: { signal?: AbortSignal },
+  ): Promise<Version> {
+    let rev = version;
+    for (const chunk of chunks) {
+      // One piece in memory at a time; each upload makes a new revision that the next one builds on.
+      const data = await chunk.read();
+      rev = (await this.client.putAttachment(id, chunk.name, rev || undefined, data, chunk.contentType, { signal })).rev;
+    }
+    return rev;
+  }
+
+  async readCheckpoint(key: string, { signal }: { signal?: AbortSignal }): Promise<Seq | undefined> {
+    const doc = await this.client.getLocal<{ seq?: Seq }>(key, { signal });
+    if (doc) this.checkpointRevs.set(key, doc._rev);
+    return doc?.seq;
+  }
+
+  async writeCheckpoint(key: string, seq: Seq, { signal }: { signal?: AbortSignal }): Promise<void> {
+    const id = `_local/${key}`;
+    const rev = this.checkpointRevs.get(key);
+    try {
+      const answer = await this.client.put({ _id: id, ...(rev ? { _rev: rev } : {}), seq }, { signal });
+      this.checkpointRevs.set(key, answer.rev);
+    } catch (error) {
+      if (!(error instanceof RemoteError) || error.status !== 409) throw error;
+      await this.client.putLocal(key, { seq }, { signal }); // someone else moved it: write over it
+      this.checkpointRevs.delete(key);
+    }
+  }
+
+  async waitForChange(since: Seq | undefined, timeoutMs: number, { signal }: { signal?: AbortSignal }): Promise<void> {
+    await this.client.changes({ since: since ?? 'now', limit: 1, feed: 'longpoll', timeout: timeoutMs, signal });
+  }
+}
+
+/** A CouchDB document as the replicator sees it: plain body, attachments as pieces. */
+export function fromCouch(doc: CouchDoc): PeerDoc {
+  const body: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(doc)) if (!key.startsWith('_')) body[key] = value;
+  const chunks: Record<string, PeerChunk> = {};
+  for (const [name, attachment] of Object.entries(doc._attachments ?? {})) {
+    chunks[name] = { digest: attachment.digest ?? '', length: attachment.length ?? 0, contentType: attachment.content_type };
+  }
+  return { id: doc._id, deleted: doc._deleted === true, version: doc._rev ?? '', body: doc._deleted ? undefined : body, chunks };
+}

@@ -1,0 +1,144 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPouchServer } from '../../scripts/pouchdb-server.mjs';
+import { CouchClient } from '../remote/couch-client';
+import { MemoryStorage } from '../memory/memory-storage';
+import { QueryStorage } from '../query/query-storage';
+import { UuidStorage } from '../uuid/uuid-storage';
+import type { Storage } from '../types';
+import { CouchPeer } from './couch-peer';
+import { Replicator, type ConflictPolicy } from './replicator';
+import { StoragePeer } from './storage-peer';
+import { StorageSyncState } from './storage-sync-state';
+import { CHUNK_SIZE } from './peer';
+
+let server: { url: string; stop(): Promise<void> };
+let counter = 0;
+
+beforeAll(async () => {
+  server = await startPouchServer({ inMemory: true });
+}, 30_000);
+afterAll(async () => server?.stop());
+
+/** A device: its own storage and sync state, syncing with the remote database `db`. */
+async function device(db: CouchClient, { policy = 'report' as ConflictPolicy, batchSize = 100 } = {}) {
+  const storage: Storage = new QueryStorage(new UuidStorage(new MemoryStorage()));
+  const replicator = new Replicator({
+    local: new StoragePeer(storage, { name: `device-${++counter}` }),
+    remote: new CouchPeer(db),
+    state: new StorageSyncState(new MemoryStorage()),
+    policy,
+    batchSize,
+    pullChunks: () => true,
+  });
+  return { storage, replicator };
+}
+
+async function remoteDb(): Promise<CouchClient> {
+  const client = new CouchClient({ url: `${server.url}sync-test-${++counter}` });
+  await client.create();
+  return client;
+}
+
+const bytes = (size: number, seed: number) => Uint8Array.from({ length: size }, (_, index) => (index * seed + (index >> 10)) & 0xff);
+
+describe('replication between a device storage and a CouchDB-protocol server (pouchdb-server)', () => {
+  it('pushes documents and chunked attachments, and another device pulls them intact', async () => {
+    const db = await remoteDb();
+    const tablet = await device(db);
+    const laptop = await device(db);
+    await tablet.storage.put('stream-1', { portal_type: 'Data Stream', title: 'North pump' });
+    const data = bytes(CHUNK_SIZE * 2 + 1234, 7);
+    await tablet.storage.putAttachment('stream-1', 'data', data);
+    const pushed = await tablet.replicator.sync();
+    expect(pushed).toMatchObject({ pushed: 1, conflicts: 0, chunks: 3 });
+    // Plain CouchDB: the body as JSON, the bytes as standard attachments in pieces.
+    const onServer = await db.get('stream-1');
+    expect(onServer.title).toBe('North pump');
+    expect(Object.keys(onServer._attachments ?? {}).sort()).toEqual(['data#0', 'data#1', 'data#2']);
+
+    const pulled = await laptop.replicator.sync();
+    expect(pulled).toMatchObject({ pulled: 1, chunks: 3 });
+    expect(await laptop.storage.get('stream-1')).toEqual({ portal_type: 'Data Stream', title: 'North pump' });
+    const copy = new Uint8Array(await laptop.storage.getAttachment('stream-1', 'data', { format: 'arraybuffer' }));
+    expect(copy.length).toBe(data.length);
+    expect(copy.every((value, index) => value === data[index])).toBe(true);
+  });
+
+  it('is incremental: after k changes a sync moves k documents, and deletions travel both ways', async () => {
+    const db = await remoteDb();
+    const tablet = await device(db);
+    const laptop = await device(db);
+    for (let index = 0; index < 30; index += 1) await tablet.storage.put(`doc-${index}`, { n: index });
+    await tablet.replicator.sync();
+    await laptop.replicator.sync();
+    await tablet.storage.put('doc-3', { n: 300 });
+    await tablet.storage.remove('doc-4');
+    const second = await tablet.replicator.sync();
+    expect(second).toMatchObject({ pushed: 2, pulled: 0, deleted: 1 });
+    const third = await laptop.replicator.sync();
+    expect(third).toMatchObject({ pulled: 2, pushed: 0, deleted: 1 });
+    expect(await laptop.storage.get('doc-3')).toEqual({ n: 300 });
+    await expect(laptop.storage.get('doc-4')).rejects.toMatchObject({ status: 404 });
+    // And back: a deletion on the laptop reaches the tablet.
+    await laptop.storage.remove('doc-5');
+    await laptop.replicator.sync();
+    expect(await tablet.replicator.sync()).toMatchObject({ pulled: 1, deleted: 1 });
+    await expect(tablet.storage.get('doc-5')).rejects.toMatchObject({ status: 404 });
+    expect(await tablet.replicator.sync()).toMatchObject({ pulled: 0, pushed: 0 });
+  });
+
+  it('never drops a conflicting edit: report keeps both versions listed until someone chooses', async () => {
+    const db = await remoteDb();
+    const tablet = await device(db);
+    const laptop = await device(db);
+    await tablet.storage.put('note', { text: 'first' });
+    await tablet.replicator.sync();
+    await laptop.replicator.sync();
+    await tablet.storage.put('note', { text: 'tablet edit' });
+    await laptop.storage.put('note', { text: 'laptop edit' });
+    await laptop.replicator.sync();
+    const report = await tablet.replicator.sync();
+    expect(report.conflicts).toBe(1);
+    expect(await tablet.storage.get('note')).toEqual({ text: 'tablet edit' }); // the local version stays visible
+    const [conflict] = await tablet.replicator.conflicts();
+    expect(conflict).toMatchObject({ id: 'note', local: { body: { text: 'tablet edit' } }, remote: { body: { text: 'laptop edit' } } });
+    await tablet.replicator.resolve('note', 'remote');
+    expect(await tablet.storage.get('note')).toEqual({ text: 'laptop edit' });
+    expect(await tablet.replicator.conflicts()).toEqual([]);
+    await laptop.replicator.sync();
+    expect(await laptop.storage.get('note')).toEqual({ text: 'laptop edit' });
+  });
+
+  it('keep-both keeps the other version as a new document on both sides', async () => {
+    const db = await remoteDb();
+    const tablet = await device(db, { policy: 'keep-both' });
+    const laptop = await device(db);
+    await tablet.storage.put('note', { text: 'first' });
+    await tablet.replicator.sync();
+    await laptop.replicator.sync();
+    await tablet.storage.put('note', { text: 'mine' });
+    await laptop.storage.put('note', { text: 'theirs' });
+    await laptop.replicator.sync();
+    await tablet.replicator.sync();
+    await tablet.replicator.sync();
+    const { rows } = await tablet.storage.allDocs({ include_docs: true });
+    expect(rows.map((row) => row.doc?.['text']).sort()).toEqual(['mine', 'theirs']);
+    expect((await db.get('note')).text).toBe('mine');
+  });
+
+  it('resumes after being stopped mid-sync, resending at most one batch and making no duplicates', async () => {
+    const db = await remoteDb();
+    const tablet = await device(db, { batchSize: 10 });
+    for (let index = 0; index < 35; index += 1) await tablet.storage.put(`doc-${index}`, { n: index });
+    const controller = new AbortController();
+    const stopped = await tablet.replicator
+      .sync({ signal: controller.signal, onProgress: (progress) => progress.batches >= 2 && controller.abort() })
+      .catch((error: unknown) => error);
+    expect((stopped as Error).name).toBe('AbortError');
+    const resumed = await tablet.replicator.sync();
+    expect(resumed.pushed).toBeLessThanOrEqual(35 - 20 + 10);
+    expect(resumed.conflicts).toBe(0);
+    const info = await db.info();
+    expect(info.doc_count).toBe(35);
+  });
+});

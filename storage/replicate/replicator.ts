@@ -1,0 +1,371 @@
+import { canonicalJson } from './hash';
+import { groupChunks } from './chunk-names';
+import type { PeerDoc, PeerWrite, ReplicationPeer, Seq, Version } from './peer';
+import type { Signature, SyncConflict, SyncStateStore } from './sync-state';
+
+/**
+ * What happens when a document changed on both sides since the last sync.
+ * - `report` (default): each side keeps its version (the local one stays visible here), the conflict is listed until
+ *   someone chooses with `resolve()`; nothing is overwritten.
+ * - `keep-local` / `keep-remote`: that version wins on both sides.
+ * - `keep-both`: the local version wins under the document's id, the remote version is kept as a new document
+ *   `<id>~conflict-<version>` on both sides.
+ */
+export type ConflictPolicy = 'report' | 'keep-local' | 'keep-remote' | 'keep-both';
+
+export interface ReplicatorOptions {
+  local: ReplicationPeer;
+  remote: ReplicationPeer;
+  state: SyncStateStore;
+  /** Default 'report'. */
+  policy?: ConflictPolicy;
+  /** Changes per batch (one changes request, one read, one bulk write, one checkpoint). Default 500. */
+  batchSize?: number;
+  /**
+   * Whether a remote document's attachment pieces are downloaded. Default: only pinned documents' (see `pin`);
+   * metadata (the JSON body) always syncs. Local pieces are always pushed.
+   */
+  pullChunks?: (id: string, pinned: boolean) => boolean;
+}
+
+export interface SyncProgress {
+  direction: 'pull' | 'push';
+  /** Documents handled so far in this sync (both directions). */
+  docs: number;
+  /** Chunk bytes moved so far. */
+  bytes: number;
+  batches: number;
+}
+
+export interface SyncReport {
+  pulled: number;
+  pushed: number;
+  /** Deletions among pulled + pushed. */
+  deleted: number;
+  conflicts: number;
+  chunks: number;
+  bytes: number;
+  /** Batches processed (each followed by a checkpoint). */
+  batches: number;
+}
+
+type Side = 'local' | 'remote';
+
+/**
+ * Two-way, incremental, resumable replication between two peers. Each direction follows its source's changes feed from a
+ * checkpoint kept in the state store AND on the remote (`_local` docs), in batches; after each batch the checkpoint moves,
+ * so a sync killed mid-way resends at most that batch, and resent writes are recognised (equal content) instead of
+ * duplicated or reported as conflicts. Per document the state keeps the version seen on each side at the last sync
+ * (its signature): a side whose version differs has changed; both changed is a conflict handled by the policy.
+ */
+export class Replicator {
+  readonly local: ReplicationPeer;
+  readonly remote: ReplicationPeer;
+  readonly state: SyncStateStore;
+  policy: ConflictPolicy;
+  private readonly batchSize: number;
+  private readonly pullChunks: (id: string, pinned: boolean) => boolean;
+  private running: Promise<SyncReport> | undefined;
+
+  constructor({ local, remote, state, policy = 'report', batchSize = 500, pullChunks = (_id, pinned) => pinned }: ReplicatorOptions) {
+    this.local = local;
+    this.remote = remote;
+    this.state = state;
+    this.policy = policy;
+    this.batchSize = batchSize;
+    this.pullChunks = pullChunks;
+  }
+
+  /**
+   * One sync round: pull remote changes, then push local ones. A call while a round runs joins that round.
+   * Rejects with the peer's error (RemoteError for the network) and leaves everything consistent for the next try.
+   */
+  sync({ signal, onProgress }: { signal?: AbortSignal; onProgress?: (progress: SyncProgress) => void } = {}): Promise<SyncReport> {
+    if (this.running) return this.running;
+    const run = this.round(signal, onProgress).finally(() => {
+      if (this.running === run) this.running = undefined;
+    });
+    this.running = run;
+    return run;
+  }
+
+  /** Conflicts waiting for a choice (policy 'report'). */
+  conflicts({ signal }: { signal?: AbortSignal } = {}): Promise<SyncConflict[]> {
+    return this.state.listConflicts({ signal });
+  }
+
+  /**
+   * Settles a listed conflict: `local` or `remote` makes that version win on both sides (a deleted version deletes);
+   * `both` keeps the local one under the id and the remote one as a new document. Reads both sides afresh, so a version
+   * changed since it was listed is what wins.
+   */
+  async resolve(id: string, choice: 'local' | 'remote' | 'both', { signal }: { signal?: AbortSignal } = {}): Promise<void> {
+    const [localDoc, remoteDoc] = await Promise.all([this.readOne(this.local, id, signal), this.readOne(this.remote, id, signal)]);
+    const signature = (await this.state.getSignatures([id], { signal })).get(id);
+    await this.settle(id, choice === 'remote' ? 'keep-remote' : choice === 'both' ? 'keep-both' : 'keep-local', localDoc, remoteDoc, signature, signal);
+    await this.state.removeConflict(id, { signal });
+  }
+
+  /** Keeps (or stops keeping) a document's attachment pieces on this device; takes effect at the next sync of it. */
+  async pin(id: string, pinned: boolean, { signal }: { signal?: AbortSignal } = {}): Promise<void> {
+    await this.state.setPinned(id, pinned, { signal });
+    if (pinned) {
+      // Fetch the pieces now rather than waiting for the document to change remotely.
+      const remoteDoc = await this.readOne(this.remote, id, signal);
+      const localDoc = await this.readOne(this.local, id, signal);
+      const signature = (await this.state.getSignatures([id], { signal })).get(id);
+      if (!remoteDoc.deleted && !localDoc.deleted && signature && signature.remote === remoteDoc.version) {
+        const next = await this.copyChunks(id, remoteDoc, this.remote, this.local, localDoc.version, signature, 'remote', signal);
+        await this.state.putSignatures([[id, next.signature]], { signal });
+      }
+    }
+  }
+
+  private async round(signal: AbortSignal | undefined, onProgress: ((progress: SyncProgress) => void) | undefined): Promise<SyncReport> {
+    const report: SyncReport = { pulled: 0, pushed: 0, deleted: 0, conflicts: 0, chunks: 0, bytes: 0, batches: 0 };
+    const [localId, remoteId] = await Promise.all([this.local.identity({ signal }), this.remote.identity({ signal })]);
+    const key = `fieldscope-sync-${hashKey(`${localId}\n${remoteId}`)}`;
+    await this.pass('remote', `${key}-pull`, report, signal, onProgress);
+    await this.pass('local', `${key}-push`, report, signal, onProgress);
+    return report;
+  }
+
+  /** Follows one side's changes feed to its end, batch by batch, copying changes to the other side. */
+  private async pass(source: Side, key: string, report: SyncReport, signal: AbortSignal | undefined, onProgress: ((progress: SyncProgress) => void) | undefined): Promise<void> {
+    const from = this.peer(source);
+    // Checkpoints live on both sides: if the remote lost its copy (database recreated) we start over, since its
+    // sequence numbers (pull) or its data (push) no longer match what we remember.
+    const [mine, theirs] = await Promise.all([this.state.getCheckpoint(key, { signal }), this.remote.readCheckpoint(key, { signal })]);
+    let since: Seq | undefined = mine !== undefined && theirs !== undefined && String(mine) === String(theirs) ? mine : undefined;
+    for (;;) {
+      signal?.throwIfAborted();
+      const { changes, lastSeq } = await from.changes(since, this.batchSize, { signal });
+      if (changes.length === 0) break;
+      const ids = [...new Set(changes.map((change) => change.id))];
+      await this.transfer(ids, source, report, signal);
+      since = lastSeq;
+      if (since !== undefined) {
+        await this.state.putCheckpoint(key, since, { signal });
+        await this.remote.writeCheckpoint(key, since, { signal });
+      }
+      report.batches++;
+      onProgress?.({ direction: source === 'remote' ? 'pull' : 'push', docs: report.pulled + report.pushed, bytes: report.bytes, batches: report.batches });
+      if (changes.length < this.batchSize) break;
+    }
+  }
+
+  /** Copies one batch of changed documents from `source` to the other side. */
+  private async transfer(ids: string[], source: Side, report: SyncReport, signal: AbortSignal | undefined): Promise<void> {
+    const target: Side = source === 'local' ? 'remote' : 'local';
+    const from = this.peer(source);
+    const to = this.peer(target);
+    const [docs, signatures, pinned, open] = await Promise.all([
+      from.read(ids, { signal }),
+      this.state.getSignatures(ids, { signal }),
+      this.state.listPinned({ signal }),
+      this.state.listConflicts({ signal }),
+    ]);
+    const waiting = new Set(open.map((conflict) => conflict.id)); // listed conflicts wait for a choice (resolve)
+    const writes: PeerWrite[] = [];
+    const sources: PeerDoc[] = [];
+    for (const id of ids) {
+      const doc = docs.get(id)!;
+      const signature = signatures.get(id);
+      if (doc.version === (signature?.[source] ?? '')) continue; // unchanged since the last sync (or our own write echoing back)
+      if (doc.deleted && !signature) continue; // created and deleted between two syncs: nothing to propagate
+      if (id.startsWith('_design/')) continue; // server-side code is not app data
+      if (waiting.has(id)) continue;
+      writes.push({ id, expected: signature?.[target] ?? '', body: doc.deleted ? null : (doc.body ?? {}), keepChunks: keptChunks(doc, signature, source) });
+      sources.push(doc);
+    }
+    if (writes.length === 0) return;
+    const results = await to.write(writes, { signal });
+    const updates: [string, Signature | undefined][] = [];
+    const conflicted: PeerDoc[] = [];
+    for (let index = 0; index < writes.length; index++) {
+      const result = results[index]!;
+      const doc = sources[index]!;
+      if (!result.ok) {
+        conflicted.push(doc);
+        continue;
+      }
+      let signature = makeSignature(source, doc.version, result.version, carriedChunks(doc, signatures.get(doc.id), source));
+      if (!doc.deleted && this.wantsChunks(doc.id, source, pinned)) {
+        const copied = await this.copyChunks(doc.id, doc, from, to, result.version, signature, source, signal);
+        signature = copied.signature;
+        report.chunks += copied.chunks;
+        report.bytes += copied.bytes;
+      }
+      updates.push([doc.id, signature]);
+      if (source === 'remote') report.pulled++;
+      else report.pushed++;
+      if (doc.deleted) report.deleted++;
+    }
+    await this.state.putSignatures(updates, { signal });
+    if (conflicted.length === 0) return;
+    // The target changed too. A resent write (sync killed after the write, before the signature) has equal content.
+    const current = await to.read(conflicted.map((doc) => doc.id), { signal });
+    for (const doc of conflicted) {
+      const other = current.get(doc.id)!;
+      const signature = signatures.get(doc.id);
+      if (sameContent(doc, other)) {
+        await this.state.putSignatures([[doc.id, makeSignature(source, doc.version, other.version, matchChunks(doc, other, source))]], { signal });
+        continue;
+      }
+      const localDoc = source === 'local' ? doc : other;
+      const remoteDoc = source === 'local' ? other : doc;
+      report.conflicts++;
+      await this.settle(doc.id, this.policy, localDoc, remoteDoc, signature, signal);
+    }
+  }
+
+  /** Applies a conflict policy to one document whose two versions are known. */
+  private async settle(id: string, policy: ConflictPolicy, localDoc: PeerDoc, remoteDoc: PeerDoc, signature: Signature | undefined, signal: AbortSignal | undefined): Promise<void> {
+    if (policy === 'report') {
+      const conflict: SyncConflict = {
+        id,
+        local: { version: localDoc.version, deleted: localDoc.deleted, body: localDoc.body },
+        remote: { version: remoteDoc.version, deleted: remoteDoc.deleted, body: remoteDoc.body },
+        detected: new Date().toISOString(),
+      };
+      await this.state.putConflict(conflict, { signal });
+      return;
+    }
+    if (policy === 'keep-both' && !remoteDoc.deleted && !localDoc.deleted) {
+      const copyId = `${id}~conflict-${remoteDoc.version.replace(/[^A-Za-z0-9-]/g, '').slice(0, 16)}`;
+      const [written] = await this.local.write([{ id: copyId, expected: '', body: remoteDoc.body ?? {}, keepChunks: [] }], { signal });
+      if (!written?.ok) throw new Error(`Could not keep the remote version of ${id} as ${copyId}: it already exists. Sync again.`);
+    }
+    const winner: Side = policy === 'keep-remote' ? 'remote' : 'local';
+    const loser: Side = winner === 'local' ? 'remote' : 'local';
+    const win = winner === 'local' ? localDoc : remoteDoc;
+    const lose = winner === 'local' ? remoteDoc : localDoc;
+    const to = this.peer(loser);
+    if (win.deleted && lose.deleted) {
+      await this.state.putSignatures([[id, makeSignature(winner, win.version, lose.version, {})]], { signal });
+      return;
+    }
+    const [result] = await to.write([{ id, expected: lose.version, body: win.deleted ? null : (win.body ?? {}), keepChunks: keptChunks(win, signature, winner) }], { signal });
+    if (!result?.ok) throw new Error(`${id} changed again while its conflict was being settled: sync again.`);
+    let next = makeSignature(winner, win.version, result.version, carriedChunks(win, signature, winner));
+    if (!win.deleted && this.wantsChunks(id, winner, await this.state.listPinned({ signal }))) {
+      next = (await this.copyChunks(id, win, this.peer(winner), to, result.version, next, winner, signal)).signature;
+    }
+    await this.state.putSignatures([[id, next]], { signal });
+    await this.state.removeConflict(id, { signal });
+  }
+
+  private wantsChunks(id: string, source: Side, pinned: Set<string>): boolean {
+    return source === 'local' || this.pullChunks(id, pinned.has(id));
+  }
+
+  /** Copies the pieces that changed since the signature, one at a time; returns the new signature. */
+  private async copyChunks(
+    id: string,
+    doc: PeerDoc,
+    from: ReplicationPeer,
+    to: ReplicationPeer,
+    targetVersion: Version,
+    signature: Signature,
+    source: Side,
+    signal: AbortSignal | undefined,
+  ): Promise<{ signature: Signature; chunks: number; bytes: number }> {
+    const index = source === 'local' ? 0 : 1;
+    const known = signature.chunks ?? {};
+    const changed = Object.entries(doc.chunks)
+      .filter(([name, chunk]) => known[name]?.[index] !== chunk.digest)
+      .sort(([a], [b]) => compareChunkNames(a, b));
+    if (changed.length === 0) return { signature, chunks: 0, bytes: 0 };
+    let bytes = 0;
+    const version = await to.writeChunks(
+      id,
+      targetVersion,
+      changed.map(([name, chunk]) => ({
+        name,
+        contentType: chunk.contentType,
+        read: async () => {
+          const blob = await from.readChunk(id, name, { signal });
+          bytes += blob.size;
+          return blob;
+        },
+      })),
+      doc.chunks,
+      { signal },
+    );
+    // Learn the target's digests for these pieces so that the next change on that side is compared piece by piece.
+    const after = (await to.read([id], { signal })).get(id);
+    const chunks: Record<string, [string, string]> = {};
+    for (const [name, chunk] of Object.entries(doc.chunks)) {
+      const theirs = after?.chunks[name]?.digest ?? '';
+      chunks[name] = index === 0 ? [chunk.digest, theirs] : [theirs, chunk.digest];
+    }
+    const target: Side = source === 'local' ? 'remote' : 'local';
+    const next: Signature = { ...signature, [target]: after?.version ?? version, chunks };
+    return { signature: next, chunks: changed.length, bytes };
+  }
+
+  private async readOne(peer: ReplicationPeer, id: string, signal: AbortSignal | undefined): Promise<PeerDoc> {
+    return (await peer.read([id], { signal })).get(id) ?? { id, deleted: true, version: '', chunks: {} };
+  }
+
+  private peer(side: Side): ReplicationPeer {
+    return side === 'local' ? this.local : this.remote;
+  }
+}
+
+function makeSignature(source: Side, sourceVersion: Version, targetVersion: Version, chunks: Record<string, [string, string]>): Signature {
+  return source === 'local' ? { local: sourceVersion, remote: targetVersion, chunks } : { local: targetVersion, remote: sourceVersion, chunks };
+}
+
+/**
+ * Which of the target's pieces a body write must keep: all it has per the signature, except pieces of attachments the
+ * source now has fewer pieces of (a shortened or rewritten attachment). A source without an attachment's pieces (not
+ * pinned here) keeps the target's.
+ */
+function keptChunks(doc: PeerDoc, signature: Signature | undefined, source: Side): string[] {
+  if (doc.deleted || !signature?.chunks) return [];
+  const index = source === 'local' ? 1 : 0;
+  const sourceGroups = groupChunks(Object.keys(doc.chunks));
+  return Object.entries(signature.chunks)
+    .filter(([name, digests]) => {
+      if (!digests[index]) return false;
+      const at = name.lastIndexOf('#');
+      const group = sourceGroups.get(name.slice(0, at));
+      return !group || group.some((piece) => piece.name === name);
+    })
+    .map(([name]) => name);
+}
+
+/** Signature pieces still valid after a body write (the kept ones). */
+function carriedChunks(doc: PeerDoc, signature: Signature | undefined, source: Side): Record<string, [string, string]> {
+  const kept = new Set(keptChunks(doc, signature, source));
+  return Object.fromEntries(Object.entries(signature?.chunks ?? {}).filter(([name]) => kept.has(name)));
+}
+
+/** Pieces present on both sides with equal length count as synced (their digests use different algorithms). */
+function matchChunks(doc: PeerDoc, other: PeerDoc, source: Side): Record<string, [string, string]> {
+  const chunks: Record<string, [string, string]> = {};
+  for (const [name, chunk] of Object.entries(doc.chunks)) {
+    const theirs = other.chunks[name];
+    if (!theirs || theirs.length !== chunk.length) continue;
+    chunks[name] = source === 'local' ? [chunk.digest, theirs.digest] : [theirs.digest, chunk.digest];
+  }
+  return chunks;
+}
+
+function sameContent(a: PeerDoc, b: PeerDoc): boolean {
+  if (a.deleted || b.deleted) return a.deleted && b.deleted;
+  return canonicalJson(a.body ?? {}) === canonicalJson(b.body ?? {});
+}
+
+function compareChunkNames(a: string, b: string): number {
+  const [an, ai] = [a.slice(0, a.lastIndexOf('#')), Number(a.slice(a.lastIndexOf('#') + 1))];
+  const [bn, bi] = [b.slice(0, b.lastIndexOf('#')), Number(b.slice(b.lastIndexOf('#') + 1))];
+  return an === bn ? ai - bi : an < bn ? -1 : 1;
+}
+
+function hashKey(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(36);
+}

@@ -1,0 +1,146 @@
+import { firstValueFrom, take, toArray } from 'rxjs';
+import { isStorageError } from '../storage-error';
+import type { Doc, Storage } from '../types';
+import { chunkCount, chunkName, groupChunks, parseChunkName } from './chunk-names';
+import { canonicalJson, hashString } from './hash';
+import { CHUNK_SIZE, type PeerChunk, type PeerDoc, type PeerWrite, type PeerWriteResult, type ReplicationPeer, type Seq, type Version } from './peer';
+
+/**
+ * The replicator's view of any Fieldscope storage (IndexedDB on the device, memory in tests). A document's version is
+ * a hash of its body and of its attachments' digests; attachments travel as CHUNK_SIZE pieces read by range (never a
+ * whole array in memory), and pieces arriving at the end of an attachment are appended.
+ * Writes are compare-and-set against the version the replicator expects (one tab writes at a time).
+ */
+export class StoragePeer implements ReplicationPeer {
+  readonly label: string;
+  private readonly name: string;
+  /** Checkpoints kept by this side when it is the replication's "remote" (e.g. memory ↔ IndexedDB). */
+  private readonly checkpoints = new Map<string, Seq>();
+
+  constructor(
+    private readonly storage: Storage,
+    { label = 'local', name = 'fieldscope' }: { label?: string; name?: string } = {},
+  ) {
+    this.label = label;
+    this.name = name;
+  }
+
+  async identity(): Promise<string> {
+    return `storage:${this.name}`;
+  }
+
+  async changes(since: Seq | undefined, limit: number, { signal }: { signal?: AbortSignal }): Promise<{ changes: { id: string; seq: Seq }[]; lastSeq: Seq | undefined }> {
+    signal?.throwIfAborted();
+    const changes = await firstValueFrom(this.storage.changes(since === undefined ? {} : { since }).pipe(take(limit), toArray()));
+    return { changes: changes.map(({ id, seq }) => ({ id, seq })), lastSeq: changes.at(-1)?.seq ?? since };
+  }
+
+  async read(ids: string[], { signal }: { signal?: AbortSignal }): Promise<Map<string, PeerDoc>> {
+    const docs = await Promise.all(ids.map((id) => this.readOne(id, signal)));
+    return new Map(docs.map((doc) => [doc.id, doc]));
+  }
+
+  async write(writes: PeerWrite[], { signal }: { signal?: AbortSignal }): Promise<PeerWriteResult[]> {
+    const results: PeerWriteResult[] = [];
+    for (const write of writes) {
+      const current = await this.readOne(write.id, signal);
+      if (current.version !== write.expected) {
+        results.push({ ok: false, conflict: true });
+        continue;
+      }
+      const options = signal ? { signal } : {};
+      if (write.body === null) {
+        if (!current.deleted) await this.storage.remove(write.id, options);
+        results.push({ ok: true, version: '' });
+        continue;
+      }
+      await this.storage.put(write.id, write.body as Doc, options);
+      // Attachments none of whose pieces are kept are gone on the other side.
+      const kept = new Set([...groupChunks(write.keepChunks).keys(), ...write.keepChunks.filter((name) => !parseChunkName(name))]);
+      for (const attachment of Object.keys(await this.storage.allAttachments(write.id, options))) {
+        if (!kept.has(attachment)) await this.storage.removeAttachment(write.id, attachment, options);
+      }
+      results.push({ ok: true, version: (await this.readOne(write.id, signal)).version });
+    }
+    return results;
+  }
+
+  async readChunk(id: string, name: string, { signal }: { signal?: AbortSignal }): Promise<Blob> {
+    const piece = parseChunkName(name);
+    const options = signal ? { signal } : {};
+    if (!piece) return this.storage.getAttachment(id, name, options);
+    return this.storage.getAttachment(id, piece.attachment, { start: piece.index * CHUNK_SIZE, end: (piece.index + 1) * CHUNK_SIZE, ...options });
+  }
+
+  async writeChunks(
+    id: string,
+    version: Version,
+    chunks: { name: string; contentType: string; read: () => Promise<Blob> }[],
+    all: Record<string, PeerChunk>,
+    { signal }: { signal?: AbortSignal },
+  ): Promise<Version> {
+    const options = signal ? { signal } : {};
+    const current = await this.readOne(id, signal);
+    if (current.version !== version) throw new Error(`${id} changed on this device during the sync: sync again.`);
+    const existing = await this.storage.allAttachments(id, options);
+    const changed = new Map(chunks.map((chunk) => [chunk.name, chunk]));
+    for (const chunk of chunks.filter((candidate) => !parseChunkName(candidate.name))) {
+      await this.storage.putAttachment(id, chunk.name, await chunk.read(), { contentType: chunk.contentType, ...options });
+    }
+    for (const [attachment, pieces] of groupChunks(Object.keys(all))) {
+      const incoming = pieces.filter((piece) => changed.has(piece.name));
+      if (incoming.length === 0) continue;
+      const contentType = changed.get(incoming[0]!.name)!.contentType;
+      const firstChanged = incoming[0]!.index;
+      const size = existing[attachment]?.length ?? 0;
+      const tailOnly = incoming.every((piece, at) => piece.index === firstChanged + at) && size === firstChanged * CHUNK_SIZE && incoming.at(-1)!.index === pieces.at(-1)!.index;
+      if (tailOnly) {
+        // Only new pieces at the end (a growing stream or array): append them, one piece in memory at a time.
+        if (firstChanged === 0 && existing[attachment]) await this.storage.removeAttachment(id, attachment, options);
+        for (const piece of incoming) await this.storage.appendAttachment(id, attachment, await changed.get(piece.name)!.read(), { contentType, ...options });
+        continue;
+      }
+      // Pieces changed in the middle: rebuild the attachment from unchanged local pieces and the new ones.
+      const parts: Blob[] = [];
+      for (const piece of pieces) {
+        const fresh = changed.get(piece.name);
+        parts.push(fresh ? await fresh.read() : await this.readChunk(id, piece.name, { ...(signal ? { signal } : {}) }));
+      }
+      await this.storage.putAttachment(id, attachment, new Blob(parts, { type: contentType }), { contentType, ...options });
+    }
+    return (await this.readOne(id, signal)).version;
+  }
+
+  async readCheckpoint(key: string): Promise<Seq | undefined> {
+    return this.checkpoints.get(key);
+  }
+
+  async writeCheckpoint(key: string, seq: Seq): Promise<void> {
+    this.checkpoints.set(key, seq);
+  }
+
+  private async readOne(id: string, signal: AbortSignal | undefined): Promise<PeerDoc> {
+    const options = signal ? { signal } : {};
+    let body: Doc;
+    try {
+      body = await this.storage.get(id, options);
+    } catch (error) {
+      if (isStorageError(error, 404)) return { id, deleted: true, version: '', chunks: {} };
+      throw error;
+    }
+    const attachments = await this.storage.allAttachments(id, options);
+    const chunks: Record<string, PeerChunk> = {};
+    for (const [name, info] of Object.entries(attachments)) {
+      const count = chunkCount(info.length);
+      for (let index = 0; index < count; index += 1) {
+        const length = Math.max(0, Math.min(CHUNK_SIZE, info.length - index * CHUNK_SIZE));
+        // The storage's digest is per attachment: any write marks every piece changed (correct, if not minimal).
+        chunks[chunkName(name, index)] = { digest: `${info.digest ?? ''}:${info.length}:${index}`, length, contentType: info.contentType };
+      }
+    }
+    const digests = Object.entries(attachments)
+      .map(([name, info]) => `${name}=${info.digest ?? ''}:${info.length}`)
+      .sort();
+    return { id, deleted: false, version: hashString(`${canonicalJson(body)}\n${digests.join('\n')}`), body, chunks };
+  }
+}
