@@ -1,5 +1,6 @@
 import { build } from 'vite';
 import { startStaticServer } from '../scripts/serve.mjs';
+import { startPouchServer } from '../scripts/pouchdb-server.mjs';
 import { E2E_PORT } from '../playwright.config';
 import { E2E_BUILD_DIR, E2E_UPDATE_BUILD_DIR, repo } from './build-dirs';
 
@@ -9,12 +10,18 @@ async function buildInto(outDir: string, buildId: string): Promise<void> {
   await build({ root: repo, configFile: `${repo}vite.config.ts`, logLevel: 'warn' });
 }
 
-/** Builds both app versions (unless FIELDSCOPE_E2E_SKIP_BUILD=1) and serves the first; returns the teardown. */
+/** Builds both app versions (unless FIELDSCOPE_E2E_SKIP_BUILD=1), starts pouchdb-server and serves the first; returns the teardown. */
 export default async function globalSetup(): Promise<() => Promise<void>> {
   if (process.env.FIELDSCOPE_E2E_SKIP_BUILD !== '1') {
     await buildInto(E2E_UPDATE_BUILD_DIR, 'e2e-update');
     await buildInto(E2E_BUILD_DIR, 'e2e');
   }
-  const server = await startStaticServer({ root: E2E_BUILD_DIR, port: E2E_PORT });
-  return () => server.stop();
+  // A real CouchDB-protocol server for the sync tests, behind the app's origin at /db/ as `npm start` does.
+  const couch = await startPouchServer({ inMemory: true });
+  process.env.FIELDSCOPE_E2E_COUCH = couch.url;
+  const server = await startStaticServer({ root: E2E_BUILD_DIR, port: E2E_PORT, proxies: { '/db/': couch.url } });
+  return async () => {
+    await server.stop();
+    await couch.stop();
+  };
 }

@@ -1,19 +1,31 @@
 // `npm start`: builds the production app and serves it on 127.0.0.1 (service worker active), with the local sync
-// server behind the same origin at /db/ when one is available. PORT overrides the app port (default 4173).
+// server (pouchdb-server, data kept in .data/couch) behind the same origin at /db/. PORT overrides the app port
+// (default 4173); SYNC_PORT the sync server's (default: a free one).
 import { build } from 'vite';
+import { join } from 'node:path';
 import { startStaticServer } from './serve.mjs';
+import { startPouchServer } from './pouchdb-server.mjs';
 
 const port = Number(process.env.PORT ?? 4173);
-const root = new URL('../dist/', import.meta.url).pathname;
+const repo = new URL('../', import.meta.url).pathname;
 
 console.log('Building Fieldscope…');
-await build({ configFile: new URL('../vite.config.ts', import.meta.url).pathname, logLevel: 'warn' });
+await build({ configFile: join(repo, 'vite.config.ts'), logLevel: 'warn' });
 
-const app = await startStaticServer({ root, port });
+let sync;
+try {
+  sync = await startPouchServer({ port: Number(process.env.SYNC_PORT ?? 0), dataDir: join(repo, '.data', 'couch') });
+} catch (error) {
+  console.warn(`The local sync server did not start (${error instanceof Error ? error.message : error}); the app works offline without it.`);
+}
+
+const app = await startStaticServer({ root: join(repo, 'dist'), port, proxies: sync ? { '/db/': sync.url } : {} });
 console.log(`\nFieldscope is running at ${app.url}  (Ctrl+C to stop)`);
+if (sync) console.log(`Local sync server: ${app.url}db/  (data in .data/couch; add it on the Remotes page)`);
 
 const stop = async () => {
   await app.stop();
+  await sync?.stop();
   process.exit(0);
 };
 process.on('SIGINT', stop);

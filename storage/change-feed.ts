@@ -13,7 +13,8 @@ export function changeFeed(
 ): Observable<Change> {
   return new Observable<Change>((subscriber) => {
     const controller = new AbortController();
-    let last = typeof since === 'number' ? since : Number(since ?? 0) || 0;
+    const fromNow = since === 'now';
+    let last = typeof since === 'number' ? since : fromNow ? -Infinity : Number(since ?? 0) || 0;
     let caughtUp = false;
     const waiting: Change[] = [];
     const emit = (change: Change): void => {
@@ -25,7 +26,7 @@ export function changeFeed(
     if (live) {
       liveSubscription = newChanges.subscribe((change) => (caughtUp ? emit(change) : waiting.push(change)));
     }
-    readSince(last, controller.signal).then(
+    (fromNow ? Promise.resolve([]) : readSince(last, controller.signal)).then(
       (changes) => {
         if (subscriber.closed) return;
         for (const change of changes) emit(change);

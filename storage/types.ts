@@ -146,8 +146,8 @@ export interface Change {
 }
 
 export interface ChangesOptions {
-  /** Only changes after this sequence; default: from the beginning. */
-  since?: Seq;
+  /** Only changes after this sequence; 'now': only changes from now on (with `live`); default: from the beginning. */
+  since?: Seq | 'now';
   /** Keep emitting new changes after catching up, until unsubscribed. Default false. */
   live?: boolean;
 }

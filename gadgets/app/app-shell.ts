@@ -1,7 +1,9 @@
 import { css, html, nothing, type PropertyValues } from 'lit';
 import { Gadget, reportGadgetDeclarationErrorKey, reportServiceErrorKey } from '../core';
-import { navigateKey, notifyKey, pageTitleKey, reportErrorKey, storageKey } from './keys';
+import { navigateKey, notifyKey, pageTitleKey, reportErrorKey, storageKey, syncKey } from './keys';
 import { appStorage } from './app-storage';
+import { appSync } from './app-sync';
+import '../sync/sync-status';
 import { matchRoute, type RouteMatch } from './router';
 import { routes } from './routes';
 import { moduleOfRoute, modules } from './modules';
@@ -53,6 +55,9 @@ export class AppShell extends Gadget {
     this.updateReady = undefined;
     this.pageTitle = 'Fieldscope';
     this.provide(storageKey, () => appStorage());
+    this.provide(syncKey, () => appSync());
+    // Live sync runs while the app is open; it does nothing until a remote is added.
+    this.service(async (signal) => (await appSync()).run(signal));
     this.provide(navigateKey, (_request, hash, options) => this.navigate(hash, options));
     this.provide(notifyKey, (_request, message, kind) => this.notify(message, kind));
     this.provide(reportErrorKey, (request, error) => this.reportError(error, request.path));
@@ -167,7 +172,7 @@ export class AppShell extends Gadget {
         </button>
         <a class="brand" href="#/" aria-label="Fieldscope front page"><img src="./favicon.svg" alt="" width="28" height="28" /></a>
         <h1>${this.pageTitle}</h1>
-        <div class="status" id="header-status"><slot name="status"></slot></div>
+        <div class="status" id="header-status"><fs-sync-status></fs-sync-status><slot name="status"></slot></div>
       </header>
       <div class="body">
         <nav id="nav" class=${this.navOpen ? 'open' : ''} aria-label="Modules">

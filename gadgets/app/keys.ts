@@ -1,5 +1,6 @@
 import { acquisitionKey } from '../core';
 import type { Storage } from '../../storage';
+import type { SyncManager } from '../../storage/sync';
 
 /**
  * What every gadget can acquire from the app shell (the root gadget). Pages and widgets reach the app only through
@@ -21,3 +22,6 @@ export const reportErrorKey = acquisitionKey<[error: unknown], void>('reportErro
 
 /** Sets the page title shown in the header (and the document title). */
 export const pageTitleKey = acquisitionKey<[title: string], void>('pageTitle');
+
+/** The app's sync manager: remotes, live sync, its status and conflicts. */
+export const syncKey = acquisitionKey<[], SyncManager>('sync');

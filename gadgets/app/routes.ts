@@ -26,6 +26,8 @@ export const routes: RouteDefinition[] = [
     tag: 'fs-gadget-playground',
     load: () => import('../core/playground/playground-gadget'),
   },
+  { pattern: 'remotes', title: 'Remotes', tag: 'fs-remotes-page', load: () => import('../pages/remotes-page') },
+  { pattern: 'conflicts', title: 'Conflicts', tag: 'fs-conflicts-page', load: () => import('../pages/conflicts-page') },
   { pattern: 'array/:id', title: 'Data Array', tag: 'fs-array-page', load: () => import('../pages/array-page') },
   { pattern: 'image/:id', title: 'Image', tag: 'fs-image-page', load: () => import('../pages/image-page') },
   { pattern: 'notebook/:id', title: 'Notebook', tag: 'fs-notebook-page', load: () => import('../pages/notebook-page') },

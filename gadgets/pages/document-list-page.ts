@@ -1,4 +1,5 @@
 import { css, html, nothing, type PropertyValues } from 'lit';
+import { debounceTime } from 'rxjs';
 import { messageOf } from '../app/error-report';
 import { textField } from './doc-fields';
 import { Gadget, sleep } from '../core';
@@ -45,6 +46,16 @@ export class DocumentListPage extends Gadget {
     this.params = {};
     this.view = { status: 'loading' };
     this.shown = PAGE_SIZE;
+    // Documents arriving from sync, an import or another tab show up without a reload.
+    this.service(async (signal) => {
+      const storage = await this.acquireWith({ signal }, storageKey);
+      const subscription = storage
+        .changes({ since: 'now', live: true })
+        .pipe(debounceTime(400))
+        .subscribe(() => this.reload());
+      await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+      subscription.unsubscribe();
+    });
   }
 
   private get module(): ModuleEntry | undefined {

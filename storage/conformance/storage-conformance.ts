@@ -214,6 +214,18 @@ export function describeStorageConformance(name: string, make: () => Promise<Con
         expect(changes.map((change) => change.id)).toEqual(['b', 'a']);
       });
 
+      it("since 'now' gives only changes made after subscribing", async () => {
+        const { storage } = await fresh();
+        if (!storage.hasCapacity('changes')) return;
+        await storage.put('before', {});
+        const changes: Change[] = [];
+        const subscription = storage.changes({ since: 'now', live: true }).subscribe((change) => changes.push(change));
+        await storage.put('after', {});
+        await waitFor(() => changes.length === 1);
+        subscription.unsubscribe();
+        expect(changes.map((change) => change.id)).toEqual(['after']);
+      });
+
       it('keeps going in live mode: recorded changes first, then new ones', async () => {
         const { storage } = await fresh();
         if (!storage.hasCapacity('changes')) return;

@@ -1,0 +1,108 @@
+import { test, expect, type Page } from '@playwright/test';
+
+const couch = () => process.env.FIELDSCOPE_E2E_COUCH as string;
+let counter = 0;
+const freshDatabase = () => `e2e-${process.pid}-${Date.now()}-${++counter}`;
+
+async function serverDocs(database: string): Promise<Record<string, unknown>[]> {
+  const response = await fetch(`${couch()}${database}/_all_docs?include_docs=true`);
+  const body = (await response.json()) as { rows?: { doc: Record<string, unknown> }[] };
+  return (body.rows ?? []).map((row) => row.doc);
+}
+
+async function addRemote(page: Page, database: string): Promise<void> {
+  await page.goto('./#/remotes');
+  await page.getByLabel('Database').fill(database);
+  await page.getByRole('button', { name: 'Check and add' }).click();
+  await expect(page.getByText(`Created the database and added ${database} on /db/.`)).toBeVisible();
+}
+
+async function newNotebook(page: Page, title: string, text: string): Promise<string> {
+  await page.goto('./#/notebooks');
+  await page.getByRole('button', { name: 'New notebook' }).click();
+  await expect(page).toHaveURL(/#\/notebook\//);
+  await page.getByLabel('Title').fill(title);
+  await page.getByLabel('Notes').fill(text);
+  await expect(page.getByRole('status').filter({ hasText: 'Saved' })).toBeVisible();
+  return decodeURIComponent(new URL(page.url()).hash.split('/')[2]!);
+}
+
+const syncStatus = (page: Page) => page.locator('fs-sync-status a');
+
+test.describe('sync with a CouchDB-protocol server', () => {
+  test('the local sync server is offered; local work reaches it and its documents reach the device', async ({ page }) => {
+    await page.goto('./#/remotes');
+    await expect(page.getByText('This device does not sync yet')).toBeVisible();
+    await page.getByRole('button', { name: 'Sync with it' }).click();
+    await expect(page.getByText(/added Local sync server/)).toBeVisible();
+    await expect(syncStatus(page)).toContainText('Synced');
+
+    const id = await newNotebook(page, 'Pump station north', 'Bearing noise at 120 Hz.');
+    // Sent after a short quiet time, without pressing anything.
+    await expect.poll(async () => (await serverDocs('fieldscope')).find((doc) => doc['_id'] === id)?.['text'], { timeout: 20_000 }).toBe('Bearing noise at 120 Hz.');
+
+    // Written by another CouchDB client: appears here after a sync.
+    await fetch(`${couch()}fieldscope/from-server`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ portal_type: 'Notebook', title: 'Written on the server', reference: 'server-1', modification_date: new Date().toISOString(), text: 'hello' }),
+    });
+    await page.goto('./#/remotes');
+    await page.getByRole('button', { name: 'Sync now' }).click();
+    await page.goto('./#/notebooks');
+    await expect(page.getByRole('link', { name: /Written on the server/ })).toBeVisible({ timeout: 15_000 });
+  });
+
+  test('offline work is kept and sent when the network is back', async ({ page, context }) => {
+    const database = freshDatabase();
+    await addRemote(page, database);
+    await expect(syncStatus(page)).toContainText('Synced');
+    await newNotebook(page, 'Written online', 'loads the pages this test uses offline');
+    await context.setOffline(true);
+    await expect(syncStatus(page)).toContainText('Offline');
+    const id = await newNotebook(page, 'Written offline', 'no network here');
+    expect((await serverDocs(database)).some((doc) => doc['_id'] === id)).toBe(false);
+    await context.setOffline(false);
+    await expect.poll(async () => (await serverDocs(database)).find((doc) => doc['_id'] === id)?.['title'], { timeout: 20_000 }).toBe('Written offline');
+  });
+
+  test('a conflicting edit is listed with both versions and the chosen one wins on both sides', async ({ page }) => {
+    const database = freshDatabase();
+    await addRemote(page, database);
+    const id = await newNotebook(page, 'Shared note', 'first');
+    await expect.poll(async () => (await serverDocs(database)).find((doc) => doc['_id'] === id)?.['text'], { timeout: 20_000 }).toBe('first');
+    // The server's copy changes (another device) while this device edits its own.
+    const onServer = (await serverDocs(database)).find((doc) => doc['_id'] === id)!;
+    await fetch(`${couch()}${database}/${encodeURIComponent(id)}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...onServer, text: 'edited on the other tablet' }),
+    });
+    await page.getByLabel('Notes').fill('edited here');
+    await expect(page.getByRole('status').filter({ hasText: 'Saved' })).toBeVisible();
+    await page.goto('./#/remotes');
+    await page.getByRole('button', { name: 'Sync now' }).click();
+    await expect(syncStatus(page)).toContainText('1 conflict', { timeout: 20_000 });
+
+    await page.goto('./#/conflicts');
+    const conflict = page.getByRole('region', { name: `Conflict on ${id}` });
+    await expect(conflict).toContainText('edited here');
+    await expect(conflict).toContainText('edited on the other tablet');
+    await conflict.locator('.side').nth(1).getByRole('button', { name: 'Keep this one' }).click();
+    await expect(page.getByText('No conflicts')).toBeVisible();
+    await page.goto(`./#/notebook/${encodeURIComponent(id)}`);
+    await expect(page.getByLabel('Notes')).toHaveValue('edited on the other tablet');
+    expect((await serverDocs(database)).find((doc) => doc['_id'] === id)?.['text']).toBe('edited on the other tablet');
+  });
+
+  test('a remote that cannot be reached or is not CouchDB is refused with a clear message, nothing saved', async ({ page }) => {
+    await page.goto('./#/remotes');
+    await page.getByLabel('Server address').fill('http://127.0.0.1:9/');
+    await page.getByRole('button', { name: 'Check and add' }).click();
+    await expect(page.getByRole('alert')).toContainText('cannot be reached');
+    await page.getByLabel('Server address').fill('/');
+    await page.getByRole('button', { name: 'Check and add' }).click();
+    await expect(page.getByRole('alert')).toContainText('not as a CouchDB server');
+    await expect(page.getByText('This device does not sync yet')).toBeVisible();
+  });
+});

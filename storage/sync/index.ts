@@ -1,0 +1,2 @@
+export { SyncManager, type RemoteConfig, type SyncState, type SyncStatus, type SyncManagerOptions } from './sync-manager';
+export { verifyRemote, type RemoteCheck } from './verify-remote';

@@ -1,0 +1,61 @@
+import { CouchClient } from '../remote/couch-client';
+import { RemoteError } from '../remote/remote-error';
+
+export interface RemoteCheck {
+  /** True when the database did not exist and was created. */
+  created: boolean;
+  /** The signed-in user, when credentials were given. */
+  user?: string;
+}
+
+/**
+ * Checks a remote before it is saved, step by step, each failure with its own message: the address answers like a
+ * CouchDB server; the name and password are accepted (a session cookie is kept by the browser, the password nowhere);
+ * the database exists or can be created. `databaseUrl` is the database's URL (`/db/fieldscope`, `https://host/db`).
+ */
+export async function verifyRemote(
+  databaseUrl: string,
+  credentials: { user?: string; password?: string } = {},
+  { signal }: { signal?: AbortSignal } = {},
+): Promise<RemoteCheck> {
+  const client = new CouchClient({ url: databaseUrl, timeoutMs: 15_000 });
+  try {
+    const response = await fetch(client.serverUrl, { headers: { accept: 'application/json' }, ...(signal ? { signal } : {}) });
+    const welcome = (await response.json().catch(() => undefined)) as Record<string, unknown> | undefined;
+    if (!welcome || !('couchdb' in welcome || 'express-pouchdb' in welcome || 'version' in welcome)) {
+      throw new Error(`${client.serverUrl} answers, but not as a CouchDB server. Check the address (it should end at the server, e.g. …/db/).`);
+    }
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    if (error instanceof Error && error.message.includes('not as a CouchDB server')) throw error;
+    throw new Error(`${client.serverUrl} cannot be reached. Check the address and the network.`, { cause: error });
+  }
+  let user: string | undefined;
+  if (credentials.user) {
+    try {
+      user = (await client.login(credentials.user, credentials.password ?? '', signal ? { signal } : {})).name;
+    } catch (error) {
+      if (error instanceof RemoteError && error.status === 401) throw new Error('The server refused this name and password. Check them and try again.', { cause: error });
+      throw error;
+    }
+  }
+  try {
+    await client.info(signal ? { signal } : {});
+    return { created: false, ...(user ? { user } : {}) };
+  } catch (error) {
+    if (!(error instanceof RemoteError) || error.status !== 404) throw explain(error);
+  }
+  try {
+    await client.create(signal ? { signal } : {});
+    return { created: true, ...(user ? { user } : {}) };
+  } catch (error) {
+    throw explain(error, `The database “${client.dbName}” does not exist and this account may not create it: ask the server's administrator to create it.`);
+  }
+}
+
+function explain(error: unknown, forbidden?: string): Error {
+  if (error instanceof RemoteError && (error.status === 401 || error.status === 403)) {
+    return new Error(forbidden ?? 'The server needs a name and password for this database: enter them and try again.', { cause: error });
+  }
+  return error instanceof Error ? error : new Error(String(error));
+}
