@@ -1,0 +1,67 @@
+import type { ProcessStep, Storage } from '../../storage';
+import { appendSamples, channelCount, createDataArray, getDataArray, iterateChunks, sampleCount } from '../../storage/arrays';
+import { WelchAccumulator, defaultSegment, type SpectrumParams } from './welch';
+
+export interface SpectrumRun {
+  signal?: AbortSignal;
+  /** 0 … 1 as the source array is read. */
+  onProgress?: (fraction: number) => void;
+}
+
+/**
+ * The spectrum of a Data Array, stored as a new Data Array (one channel per source channel, x in Hz) linked to its
+ * source, with its parameters and the peak. Reads the source chunk by chunk, so memory stays bounded whatever its
+ * length. The source's `process` list records the step. Resolves to the new array's id.
+ */
+export async function computeSpectrum(
+  storage: Storage,
+  arrayId: string,
+  params: Partial<Omit<SpectrumParams, 'samplingRate'>> = {},
+  { signal, onProgress }: SpectrumRun = {},
+): Promise<string> {
+  const options = signal ? { signal } : {};
+  const started = new Date().toISOString();
+  const doc = await getDataArray(storage, arrayId, options);
+  const samples = sampleCount(doc);
+  if (samples < 2) throw new RangeError(`“${doc.title}” has ${samples} sample${samples === 1 ? '' : 's'}: a spectrum needs at least 2.`);
+  const channels = channelCount(doc);
+  const samplingRate = doc.sampling_rate ?? 1;
+  const welch = new WelchAccumulator(channels, { ...params, samplingRate, segment: params.segment ?? defaultSegment(samples) });
+  for await (const chunk of iterateChunks(storage, arrayId, options)) {
+    welch.push(chunk.samples.data);
+    onProgress?.((chunk.start + chunk.samples.shape[0]!) / samples);
+  }
+  const spectrum = welch.finish();
+  const bins = spectrum.values[0]!.length;
+  const interleaved = new Float64Array(bins * channels);
+  let peak = { frequency: 0, value: -Infinity };
+  for (let bin = 0; bin < bins; bin += 1) {
+    for (let channel = 0; channel < channels; channel += 1) {
+      const value = spectrum.values[channel]![bin]!;
+      interleaved[bin * channels + channel] = value;
+      if (bin > 0 && value > peak.value) peak = { frequency: bin * spectrum.df, value };
+    }
+  }
+  const unit = doc.units?.y ?? '';
+  const { scale } = spectrum.params;
+  const id = await createDataArray(
+    storage,
+    {
+      title: `Spectrum of ${doc.title}`,
+      reference: `spectrum-${doc.reference || arrayId}`,
+      dtype: 'float64',
+      channels,
+      sampling_rate: 1 / spectrum.df, // bins per Hz: x = bin · df
+      units: { x: 'Frequency (Hz)', y: scale === 'db' ? 'dB' : scale === 'magnitude' ? unit : `${unit || 'unit'}²/Hz` },
+      ...(doc.channel_labels ? { channel_labels: doc.channel_labels } : {}),
+      source: arrayId,
+      extra: { spectrum: { ...spectrum.params, segments: spectrum.segments, df: spectrum.df }, peak },
+    },
+    options,
+  );
+  await appendSamples(storage, id, interleaved, options);
+  const step: ProcessStep = { name: 'spectrum', status: 'done', started, finished: new Date().toISOString(), result: { array: id, peak } };
+  const source = await storage.get(arrayId, options);
+  await storage.put(arrayId, { ...source, process: [...((source['process'] as ProcessStep[] | undefined) ?? []), step] }, options);
+  return id;
+}

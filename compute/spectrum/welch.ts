@@ -1,0 +1,119 @@
+import { nextPowerOfTwo, powerSpectrum } from '../fft/real-fft';
+import { windowCoefficients, type WindowName } from './windows';
+
+export type SpectrumScale = 'psd' | 'magnitude' | 'db';
+
+export interface SpectrumParams {
+  /** Samples per second of the signal. */
+  samplingRate: number;
+  /** Segment length (power of two). Default: the whole signal in one FFT up to 2^22 samples, else 65536 (Welch). */
+  segment?: number;
+  /** Overlap of consecutive segments, 0 ≤ overlap < 1. Default 0.5. */
+  overlap?: number;
+  /** Default 'hann'. */
+  window?: WindowName;
+  /** 'psd' (unit²/Hz, one-sided), 'magnitude' (a sine of amplitude A peaks at A), 'db' (10·log10 of the PSD). Default 'psd'. */
+  scale?: SpectrumScale;
+}
+
+export interface Spectrum {
+  /** Frequency step between bins (Hz); bin k is k · df. */
+  df: number;
+  /** Per channel, bins 0 … N/2. */
+  values: Float64Array[];
+  /** Segments averaged. */
+  segments: number;
+  params: Required<SpectrumParams>;
+}
+
+/** Longest signal analysed with one FFT; longer ones use Welch's method. */
+export const SINGLE_FFT_LIMIT = 2 ** 22;
+const WELCH_SEGMENT = 65536;
+
+/**
+ * Welch's method over a stream of chunks (interleaved channels), with bounded memory: only one segment per channel
+ * and the running sum are kept, whatever the signal's length. Segments are windowed, transformed and their power
+ * averaged; a signal shorter than the segment is zero-padded into one segment.
+ */
+export class WelchAccumulator {
+  readonly params: Required<SpectrumParams>;
+  private window: Float64Array;
+  private readonly step: number;
+  private readonly sums: Float64Array[];
+  private readonly pending: number[][];
+  private readonly frame: Float64Array;
+  private segments = 0;
+
+  constructor(
+    private readonly channels: number,
+    params: SpectrumParams & { segment: number },
+  ) {
+    const overlap = params.overlap ?? 0.5;
+    if (!(params.samplingRate > 0)) throw new RangeError('The sampling rate must be above 0.');
+    if (!(overlap >= 0 && overlap < 1)) throw new RangeError(`Overlap must be at least 0 and below 1, not ${overlap}.`);
+    const segment = nextPowerOfTwo(params.segment);
+    this.params = { samplingRate: params.samplingRate, segment, overlap, window: params.window ?? 'hann', scale: params.scale ?? 'psd' };
+    this.window = windowCoefficients(this.params.window, segment);
+    this.step = Math.max(1, Math.round(segment * (1 - overlap)));
+    this.sums = Array.from({ length: channels }, () => new Float64Array(segment / 2 + 1));
+    this.pending = Array.from({ length: channels }, () => []);
+    this.frame = new Float64Array(segment);
+  }
+
+  /** Adds samples (interleaved channels). */
+  push(samples: ArrayLike<number>): void {
+    const frames = samples.length / this.channels;
+    for (let channel = 0; channel < this.channels; channel += 1) {
+      const buffer = this.pending[channel]!;
+      for (let row = 0; row < frames; row += 1) buffer.push(samples[row * this.channels + channel] as number);
+    }
+    const segment = this.params.segment;
+    while (this.pending[0]!.length >= segment) {
+      for (let channel = 0; channel < this.channels; channel += 1) {
+        const buffer = this.pending[channel]!;
+        this.transform(buffer, channel, segment);
+        buffer.splice(0, this.step);
+      }
+      this.segments += 1;
+    }
+  }
+
+  /** The averaged spectrum; a signal shorter than one segment is zero-padded into one. */
+  finish(): Spectrum {
+    const remaining = this.pending[0]!.length;
+    if (this.segments === 0 && remaining > 0) {
+      // Shorter than a segment: window the samples there are, zero-pad to the segment length.
+      this.window = windowCoefficients(this.params.window, remaining);
+      for (let channel = 0; channel < this.channels; channel += 1) this.transform(this.pending[channel]!, channel, remaining);
+      this.segments = 1;
+    }
+    const { segment, samplingRate, scale } = this.params; // normalised by the window actually used
+    const powerSum = this.window.reduce((sum, w) => sum + w * w, 0);
+    const gain = this.window.reduce((sum, w) => sum + w, 0);
+    const values = this.sums.map((sum) => {
+      const out = new Float64Array(sum.length);
+      for (let k = 0; k < sum.length; k += 1) {
+        const power = (sum[k] as number) / Math.max(1, this.segments);
+        const oneSided = k === 0 || k === sum.length - 1 ? 1 : 2;
+        if (scale === 'magnitude') out[k] = (Math.sqrt(power) * (oneSided === 2 ? 2 : 1)) / gain;
+        else {
+          const psd = (power * oneSided) / (samplingRate * powerSum);
+          out[k] = scale === 'db' ? 10 * Math.log10(psd) : psd;
+        }
+      }
+      return out;
+    });
+    return { df: samplingRate / segment, values, segments: this.segments, params: this.params };
+  }
+
+  private transform(buffer: number[], channel: number, length: number): void {
+    this.frame.fill(0);
+    for (let i = 0; i < length; i += 1) this.frame[i] = (buffer[i] as number) * (this.window[i] as number);
+    powerSpectrum(this.frame, this.sums[channel]);
+  }
+}
+
+/** Segment length for a signal of `samples`: one FFT up to SINGLE_FFT_LIMIT, else Welch segments. */
+export function defaultSegment(samples: number): number {
+  return samples <= SINGLE_FFT_LIMIT ? nextPowerOfTwo(samples) : WELCH_SEGMENT;
+}
