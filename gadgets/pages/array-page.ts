@@ -33,6 +33,7 @@ export class ArrayPage extends Gadget {
   declare logY: boolean;
   declare logX: boolean;
   declare busy: string | undefined;
+  private spectrumRun: AbortController | undefined;
 
   constructor() {
     super();
@@ -122,6 +123,30 @@ export class ArrayPage extends Gadget {
     }
   }
 
+  /** Computes the spectrum of this array into a new Data Array and opens it. */
+  private async spectrum(event: SubmitEvent): Promise<void> {
+    event.preventDefault();
+    const form = new FormData(event.target as HTMLFormElement);
+    const controller = new AbortController();
+    this.spectrumRun = controller;
+    this.busy = 'Computing the spectrum… 0 %';
+    try {
+      const [{ computeSpectrum }, storage] = await Promise.all([import('../../compute/spectrum/array-spectrum'), this.acquire(storageKey)]);
+      const id = await computeSpectrum(
+        storage,
+        this.docId,
+        { scale: form.get('scale') as 'db' | 'psd' | 'magnitude', window: form.get('window') as 'hann' | 'hamming' | 'blackman' | 'rectangular' },
+        { signal: controller.signal, onProgress: (fraction) => (this.busy = `Computing the spectrum… ${Math.round(fraction * 100)} %`) },
+      );
+      await this.acquire(navigateKey, formatHash('array/:id', { id }));
+    } catch (error) {
+      if (!controller.signal.aborted) void this.acquire(notifyKey, `The spectrum could not be computed: ${messageOf(error)}`, 'error');
+    } finally {
+      this.busy = undefined;
+      this.spectrumRun = undefined;
+    }
+  }
+
   private async exportCsv(): Promise<void> {
     const doc = this.doc;
     const range = this.graph?.drawn;
@@ -169,6 +194,7 @@ export class ArrayPage extends Gadget {
     if (!doc) return html`<p class="hint" role="status">Loading the array…</p>`;
     const count = sampleCount(doc);
     const drawn = this.graph?.drawn;
+    const peak = doc['peak'] as { frequency: number; value: number } | undefined;
     return html`
       <div class="toolbar" role="toolbar" aria-label="Graph">
         <button @click=${() => this.graph?.zoom(2)} aria-label="Zoom in">+</button>
@@ -181,7 +207,9 @@ export class ArrayPage extends Gadget {
         <button @click=${() => void this.exportImage()} ?disabled=${!!this.busy}>Save PNG</button>
         <button @click=${() => void this.exportCsv()} ?disabled=${!!this.busy}>Export CSV</button>
         ${this.busy ? html`<span role="status">${this.busy}</span>` : nothing}
+        ${this.spectrumRun ? html`<button class="danger" @click=${() => this.spectrumRun?.abort()}>Cancel</button>` : nothing}
       </div>
+      ${peak ? html`<p class="peak" role="status">Peak at ${format(peak.frequency)} Hz: ${format(peak.value)} ${doc.units?.y ?? ''}</p>` : nothing}
       <fs-graph
         array-id=${this.docId}
         .range=${this.linkedRange}
@@ -207,6 +235,11 @@ export class ArrayPage extends Gadget {
         ${doc.units?.y ? html`<tr><th scope="row">Unit</th><td>${doc.units.y}</td></tr>` : nothing}
         ${doc.source ? html`<tr><th scope="row">Source</th><td>${doc.source}</td></tr>` : nothing}
       </table>
+      <form class="spectrum" @submit=${(event: SubmitEvent) => void this.spectrum(event)}>
+        <label>Scale <select name="scale"><option value="db">dB</option><option value="psd">PSD</option><option value="magnitude">Magnitude</option></select></label>
+        <label>Window <select name="window"><option value="hann">Hann</option><option value="hamming">Hamming</option><option value="blackman">Blackman</option><option value="rectangular">Rectangular</option></select></label>
+        <button type="submit" ?disabled=${!!this.busy || count < 2}>Compute spectrum</button>
+      </form>
       <button class="danger" @click=${() => void confirmAndDelete(this, this.docId, `the array “${doc.title}”`, '#/arrays')}>Delete array</button>
     `;
   }
@@ -235,6 +268,23 @@ export class ArrayPage extends Gadget {
         color: var(--muted, #4a5f66);
         font-variant-numeric: tabular-nums;
         min-height: 1.5em;
+      }
+      .spectrum {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.75rem;
+        align-items: end;
+        margin: 1rem 0;
+      }
+      .spectrum label {
+        display: flex;
+        flex-direction: column;
+        gap: 0.25rem;
+        font-size: 0.9rem;
+        color: var(--muted, #4a5f66);
+      }
+      .peak {
+        font-weight: 600;
       }
       .meta {
         max-width: 40rem;

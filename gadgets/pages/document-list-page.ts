@@ -144,6 +144,7 @@ export class DocumentListPage extends Gadget {
           </select>
         </label>
       </form>
+      ${module.path === 'streams' || module.path === 'arrays' ? html`<p><a class="button" href="#/import">Import files</a></p>` : nothing}
       ${module.path === 'arrays' ? html`<fs-test-signal-form></fs-test-signal-form>` : nothing}
       ${module.list.createLabel ? html`<p><button class="create" @click=${() => void this.create(module)}>${module.list.createLabel}</button></p>` : nothing}
       ${this.renderView(module)}

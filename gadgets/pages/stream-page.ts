@@ -1,0 +1,79 @@
+import { css, html, nothing, type PropertyValues } from 'lit';
+import { Gadget } from '../core';
+import { pageTitleKey, storageKey } from '../app/keys';
+import { formatHash } from '../app/router';
+import { messageOf } from '../app/error-report';
+import type { Doc, ProcessStep } from '../../storage';
+import { confirmAndDelete } from './delete-document';
+import { textField } from './doc-fields';
+import { pageStyles } from './page-styles';
+
+/** A Data Stream (`#/stream/<id>`): what it is, its processing history and the arrays made from it. */
+export class StreamPage extends Gadget {
+  static override properties = { params: { attribute: false }, doc: { state: true }, size: { state: true }, problem: { state: true } };
+  declare params: Record<string, string>;
+  declare doc: Doc | undefined;
+  declare size: number | undefined;
+  declare problem: string | undefined;
+
+  constructor() {
+    super();
+    this.params = {};
+    this.doc = undefined;
+    this.size = undefined;
+    this.problem = undefined;
+  }
+
+  private get docId(): string {
+    return this.params['id'] ?? '';
+  }
+
+  private readonly load = this.job(
+    async (signal, id: string) => {
+      try {
+        const storage = await this.acquireWith({ signal }, storageKey);
+        const doc = await storage.get(id, { signal });
+        if (doc['portal_type'] !== 'Data Stream') throw new Error(`“${id}” is not a Data Stream.`);
+        const attachments = await storage.allAttachments(id, { signal });
+        return { doc, size: attachments['data']?.length ?? 0 };
+      } catch (error) {
+        if (signal.aborted) throw error;
+        return { problem: messageOf(error) };
+      }
+    },
+    (result) => {
+      this.doc = result.doc;
+      this.size = result.size;
+      this.problem = result.problem;
+      if (result.doc) void this.acquire(pageTitleKey, textField(result.doc, 'title') || 'Data Stream');
+    },
+  );
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('params') && changed.get('params')?.['id'] !== this.docId) void this.load(this.docId);
+  }
+
+  override render() {
+    if (this.problem) return html`<div class="error" role="alert"><p>This stream cannot be opened: ${this.problem}</p><p><a class="button" href="#/streams">All data streams</a></p></div>`;
+    const doc = this.doc;
+    if (!doc) return html`<p class="hint" role="status">Loading the stream…</p>`;
+    const steps = (doc['process'] as ProcessStep[] | undefined) ?? [];
+    const arrays = steps.flatMap((step) => ((step.result as { arrays?: string[] } | undefined)?.arrays ?? []));
+    return html`
+      <table>
+        <tr><th scope="row">Status</th><td>${textField(doc, 'status') || 'complete'}</td></tr>
+        <tr><th scope="row">Size</th><td>${(this.size ?? 0).toLocaleString('en')} bytes</td></tr>
+        <tr><th scope="row">Type</th><td>${textField(doc, 'content_type')}</td></tr>
+      </table>
+      ${arrays.length > 0 ? html`<h3>Arrays</h3><ul>${arrays.map((id, index) => html`<li><a href=${formatHash('array/:id', { id })}>${arrays.length > 1 ? `Channel ${index + 1}` : 'Samples'}</a></li>`)}</ul>` : nothing}
+      ${steps.length > 0
+        ? html`<h3>Processing</h3><ol>${steps.map((step) => html`<li>${step.name}: ${step.status}${step.finished ? ` (${new Date(step.finished).toLocaleString()})` : ''}${step.error ? ` — ${step.error}` : ''}</li>`)}</ol>`
+        : nothing}
+      <button class="danger" @click=${() => void confirmAndDelete(this, this.docId, `the stream “${textField(doc, 'title')}”`, '#/streams')}>Delete stream</button>
+    `;
+  }
+
+  static override styles = [pageStyles, css`table { max-width: 40rem; margin-bottom: 1rem; } th { width: 10rem; font-weight: normal; color: var(--muted, #4a5f66); }`];
+}
+
+customElements.define('fs-stream-page', StreamPage);
