@@ -276,13 +276,6 @@ export class ArrayPage extends Gadget {
         align-items: end;
         margin: 1rem 0;
       }
-      .spectrum label {
-        display: flex;
-        flex-direction: column;
-        gap: 0.25rem;
-        font-size: 0.9rem;
-        color: var(--muted, #4a5f66);
-      }
       .peak {
         font-weight: 600;
       }

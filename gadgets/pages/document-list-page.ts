@@ -216,13 +216,6 @@ export class DocumentListPage extends Gadget {
         gap: 0.75rem;
         margin-bottom: 1rem;
       }
-      .controls label {
-        display: flex;
-        flex-direction: column;
-        gap: 0.25rem;
-        font-size: 0.9rem;
-        color: var(--muted, #4a5f66);
-      }
       .controls label:first-child {
         flex: 1 1 16rem;
       }

@@ -166,13 +166,6 @@ export class NotebookPage extends Gadget {
         gap: 0.75rem;
         min-height: 60vh;
       }
-      .field {
-        display: flex;
-        flex-direction: column;
-        gap: 0.25rem;
-        color: var(--muted, #4a5f66);
-        font-size: 0.9rem;
-      }
       .grow {
         flex: 1;
       }

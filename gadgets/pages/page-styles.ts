@@ -47,6 +47,14 @@ export const pageStyles = css`
     background: var(--surface, #fff);
     color: var(--text, #14262c);
   }
+  form label,
+  label.field {
+    display: flex;
+    flex-direction: column;
+    gap: 0.25rem;
+    font-size: 0.9rem;
+    color: var(--muted, #4a5f66);
+  }
   .warning {
     border-left: 4px solid #b26a00;
     background: color-mix(in srgb, #b26a00 10%, transparent);

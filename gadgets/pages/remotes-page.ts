@@ -182,13 +182,6 @@ export class RemotesPage extends Gadget {
       form h3 {
         margin: 0;
       }
-      label {
-        display: flex;
-        flex-direction: column;
-        gap: 0.25rem;
-        font-size: 0.9rem;
-        color: var(--muted, #4a5f66);
-      }
     `,
   ];
 }

@@ -111,13 +111,6 @@ export class TestSignalForm extends Gadget {
         gap: 0.75rem;
         align-items: end;
       }
-      label {
-        display: flex;
-        flex-direction: column;
-        gap: 0.25rem;
-        font-size: 0.9rem;
-        color: var(--muted, #4a5f66);
-      }
       progress {
         width: 100%;
         margin-top: 0.5rem;
