@@ -39,5 +39,11 @@ test.describe('the tutorial flow: file → Data Stream → Data Array → spectr
     await expect(page.getByRole('link', { name: /broken\.wav/ })).toHaveCount(0);
     await page.getByRole('link', { name: /pump-north\.wav/ }).click();
     await expect(page.getByText('import: done')).toBeVisible();
+
+    // The processing chain ran by itself on the decoded array: statistics, and a spectrum of its own.
+    await page.getByRole('link', { name: 'Samples' }).click();
+    await expect(page.getByText(/statistics: done/)).toBeVisible({ timeout: 20_000 });
+    await expect(page.getByText(/spectrum: done/).first()).toBeVisible({ timeout: 20_000 });
+    await expect(page.getByRole('row', { name: /Statistics/ })).toContainText('max 0.6');
   });
 });

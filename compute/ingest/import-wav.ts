@@ -1,5 +1,5 @@
 import { isStorageError, type ProcessStep, type Storage } from '../../storage';
-import { appendSamples, createDataArray } from '../../storage/arrays';
+import { appendSamples, completeDataArray, createDataArray } from '../../storage/arrays';
 import { IngestError } from './ingest-error';
 import { WavDecoder } from './wav-decoder';
 
@@ -11,6 +11,81 @@ export interface ImportResult {
 
 /** Decoded frames are gathered to about this many per channel before each append (fewer transactions). */
 const APPEND_FRAMES = 1 << 18;
+
+/**
+ * Turns the bytes of a WAV file, fed in pieces, into one Data Array per channel linked to the stream they come from.
+ * Used while importing a file and by the chain's decode step for streams that arrive by sync.
+ */
+export class WavArraysWriter {
+  readonly arrayIds: string[] = [];
+  private readonly decoder: WavDecoder;
+  private pending: Float32Array[] = [];
+  private pendingFrames = 0;
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly fileName: string,
+    private readonly streamId: string,
+    private readonly options: { signal?: AbortSignal } = {},
+  ) {
+    this.decoder = new WavDecoder(fileName);
+  }
+
+  async push(bytes: Uint8Array): Promise<void> {
+    const frames = this.decoder.push(bytes);
+    if (frames.length === 0) return;
+    this.pending.push(frames);
+    this.pendingFrames += frames.length / this.decoder.format!.channels;
+    if (this.pendingFrames >= APPEND_FRAMES) await this.flush();
+  }
+
+  /** Checks the file ended well and writes what is left; resolves to the arrays' ids. */
+  async finish(): Promise<string[]> {
+    this.decoder.finish();
+    await this.flush();
+    for (const id of this.arrayIds) await completeDataArray(this.storage, id, this.options);
+    return this.arrayIds;
+  }
+
+  /** Removes the arrays made so far (after a failure or a cancel). */
+  async discard(): Promise<void> {
+    for (const id of this.arrayIds) await this.storage.remove(id).catch(() => undefined);
+  }
+
+  private async flush(): Promise<void> {
+    const format = this.decoder.format!;
+    if (this.pendingFrames === 0) return;
+    const stamp = new Date().toISOString();
+    while (this.arrayIds.length < format.channels) {
+      const channel = this.arrayIds.length;
+      this.arrayIds.push(
+        await createDataArray(
+          this.storage,
+          {
+            title: format.channels === 1 ? this.fileName : `${this.fileName} — channel ${channel + 1}`,
+            reference: `${this.fileName}-ch${channel + 1}-${stamp}`,
+            dtype: 'float32',
+            sampling_rate: format.sampleRate,
+            units: { y: 'full scale' },
+            source: this.streamId,
+            writing: true,
+          },
+          this.options,
+        ),
+      );
+    }
+    for (let channel = 0; channel < format.channels; channel += 1) {
+      const samples = new Float32Array(this.pendingFrames);
+      let at = 0;
+      for (const block of this.pending) {
+        for (let index = channel; index < block.length; index += format.channels) samples[at++] = block[index]!;
+      }
+      await appendSamples(this.storage, this.arrayIds[channel]!, samples, this.options);
+    }
+    this.pending = [];
+    this.pendingFrames = 0;
+  }
+}
 
 /**
  * Imports a WAV file: its bytes become a Data Stream (appended as they are read, so files larger than memory work)
@@ -36,43 +111,8 @@ export async function importWav(
     },
     options,
   );
-  const arrayIds: string[] = [];
+  const writer = new WavArraysWriter(storage, file.name, streamId, options);
   try {
-    const decoder = new WavDecoder(file.name);
-    let pending: Float32Array[] = [];
-    let pendingFrames = 0;
-    const flush = async () => {
-      const format = decoder.format!;
-      if (pendingFrames === 0) return;
-      if (arrayIds.length === 0) {
-        for (let channel = 0; channel < format.channels; channel += 1) {
-          arrayIds.push(
-            await createDataArray(
-              storage,
-              {
-                title: format.channels === 1 ? file.name : `${file.name} — channel ${channel + 1}`,
-                reference: `${file.name}-ch${channel + 1}-${started}`,
-                dtype: 'float32',
-                sampling_rate: format.sampleRate,
-                units: { y: 'full scale' },
-                source: streamId,
-              },
-              options,
-            ),
-          );
-        }
-      }
-      for (let channel = 0; channel < format.channels; channel += 1) {
-        const samples = new Float32Array(pendingFrames);
-        let at = 0;
-        for (const block of pending) {
-          for (let index = channel; index < block.length; index += format.channels) samples[at++] = block[index]!;
-        }
-        await appendSamples(storage, arrayIds[channel]!, samples, options);
-      }
-      pending = [];
-      pendingFrames = 0;
-    };
     const reader = file.stream().getReader();
     let read = 0;
     try {
@@ -81,27 +121,22 @@ export async function importWav(
         const { done, value } = await reader.read();
         if (done) break;
         await storage.appendAttachment(streamId, 'data', value, { contentType: 'audio/wav', ...options });
-        const frames = decoder.push(value);
-        if (frames.length > 0) {
-          pending.push(frames);
-          pendingFrames += frames.length / decoder.format!.channels;
-          if (pendingFrames >= APPEND_FRAMES) await flush();
-        }
+        await writer.push(value);
         read += value.length;
         onProgress?.(file.size > 0 ? read / file.size : 1);
       }
     } finally {
       reader.releaseLock();
     }
-    decoder.finish();
-    await flush();
+    const arrayIds = await writer.finish();
     const step: ProcessStep = { name: 'import', status: 'done', started, finished: new Date().toISOString(), result: { arrays: arrayIds } };
     const stream = await storage.get(streamId, options);
     await storage.put(streamId, { ...stream, status: 'complete', modification_date: step.finished, process: [step] }, options);
     return { streamId, arrayIds };
   } catch (error) {
     // Nothing half-written stays visible.
-    for (const id of [streamId, ...arrayIds]) await storage.remove(id).catch(() => undefined);
+    await writer.discard();
+    await storage.remove(streamId).catch(() => undefined);
     if (isStorageError(error, 507)) throw new IngestError(file.name, 'the device storage is full: nothing of this file was kept. Free space, then import it again.');
     throw error;
   }

@@ -1,11 +1,13 @@
 import type { ProcessStep, Storage } from '../../storage';
-import { appendSamples, channelCount, createDataArray, getDataArray, iterateChunks, sampleCount } from '../../storage/arrays';
+import { appendSamples, channelCount, completeDataArray, createDataArray, getDataArray, iterateChunks, sampleCount } from '../../storage/arrays';
 import { WelchAccumulator, defaultSegment, type SpectrumParams } from './welch';
 
 export interface SpectrumRun {
   signal?: AbortSignal;
   /** 0 … 1 as the source array is read. */
   onProgress?: (fraction: number) => void;
+  /** Record the step in the source's `process` list (default true; the chain runner records its own). */
+  recordStep?: boolean;
 }
 
 /**
@@ -17,7 +19,7 @@ export async function computeSpectrum(
   storage: Storage,
   arrayId: string,
   params: Partial<Omit<SpectrumParams, 'samplingRate'>> = {},
-  { signal, onProgress }: SpectrumRun = {},
+  { signal, onProgress, recordStep = true }: SpectrumRun = {},
 ): Promise<string> {
   const options = signal ? { signal } : {};
   const started = new Date().toISOString();
@@ -56,10 +58,13 @@ export async function computeSpectrum(
       ...(doc.channel_labels ? { channel_labels: doc.channel_labels } : {}),
       source: arrayId,
       extra: { spectrum: { ...spectrum.params, segments: spectrum.segments, df: spectrum.df }, peak },
+      writing: true,
     },
     options,
   );
   await appendSamples(storage, id, interleaved, options);
+  await completeDataArray(storage, id, options);
+  if (!recordStep) return id;
   const step: ProcessStep = { name: 'spectrum', status: 'done', started, finished: new Date().toISOString(), result: { array: id, peak } };
   const source = await storage.get(arrayId, options);
   await storage.put(arrayId, { ...source, process: [...((source['process'] as ProcessStep[] | undefined) ?? []), step] }, options);

@@ -3,6 +3,7 @@ import { Gadget, reportGadgetDeclarationErrorKey, reportServiceErrorKey } from '
 import { navigateKey, notifyKey, pageTitleKey, reportErrorKey, storageKey, syncKey } from './keys';
 import { appStorage } from './app-storage';
 import { appSync } from './app-sync';
+import { runAppChain } from './app-chain';
 import '../sync/sync-status';
 import { matchRoute, type RouteMatch } from './router';
 import { routes } from './routes';
@@ -58,6 +59,7 @@ export class AppShell extends Gadget {
     this.provide(syncKey, () => appSync());
     // Live sync runs while the app is open; it does nothing until a remote is added.
     this.service(async (signal) => (await appSync()).run(signal));
+    this.service((signal) => runAppChain(signal));
     this.provide(navigateKey, (_request, hash, options) => this.navigate(hash, options));
     this.provide(notifyKey, (_request, message, kind) => this.notify(message, kind));
     this.provide(reportErrorKey, (request, error) => this.reportError(error, request.path));

@@ -8,7 +8,7 @@ let opened: Promise<Storage> | undefined;
  * lazily, so the shell's first paint does not wait for it. A failed open is not cached: the next call tries again.
  */
 export function appStorage(): Promise<Storage> {
-  opened ??= import('../../storage')
+  opened ??= import('../../storage/local-storage')
     .then(({ createLocalStorage }) => createLocalStorage())
     .catch((error: unknown) => {
       opened = undefined;

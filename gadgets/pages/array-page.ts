@@ -9,6 +9,15 @@ import { GraphGadget, type SampleRange } from '../graph/graph-gadget';
 import '../graph/graph-gadget';
 import { confirmAndDelete } from './delete-document';
 import { pageStyles } from './page-styles';
+import { renderProcessSteps } from './process-steps';
+
+interface ChannelStatistics {
+  min: number | null;
+  max: number | null;
+  mean: number | null;
+  rms: number | null;
+  nan: number;
+}
 
 /** CSV export stops here: beyond, a spreadsheet cannot open it anyway; zoom in first. */
 const CSV_MAX_SAMPLES = 2_000_000;
@@ -79,9 +88,12 @@ export class ArrayPage extends Gadget {
 
   /** Keeps the link in step with the view, after the user pauses (no history entry per pan step). */
   private readonly rememberRange = this.job(async (signal, range: SampleRange) => {
+    const before = window.location.hash;
     await sleep(300, signal);
+    // Someone navigated meanwhile (a link, back/forward): their address wins over this view.
+    if (window.location.hash !== before) return;
     const hash = formatHash('array/:id', { id: this.docId, start: String(range.start), end: String(range.end) });
-    if (hash !== window.location.hash) await this.acquireWith({ signal }, navigateKey, hash, { replace: true });
+    if (hash !== before) await this.acquireWith({ signal }, navigateKey, hash, { replace: true });
   });
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -147,6 +159,13 @@ export class ArrayPage extends Gadget {
     }
   }
 
+  private async rerun(name: string): Promise<void> {
+    const storage = await this.acquire(storageKey);
+    const { forgetFailedStep } = await import('../../compute/chain/operation');
+    await forgetFailedStep(storage, this.docId, name);
+    void this.load(this.docId);
+  }
+
   private async exportCsv(): Promise<void> {
     const doc = this.doc;
     const range = this.graph?.drawn;
@@ -195,6 +214,7 @@ export class ArrayPage extends Gadget {
     const count = sampleCount(doc);
     const drawn = this.graph?.drawn;
     const peak = doc['peak'] as { frequency: number; value: number } | undefined;
+    const statistics = (doc.process?.find((step) => step.name === 'statistics' && step.status === 'done')?.result as { channels?: ChannelStatistics[] } | undefined)?.channels;
     return html`
       <div class="toolbar" role="toolbar" aria-label="Graph">
         <button @click=${() => this.graph?.zoom(2)} aria-label="Zoom in">+</button>
@@ -234,7 +254,14 @@ export class ArrayPage extends Gadget {
         ${doc.start_time ? html`<tr><th scope="row">Start</th><td>${new Date(doc.start_time).toLocaleString()}</td></tr>` : nothing}
         ${doc.units?.y ? html`<tr><th scope="row">Unit</th><td>${doc.units.y}</td></tr>` : nothing}
         ${doc.source ? html`<tr><th scope="row">Source</th><td>${doc.source}</td></tr>` : nothing}
+        ${statistics
+          ? statistics.map(
+              (channel, index) => html`<tr><th scope="row">Statistics${statistics.length > 1 ? ` (channel ${index + 1})` : ''}</th>
+                <td>min ${format(channel.min ?? NaN)} · max ${format(channel.max ?? NaN)} · mean ${format(channel.mean ?? NaN)} · RMS ${format(channel.rms ?? NaN)}${channel.nan ? ` · ${channel.nan} NaN` : ''}</td></tr>`,
+            )
+          : nothing}
       </table>
+      ${renderProcessSteps(doc.process ?? [], (name) => void this.rerun(name))}
       <form class="spectrum" @submit=${(event: SubmitEvent) => void this.spectrum(event)}>
         <label>Scale <select name="scale"><option value="db">dB</option><option value="psd">PSD</option><option value="magnitude">Magnitude</option></select></label>
         <label>Window <select name="window"><option value="hann">Hann</option><option value="hamming">Hamming</option><option value="blackman">Blackman</option><option value="rectangular">Rectangular</option></select></label>

@@ -7,6 +7,7 @@ import type { Doc, ProcessStep } from '../../storage';
 import { confirmAndDelete } from './delete-document';
 import { textField } from './doc-fields';
 import { pageStyles } from './page-styles';
+import { renderProcessSteps } from './process-steps';
 
 /** A Data Stream (`#/stream/<id>`): what it is, its processing history and the arrays made from it. */
 export class StreamPage extends Gadget {
@@ -53,6 +54,13 @@ export class StreamPage extends Gadget {
     if (changed.has('params') && changed.get('params')?.['id'] !== this.docId) void this.load(this.docId);
   }
 
+  private async rerun(name: string): Promise<void> {
+    const storage = await this.acquire(storageKey);
+    const { forgetFailedStep } = await import('../../compute/chain/operation');
+    await forgetFailedStep(storage, this.docId, name);
+    void this.load(this.docId);
+  }
+
   override render() {
     if (this.problem) return html`<div class="error" role="alert"><p>This stream cannot be opened: ${this.problem}</p><p><a class="button" href="#/streams">All data streams</a></p></div>`;
     const doc = this.doc;
@@ -66,9 +74,7 @@ export class StreamPage extends Gadget {
         <tr><th scope="row">Type</th><td>${textField(doc, 'content_type')}</td></tr>
       </table>
       ${arrays.length > 0 ? html`<h3>Arrays</h3><ul>${arrays.map((id, index) => html`<li><a href=${formatHash('array/:id', { id })}>${arrays.length > 1 ? `Channel ${index + 1}` : 'Samples'}</a></li>`)}</ul>` : nothing}
-      ${steps.length > 0
-        ? html`<h3>Processing</h3><ol>${steps.map((step) => html`<li>${step.name}: ${step.status}${step.finished ? ` (${new Date(step.finished).toLocaleString()})` : ''}${step.error ? ` — ${step.error}` : ''}</li>`)}</ol>`
-        : nothing}
+      ${renderProcessSteps(steps, (name) => void this.rerun(name))}
       <button class="danger" @click=${() => void confirmAndDelete(this, this.docId, `the stream “${textField(doc, 'title')}”`, '#/streams')}>Delete stream</button>
     `;
   }

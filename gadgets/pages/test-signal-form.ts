@@ -3,7 +3,7 @@ import { Gadget } from '../core';
 import { navigateKey, storageKey } from '../app/keys';
 import { formatHash } from '../app/router';
 import { messageOf } from '../app/error-report';
-import { appendSamples, createDataArray } from '../../storage/arrays';
+import { appendSamples, completeDataArray, createDataArray } from '../../storage/arrays';
 import { demoSamples } from '../../compute/signals/demo-signal';
 import { pageStyles } from './page-styles';
 
@@ -60,11 +60,13 @@ export class TestSignalForm extends Gadget {
         channels,
         sampling_rate: rate,
         units: { y: 'V' },
+        writing: true,
       });
       for (let start = 0; start < samples; start += BATCH) {
         await appendSamples(storage, id, demoSamples(start, Math.min(BATCH, samples - start), channels), { signal });
         this.progress = Math.min(1, (start + BATCH) / samples);
       }
+      await completeDataArray(storage, id, { signal });
       await this.acquire(navigateKey, formatHash('array/:id', { id }));
     } catch (error) {
       if (id) await storage.remove(id).catch(() => undefined); // nothing half-made stays

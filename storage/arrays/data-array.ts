@@ -41,6 +41,8 @@ export interface NewDataArray {
   source?: string;
   /** Extra fields kept on the document (e.g. a spectrum's parameters). */
   extra?: Record<string, unknown>;
+  /** The array will be filled in several appends: it is marked 'writing' until `completeDataArray`. */
+  writing?: boolean;
 }
 
 /** Samples per level-0 pyramid block: 4 summaries per 512 samples cost ≈ 1.6 % of the data. */
@@ -76,6 +78,7 @@ export async function createDataArray(storage: Storage, spec: NewDataArray, { si
     dtype: spec.dtype,
     shape: channels === 1 ? [0] : [0, channels],
     pyramid: { base: PYRAMID_BASE, dtype: summaryDType(spec.dtype) },
+    ...(spec.writing ? { status: 'writing' } : {}),
     ...(spec.sampling_rate !== undefined ? { sampling_rate: spec.sampling_rate } : {}),
     ...(spec.start_time !== undefined ? { start_time: spec.start_time } : {}),
     ...(spec.units !== undefined ? { units: spec.units } : {}),
@@ -83,6 +86,15 @@ export async function createDataArray(storage: Storage, spec: NewDataArray, { si
     ...(spec.source !== undefined ? { source: spec.source } : {}),
   };
   return storage.post(doc, signal ? { signal } : {});
+}
+
+/**
+ * Marks an array made in several appends as complete: until then its `status` is 'writing' (see `createDataArray`'s
+ * `writing` option) and processing steps leave it alone.
+ */
+export async function completeDataArray(storage: Storage, id: string, { signal }: CallOptions = {}): Promise<void> {
+  const doc = await getDataArray(storage, id, signal ? { signal } : {});
+  await storage.put(id, { ...doc, status: 'complete' }, signal ? { signal } : {});
 }
 
 /** Reads and checks a Data Array document (400 when the document is something else). */

@@ -1,6 +1,7 @@
 export * from './dtypes';
 export {
   createDataArray,
+  completeDataArray,
   getDataArray,
   appendSamples,
   readRange,

@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { MemoryStorage, QueryStorage, UuidStorage, type Doc, type ProcessStep, type Storage } from '../../storage';
+import { encodeWav } from '../ingest/wav-encoder';
+import { ChainRunner } from './chain-runner';
+import { defaultOperations } from './operations';
+import type { Operation } from './operation';
+
+const stack = () => new QueryStorage(new UuidStorage(new MemoryStorage()));
+
+async function until(check: () => Promise<boolean>): Promise<void> {
+  for (let attempt = 0; attempt < 300; attempt += 1) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error('timed out waiting for the chain');
+}
+
+const steps = async (storage: Storage, id: string) => ((await storage.get(id))['process'] as ProcessStep[] | undefined) ?? [];
+
+/** A stream as it arrives by sync from another tablet: bytes and metadata, not decoded here yet. */
+async function syncedStream(storage: Storage): Promise<string> {
+  const id = await storage.post({ portal_type: 'Data Stream', title: 'tablet-2.wav', content_type: 'audio/wav', status: 'complete', reference: 'r', modification_date: '2026-01-01' });
+  const tone = Array.from({ length: 8000 }, (_, i) => 0.5 * Math.sin((2 * Math.PI * 500 * i) / 8000));
+  await storage.putAttachment(id, 'data', encodeWav(tone, { sampleRate: 8000 }));
+  return id;
+}
+
+describe('processing chain', () => {
+  it('decodes a synced stream, then computes statistics and the spectrum of its array, each step recorded once', async () => {
+    const storage = stack();
+    const controller = new AbortController();
+    const runner = new ChainRunner(storage, defaultOperations, { state: new MemoryStorage() });
+    const running = runner.run(controller.signal);
+    const streamId = await syncedStream(storage);
+    await until(async () => (await steps(storage, streamId)).some((step) => step.name === 'decode' && step.status === 'done'));
+    const decode = (await steps(storage, streamId)).find((step) => step.name === 'decode')!;
+    const arrayId = (decode.result as { arrays: string[] }).arrays[0]!;
+    await until(async () => (await steps(storage, arrayId)).filter((step) => step.status === 'done').length === 2);
+    const arraySteps = await steps(storage, arrayId);
+    expect(arraySteps.map((step) => step.name)).toEqual(['statistics', 'spectrum']);
+    const stats = (arraySteps[0]!.result as { channels: { count: number; max: number; rms: number }[] }).channels[0]!;
+    expect(stats.count).toBe(8000);
+    expect(stats.max).toBeCloseTo(0.5, 3);
+    expect(stats.rms).toBeCloseTo(0.5 / Math.SQRT2, 3);
+    const spectrumId = (arraySteps[1]!.result as { array: string }).array;
+    expect((await storage.get(spectrumId))['peak']).toMatchObject({ frequency: expect.closeTo(500, 0) });
+    controller.abort();
+    await running;
+  });
+
+  it('resumes from its checkpoint after a restart, without running finished steps again', async () => {
+    const storage = stack();
+    const state = new MemoryStorage();
+    let runs = 0;
+    const counting: Operation = { name: 'count', applies: (doc: Doc) => doc['portal_type'] === 'Notebook', run: async () => ++runs };
+    const first = new AbortController();
+    const running = new ChainRunner(storage, [counting], { state }).run(first.signal);
+    await storage.put('a', { portal_type: 'Notebook' });
+    await until(async () => (await steps(storage, 'a')).some((step) => step.status === 'done'));
+    first.abort();
+    await running;
+    await storage.put('b', { portal_type: 'Notebook' }); // while the app was closed
+    const second = new AbortController();
+    const resumed = new ChainRunner(storage, [counting], { state }).run(second.signal);
+    await until(async () => (await steps(storage, 'b')).some((step) => step.status === 'done'));
+    second.abort();
+    await resumed;
+    expect(runs).toBe(2);
+  });
+
+  it('records failures, retries with backoff, gives up after the retries, and runs again when asked', async () => {
+    const storage = stack();
+    let attempts = 0;
+    let healthy = false;
+    const flaky: Operation = {
+      name: 'flaky',
+      applies: (doc: Doc) => doc['portal_type'] === 'Notebook',
+      run: async () => {
+        attempts += 1;
+        if (!healthy) throw new Error('sensor offline');
+        return 'ok';
+      },
+    };
+    const controller = new AbortController();
+    const runner = new ChainRunner(storage, [flaky], { state: new MemoryStorage(), retries: 2, retryBaseMs: 5 });
+    const running = runner.run(controller.signal);
+    await storage.put('n', { portal_type: 'Notebook' });
+    await until(async () => (await steps(storage, 'n')).filter((step) => step.status === 'failed').length === 3);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(attempts).toBe(3); // the first try and two retries, then it stops
+    expect((await steps(storage, 'n'))[0]).toMatchObject({ name: 'flaky', status: 'failed', error: 'sensor offline' });
+    healthy = true;
+    await runner.rerun('n', 'flaky');
+    await until(async () => (await steps(storage, 'n')).some((step) => step.status === 'done'));
+    controller.abort();
+    await running;
+  });
+});

@@ -1,0 +1,118 @@
+import { concatMap, from, type Subscription } from 'rxjs';
+import { isStorageError, type Doc, type ProcessStep, type Seq, type Storage } from '../../storage';
+import { forgetFailedStep, processSteps, type Operation } from './operation';
+
+export interface ChainRunnerOptions {
+  /** Where the runner keeps its checkpoint (a storage of its own; never the data storage). */
+  state: Storage;
+  /** Failed steps are retried this many times, after 1 s, 4 s, 16 s… Default 3. */
+  retries?: number;
+  /** Base retry delay in ms. Default 1000. */
+  retryBaseMs?: number;
+}
+
+const CHECKPOINT = 'chain-checkpoint';
+
+/**
+ * Runs operations on documents as they change (the EDELWEISS way): it follows the storage's changes feed from a
+ * persisted checkpoint, and for each changed document runs every operation that applies and has not succeeded yet,
+ * recording `{name, status, started, finished, result | error}` in the document's `process` list. The next operation
+ * sees that record and runs in turn. After a crash or reload it resumes from the checkpoint; a step that was
+ * interrupted is run again. Documents still being written (`status: 'writing'`) wait until they are complete. Failures are recorded and retried with backoff; removing a failed step (see `rerun`) runs it again.
+ */
+export class ChainRunner {
+  private readonly retries: number;
+  private readonly retryBaseMs: number;
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly operations: Operation[],
+    private readonly options: ChainRunnerOptions,
+  ) {
+    this.retries = options.retries ?? 3;
+    this.retryBaseMs = options.retryBaseMs ?? 1000;
+  }
+
+  /** Follows changes until `signal` aborts. */
+  async run(signal: AbortSignal): Promise<void> {
+    const since = await this.checkpoint();
+    let subscription: Subscription | undefined;
+    await new Promise<void>((resolve, reject) => {
+      subscription = this.storage
+        .changes({ ...(since === undefined ? {} : { since }), live: true })
+        .pipe(concatMap((change) => from(this.handle(change.id, change.deleted, signal).then(() => this.saveCheckpoint(change.seq)))))
+        .subscribe({ error: reject });
+      signal.addEventListener('abort', () => resolve(), { once: true });
+    }).finally(() => subscription?.unsubscribe());
+  }
+
+  /** Forgets a document's failed runs of `name`, so the chain runs that step again. */
+  rerun(id: string, name: string): Promise<void> {
+    return forgetFailedStep(this.storage, id, name);
+  }
+
+  /** Runs every pending operation on one document, in order; each one's record is written before the next looks. */
+  async handle(id: string, deleted: boolean, signal: AbortSignal): Promise<void> {
+    if (deleted) return;
+    for (const operation of this.operations) {
+      if (signal.aborted) return;
+      const doc = await this.read(id);
+      if (!doc || doc['status'] === 'writing' || !operation.applies(doc)) continue;
+      const steps = processSteps(doc).filter((step) => step.name === operation.name);
+      if (steps.some((step) => step.status === 'done')) continue;
+      const failures = steps.filter((step) => step.status === 'failed').length;
+      if (failures > this.retries) continue; // given up: shown in the UI, re-run by the user
+      if (failures > 0) await delay(this.retryBaseMs * 4 ** (failures - 1), signal);
+      await this.runStep(id, doc, operation, signal);
+    }
+  }
+
+  private async runStep(id: string, doc: Doc, operation: Operation, signal: AbortSignal): Promise<void> {
+    // No "running" marker is written: a write here could overwrite a concurrent writer's change to the document, and a
+    // step interrupted by a crash is simply not recorded, so it runs again at the next start.
+    const started = new Date().toISOString();
+    let step: ProcessStep;
+    try {
+      const result = await operation.run(this.storage, id, doc, { signal });
+      step = { name: operation.name, status: 'done', started, finished: new Date().toISOString(), ...(result === undefined ? {} : { result }) };
+    } catch (error) {
+      if (signal.aborted) return; // not recorded: runs again at the next start
+      step = { name: operation.name, status: 'failed', started, finished: new Date().toISOString(), error: error instanceof Error ? error.message : String(error) };
+    }
+    const current = await this.read(id); // read just before writing: keep what others wrote meanwhile
+    if (!current) return;
+    await this.storage.put(id, { ...current, process: [...processSteps(current), step] });
+  }
+
+  private async read(id: string): Promise<Doc | undefined> {
+    try {
+      return await this.storage.get(id);
+    } catch (error) {
+      if (isStorageError(error, 404)) return undefined;
+      throw error;
+    }
+  }
+
+  private async checkpoint(): Promise<Seq | undefined> {
+    try {
+      return (await this.options.state.get(CHECKPOINT))['seq'] as Seq;
+    } catch (error) {
+      if (isStorageError(error, 404)) return undefined;
+      throw error;
+    }
+  }
+
+  private async saveCheckpoint(seq: Seq): Promise<void> {
+    await this.options.state.put(CHECKPOINT, { seq });
+  }
+}
+
+function delay(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    }, { once: true });
+  });
+}

@@ -1,0 +1,26 @@
+import type { Doc, ProcessStep, Storage } from '../../storage';
+
+/**
+ * A processing step the chain runs by itself: `applies` says which documents it is for (portal type, what their
+ * `process` list already holds), `run` does the work and resolves to what is recorded as the step's result.
+ */
+export interface Operation {
+  name: string;
+  applies(doc: Doc): boolean;
+  run(storage: Storage, id: string, doc: Doc, options: { signal: AbortSignal }): Promise<unknown>;
+}
+
+export function processSteps(doc: Doc): ProcessStep[] {
+  return Array.isArray(doc['process']) ? (doc['process'] as ProcessStep[]) : [];
+}
+
+/** Whether a step of that name has finished well on the document. */
+export function hasDone(doc: Doc, name: string): boolean {
+  return processSteps(doc).some((step) => step.name === name && step.status === 'done');
+}
+
+/** Forgets a document's unfinished or failed runs of `name`: the chain runs that step again. */
+export async function forgetFailedStep(storage: Storage, id: string, name: string): Promise<void> {
+  const doc = await storage.get(id);
+  await storage.put(id, { ...doc, process: processSteps(doc).filter((step) => !(step.name === name && step.status !== 'done')) });
+}

@@ -1,0 +1,83 @@
+import { DATA_ATTACHMENT, type Doc, type Storage } from '../../storage';
+import { iterateChunks } from '../../storage/arrays';
+import { WavArraysWriter } from '../ingest/import-wav';
+import { computeSpectrum } from '../spectrum/array-spectrum';
+import { hasDone, type Operation } from './operation';
+
+const PIECE = 1024 * 1024;
+
+/** Data Stream (a WAV file, e.g. recorded on another tablet and synced here) → one Data Array per channel. */
+export const decodeStream: Operation = {
+  name: 'decode',
+  applies: (doc) =>
+    doc['portal_type'] === 'Data Stream' && doc['status'] !== 'importing' && String(doc['content_type'] ?? '').includes('wav') && !hasDone(doc, 'import') && !hasDone(doc, 'decode'),
+  async run(storage, id, doc, { signal }) {
+    const size = (await storage.allAttachments(id, { signal }))[DATA_ATTACHMENT]?.length ?? 0;
+    const writer = new WavArraysWriter(storage, String(doc['title'] ?? id), id, { signal });
+    try {
+      for (let start = 0; start < size || start === 0; start += PIECE) {
+        const bytes = await storage.getAttachment(id, DATA_ATTACHMENT, { start, end: start + PIECE, format: 'arraybuffer', signal });
+        await writer.push(new Uint8Array(bytes));
+        if (size === 0) break;
+      }
+      return { arrays: await writer.finish() };
+    } catch (error) {
+      await writer.discard();
+      throw error;
+    }
+  },
+};
+
+/** Data Array → count, NaN count, min, max, mean, standard deviation and RMS per channel (one pass, chunk by chunk). */
+export const summaryStatistics: Operation = {
+  name: 'statistics',
+  applies: (doc) => doc['portal_type'] === 'Data Array' && !hasDone(doc, 'statistics'),
+  async run(storage, id, _doc, { signal }) {
+    const channels: { count: number; nan: number; min: number; max: number; mean: number; m2: number; squares: number }[] = [];
+    for await (const chunk of iterateChunks(storage, id, { signal })) {
+      const [rows, width] = chunk.samples.shape as [number, number];
+      for (let channel = 0; channel < width; channel += 1) {
+        const stats = (channels[channel] ??= { count: 0, nan: 0, min: Infinity, max: -Infinity, mean: 0, m2: 0, squares: 0 });
+        for (let row = 0; row < rows; row += 1) {
+          const value = chunk.samples.get(row, channel);
+          if (Number.isNaN(value)) {
+            stats.nan += 1;
+            continue;
+          }
+          stats.count += 1;
+          const delta = value - stats.mean; // Welford: stable for long arrays
+          stats.mean += delta / stats.count;
+          stats.m2 += delta * (value - stats.mean);
+          stats.squares += value * value;
+          if (value < stats.min) stats.min = value;
+          if (value > stats.max) stats.max = value;
+        }
+      }
+    }
+    return {
+      channels: channels.map(({ count, nan, min, max, mean, m2, squares }) => ({
+        count,
+        nan,
+        min: count ? min : null,
+        max: count ? max : null,
+        mean: count ? mean : null,
+        std: count > 1 ? Math.sqrt(m2 / (count - 1)) : null,
+        rms: count ? Math.sqrt(squares / count) : null,
+      })),
+    };
+  },
+};
+
+/** Data Array decoded from a stream → its spectrum (dB, Hann), as a new Data Array. Spectra and test signals are left alone. */
+export const spectrumOfSignal: Operation = {
+  name: 'spectrum',
+  applies: (doc: Doc) =>
+    doc['portal_type'] === 'Data Array' && typeof doc['source'] === 'string' && doc['spectrum'] === undefined && typeof doc['sampling_rate'] === 'number' && Number((doc['shape'] as number[] | undefined)?.[0] ?? 0) >= 2 && !hasDone(doc, 'spectrum'),
+  async run(storage: Storage, id, _doc, { signal }) {
+    const array = await computeSpectrum(storage, id, { scale: 'db' }, { signal, recordStep: false });
+    return { array };
+  },
+};
+
+/** The chain the app runs: decode → statistics → spectrum. */
+export const defaultOperations: Operation[] = [decodeStream, summaryStatistics, spectrumOfSignal];
