@@ -63,3 +63,17 @@ test.describe('gadget sandbox page (production build)', () => {
     expect(result.refused).toMatchObject({ ok: false, error: { name: 'SandboxError', status: 403 } });
   });
 });
+
+test.describe('gadget playground', () => {
+  test('#/playground loads the template gadget into an iframe sandbox, lists its declared methods and calls one', async ({ page }) => {
+    await page.goto('./#/playground');
+    await expect(page.locator('fs-app header h1')).toHaveText('Gadget playground');
+    await page.getByRole('button', { name: 'Load' }).click();
+    await expect(page.getByRole('button', { name: 'Call' }).first()).toBeVisible({ timeout: 15_000 });
+    const playground = page.locator('fs-gadget-playground');
+    await expect(playground).toContainText('increment');
+    await page.getByLabel('Arguments of increment (JSON array)').fill('[5]');
+    await playground.locator('li', { hasText: 'increment' }).getByRole('button', { name: 'Call' }).click();
+    await expect(playground.locator('.outcomes')).toContainText('increment → 5');
+  });
+});
