@@ -128,6 +128,39 @@ test.describe('graph of a Data Array', () => {
     expect((await drawn(page))?.start).toBe(0);
   });
 
+  test('channels as linked graphs: zooming one moves the other, each with the true extremes of its channel', async ({ page }) => {
+    await page.goto('./#/arrays');
+    await page.getByText('Make a test signal').click();
+    await page.getByLabel('Samples').fill('300000');
+    await page.getByLabel('Channels').fill('2');
+    await page.getByRole('button', { name: 'Generate' }).click();
+    await expect(page).toHaveURL(/#\/array\//);
+    await page.getByLabel('One graph per channel').check();
+    const graphs = page.locator('fs-graph');
+    await expect(graphs).toHaveCount(2);
+    const views = () =>
+      page.evaluate(() =>
+        [...document.querySelector('fs-app')!.shadowRoot!.querySelector('fs-array-page')!.shadowRoot!.querySelectorAll('fs-graph')].map((graph) =>
+          JSON.parse(JSON.stringify((graph as Element & { drawn?: Drawn }).drawn ?? null)),
+        ),
+      ) as Promise<(Drawn | null)[]>;
+    await expect.poll(async () => (await views()).every((view) => view?.end === 300_000)).toBe(true);
+    await graphs.first().locator('.plot').focus();
+    await page.keyboard.press('+');
+    await expect.poll(async () => {
+      const [first, second] = await views();
+      return first!.end - first!.start < 300_000 && first!.start === second!.start && first!.end === second!.end;
+    }).toBe(true);
+    const [, second] = await views();
+    let min = Infinity;
+    let max = -Infinity;
+    for (let index = second!.start; index < second!.end; index += 1) {
+      min = Math.min(min, demoValue(index, 1));
+      max = Math.max(max, demoValue(index, 1));
+    }
+    expect(second!.extremes[0]).toEqual({ min, max });
+  });
+
   test('touch: a one-finger drag pans and the extremes stay true', async ({ browser }) => {
     const context = await browser.newContext({ hasTouch: true, viewport: { width: 1024, height: 768 } });
     const page = await context.newPage();

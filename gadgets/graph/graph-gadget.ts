@@ -4,7 +4,7 @@ import dygraphStyles from 'dygraphs/dist/dygraph.css?inline';
 import { Gadget } from '../core';
 import { storageKey } from '../app/keys';
 import { messageOf } from '../app/error-report';
-import { channelCount, getDataArray, readEnvelope, sampleCount, type DataArrayDocument } from '../../storage/arrays';
+import { channelCount, getDataArray, readEnvelope, sampleCount, type DataArrayDocument, type Envelope } from '../../storage/arrays';
 import type { Storage } from '../../storage';
 import { envelopeRows, mergeRows, visibleExtremes, type Row } from './series';
 
@@ -39,6 +39,7 @@ export class GraphGadget extends Gadget {
     range: { attribute: false, hasChanged: (next?: SampleRange, previous?: SampleRange) => next?.start !== previous?.start || next?.end !== previous?.end },
     logX: { type: Boolean, attribute: 'log-x' },
     logY: { type: Boolean, attribute: 'log-y' },
+    channel: { type: Number },
     problem: { state: true },
     drawn: { state: true },
   };
@@ -48,6 +49,8 @@ export class GraphGadget extends Gadget {
   declare range: SampleRange | undefined;
   declare logX: boolean;
   declare logY: boolean;
+  /** Show only this channel (0-based); default every channel in one graph. */
+  declare channel: number | undefined;
   declare problem: string | undefined;
   /** The last view drawn (read by tests and the page's readout). */
   declare drawn: DrawnView | undefined;
@@ -65,6 +68,7 @@ export class GraphGadget extends Gadget {
     this.range = undefined;
     this.logX = false;
     this.logY = false;
+    this.channel = undefined;
     this.problem = undefined;
     this.drawn = undefined;
     this.service(async (signal) => {
@@ -90,7 +94,7 @@ export class GraphGadget extends Gadget {
       const storage = await this.acquireWith({ signal }, storageKey);
       const doc = await getDataArray(storage, id, { signal });
       const count = sampleCount(doc);
-      const overview = count > 0 ? envelopeRows(await readEnvelope(storage, doc, id, 0, count, OVERVIEW_COLUMNS, { signal }), (index) => this.toX(index, doc)) : [];
+      const overview = count > 0 ? envelopeRows(this.shown(await readEnvelope(storage, doc, id, 0, count, OVERVIEW_COLUMNS, { signal })), (index) => this.toX(index, doc)) : [];
       return { storage, doc, overview };
     } catch (error) {
       if (signal.aborted) throw error;
@@ -122,7 +126,7 @@ export class GraphGadget extends Gadget {
     if (!doc || !storage) return undefined;
     const width = Math.max(50, Math.round(this.container.clientWidth || 600));
     const envelope = await readEnvelope(storage, doc, this.arrayId, range.start, range.end, width, { signal });
-    return { range, detail: envelopeRows(envelope, (index) => this.toX(index, doc)) };
+    return { range, detail: envelopeRows(this.shown(envelope), (index) => this.toX(index, doc)) };
   }, (result) => {
     if (result) this.draw(result.range, result.detail);
   });
@@ -231,7 +235,7 @@ export class GraphGadget extends Gadget {
     let rows = mergeRows(this.overview, detail, x0, x1);
     if (this.logX) rows = rows.filter((row) => (row[0] as number) > 0);
     const window: [number, number] = x1 > x0 ? [x0, x1] : [x0 - 0.5, x0 + 0.5];
-    const channels = channelCount(doc);
+    const channels = this.channelLabels(doc).length;
     if (!this.graph) {
       this.graph = new Dygraph(this.container, rows, {
         labels: [this.xLabel(doc), ...this.channelLabels(doc)],
@@ -277,7 +281,14 @@ export class GraphGadget extends Gadget {
   }
 
   private channelLabels(doc: DataArrayDocument): string[] {
-    return Array.from({ length: channelCount(doc) }, (_, channel) => doc.channel_labels?.[channel] ?? (channelCount(doc) === 1 ? doc.title || 'value' : `channel ${channel + 1}`));
+    const label = (channel: number) => doc.channel_labels?.[channel] ?? (channelCount(doc) === 1 ? doc.title || 'value' : `channel ${channel + 1}`);
+    if (this.channel !== undefined) return [label(this.channel)];
+    return Array.from({ length: channelCount(doc) }, (_, channel) => label(channel));
+  }
+
+  /** The envelope of the channels this graph shows. */
+  private shown(envelope: Envelope): Envelope {
+    return this.channel === undefined ? envelope : { ...envelope, channels: envelope.channels.slice(this.channel, this.channel + 1) };
   }
 
   private get container(): HTMLElement {

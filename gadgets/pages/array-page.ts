@@ -34,6 +34,7 @@ export class ArrayPage extends Gadget {
     logY: { state: true },
     logX: { state: true },
     busy: { state: true },
+    separate: { state: true },
   };
 
   declare params: Record<string, string>;
@@ -42,6 +43,8 @@ export class ArrayPage extends Gadget {
   declare logY: boolean;
   declare logX: boolean;
   declare busy: string | undefined;
+  /** One graph per channel, their x ranges linked, instead of all channels in one graph. */
+  declare separate: boolean;
   private spectrumRun: AbortController | undefined;
 
   constructor() {
@@ -52,6 +55,7 @@ export class ArrayPage extends Gadget {
     this.logY = false;
     this.logX = false;
     this.busy = undefined;
+    this.separate = false;
   }
 
   private get docId(): string {
@@ -60,6 +64,15 @@ export class ArrayPage extends Gadget {
 
   private get graph(): GraphGadget | null {
     return this.renderRoot.querySelector<GraphGadget>('fs-graph');
+  }
+
+  /** Linked graphs: a view change in one moves the others to the same range. */
+  private onViewChange(event: CustomEvent<SampleRange>): void {
+    for (const other of this.renderRoot.querySelectorAll<GraphGadget>('fs-graph')) {
+      if (other !== event.target && (other.drawn?.start !== event.detail.start || other.drawn?.end !== event.detail.end)) other.setRange(event.detail);
+    }
+    void this.rememberRange(event.detail);
+    this.requestUpdate();
   }
 
   /** The range asked by the link, if any. */
@@ -224,22 +237,25 @@ export class ArrayPage extends Gadget {
         <button @click=${() => this.graph?.resetView()}>Show all</button>
         <label class="check"><input type="checkbox" .checked=${this.logY} @change=${(e: Event) => (this.logY = (e.target as HTMLInputElement).checked)} /> Log y</label>
         <label class="check"><input type="checkbox" .checked=${this.logX} @change=${(e: Event) => (this.logX = (e.target as HTMLInputElement).checked)} /> Log x</label>
+        ${channelCount(doc) > 1
+          ? html`<label class="check"><input type="checkbox" .checked=${this.separate} @change=${(e: Event) => (this.separate = (e.target as HTMLInputElement).checked)} /> One graph per channel</label>`
+          : nothing}
         <button @click=${() => void this.exportImage()} ?disabled=${!!this.busy}>Save PNG</button>
         <button @click=${() => void this.exportCsv()} ?disabled=${!!this.busy}>Export CSV</button>
         ${this.busy ? html`<span role="status">${this.busy}</span>` : nothing}
         ${this.spectrumRun ? html`<button class="danger" @click=${() => this.spectrumRun?.abort()}>Cancel</button>` : nothing}
       </div>
       ${peak ? html`<p class="peak" role="status">Peak at ${format(peak.frequency)} Hz: ${format(peak.value)} ${doc.units?.y ?? ''}</p>` : nothing}
-      <fs-graph
-        array-id=${this.docId}
-        .range=${this.linkedRange}
-        ?log-y=${this.logY}
-        ?log-x=${this.logX}
-        @view-change=${(event: CustomEvent<SampleRange>) => {
-          void this.rememberRange(event.detail);
-          this.requestUpdate();
-        }}
-      ></fs-graph>
+      ${(this.separate ? Array.from({ length: channelCount(doc) }, (_, channel) => channel) : [undefined]).map(
+        (channel) => html`<fs-graph
+          array-id=${this.docId}
+          .channel=${channel}
+          .range=${this.linkedRange}
+          ?log-y=${this.logY}
+          ?log-x=${this.logX}
+          @view-change=${(event: CustomEvent<SampleRange>) => this.onViewChange(event)}
+        ></fs-graph>`,
+      )}
       <p class="readout" role="status">
         ${drawn
           ? html`Samples ${drawn.start.toLocaleString('en')}–${drawn.end.toLocaleString('en')} of ${count.toLocaleString('en')}, ${drawn.points.toLocaleString('en')} points drawn${drawn.extremes
