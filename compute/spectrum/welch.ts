@@ -40,7 +40,9 @@ export class WelchAccumulator {
   private window: Float64Array;
   private readonly step: number;
   private readonly sums: Float64Array[];
-  private readonly pending: number[][];
+  /** Samples not yet transformed, per channel (at most one segment plus one chunk). */
+  private pending: Float64Array[];
+  private pendingLength = 0;
   private readonly frame: Float64Array;
   private segments = 0;
 
@@ -56,31 +58,40 @@ export class WelchAccumulator {
     this.window = windowCoefficients(this.params.window, segment);
     this.step = Math.max(1, Math.round(segment * (1 - overlap)));
     this.sums = Array.from({ length: channels }, () => new Float64Array(segment / 2 + 1));
-    this.pending = Array.from({ length: channels }, () => []);
+    this.pending = Array.from({ length: channels }, () => new Float64Array(segment * 2));
     this.frame = new Float64Array(segment);
   }
 
   /** Adds samples (interleaved channels). */
   push(samples: ArrayLike<number>): void {
     const frames = samples.length / this.channels;
-    for (let channel = 0; channel < this.channels; channel += 1) {
-      const buffer = this.pending[channel]!;
-      for (let row = 0; row < frames; row += 1) buffer.push(samples[row * this.channels + channel] as number);
-    }
     const segment = this.params.segment;
-    while (this.pending[0]!.length >= segment) {
+    for (let offset = 0; offset < frames; ) {
+      // Copy as much as fits, transform every whole segment, keep the overlap.
+      const room = this.pending[0]!.length - this.pendingLength;
+      const take = Math.min(room, frames - offset);
       for (let channel = 0; channel < this.channels; channel += 1) {
         const buffer = this.pending[channel]!;
-        this.transform(buffer, channel, segment);
-        buffer.splice(0, this.step);
+        for (let row = 0; row < take; row += 1) buffer[this.pendingLength + row] = samples[(offset + row) * this.channels + channel] as number;
       }
-      this.segments += 1;
+      this.pendingLength += take;
+      offset += take;
+      let consumed = 0;
+      while (this.pendingLength - consumed >= segment) {
+        for (let channel = 0; channel < this.channels; channel += 1) this.transform(this.pending[channel]!.subarray(consumed), channel, segment);
+        this.segments += 1;
+        consumed += this.step;
+      }
+      if (consumed > 0) {
+        for (const buffer of this.pending) buffer.copyWithin(0, consumed, this.pendingLength);
+        this.pendingLength -= consumed;
+      }
     }
   }
 
   /** The averaged spectrum; a signal shorter than one segment is zero-padded into one. */
   finish(): Spectrum {
-    const remaining = this.pending[0]!.length;
+    const remaining = this.pendingLength;
     if (this.segments === 0 && remaining > 0) {
       // Shorter than a segment: window the samples there are, zero-pad to the segment length.
       this.window = windowCoefficients(this.params.window, remaining);
@@ -106,7 +117,7 @@ export class WelchAccumulator {
     return { df: samplingRate / segment, values, segments: this.segments, params: this.params };
   }
 
-  private transform(buffer: number[], channel: number, length: number): void {
+  private transform(buffer: Float64Array, channel: number, length: number): void {
     this.frame.fill(0);
     for (let i = 0; i < length; i += 1) this.frame[i] = (buffer[i] as number) * (this.window[i] as number);
     powerSpectrum(this.frame, this.sums[channel]);
