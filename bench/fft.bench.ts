@@ -4,7 +4,7 @@
 import FFT from 'fft.js';
 import ndarray from 'ndarray';
 import PFFFT from '@echogarden/pffft-wasm/simd';
-import { powerSpectrum } from '../compute/fft/real-fft';
+import { loadFastFft, powerSpectrum } from '../compute/fft/real-fft';
 import { computeSpectrum } from '../compute/spectrum/array-spectrum';
 import { createLocalStorage } from '../storage';
 import { appendSamples, createDataArray } from '../storage/arrays';
@@ -33,6 +33,7 @@ export async function run({ exponents, welchSamples }: Options) {
   const { default: ndarrayFft } = await import('ndarray-fft');
   const pffft = await PFFFT({ locateFile: () => '/node_modules/@echogarden/pffft-wasm/dist/simd/pffft.wasm' });
   const results: Record<string, number> = {};
+  results['ours_uses_pffft'] = (await loadFastFft()) ? 1 : 0;
   for (const exponent of exponents) {
     const size = 2 ** exponent;
     const signal = Float64Array.from({ length: size }, (_, i) => Math.sin(i * 0.01) + Math.cos(i * 0.37));

@@ -1,6 +1,7 @@
 import type { ProcessStep, Storage } from '../../storage';
 import { appendSamples, channelCount, completeDataArray, createDataArray, getDataArray, iterateChunks, sampleCount } from '../../storage/arrays';
 import { WelchAccumulator, defaultSegment, type SpectrumParams } from './welch';
+import { loadFastFft } from '../fft/real-fft';
 
 export interface SpectrumRun {
   signal?: AbortSignal;
@@ -23,7 +24,7 @@ export async function computeSpectrum(
 ): Promise<string> {
   const options = signal ? { signal } : {};
   const started = new Date().toISOString();
-  const doc = await getDataArray(storage, arrayId, options);
+  const [doc] = await Promise.all([getDataArray(storage, arrayId, options), loadFastFft()]);
   const samples = sampleCount(doc);
   if (samples < 2) throw new RangeError(`“${doc.title}” has ${samples} sample${samples === 1 ? '' : 's'}: a spectrum needs at least 2.`);
   const channels = channelCount(doc);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { powerSpectrum } from '../fft/real-fft';
+import { loadFastFft, powerSpectrum } from '../fft/real-fft';
 import { WelchAccumulator, defaultSegment } from './welch';
 import { windowCoefficients } from './windows';
 
@@ -30,6 +30,16 @@ describe('real FFT', () => {
     let frequencyEnergy = power[0]! + power[n / 2]!;
     for (let k = 1; k < n / 2; k += 1) frequencyEnergy += 2 * power[k]!;
     expect(frequencyEnergy / n).toBeCloseTo(x.reduce((sum, v) => sum + v * v, 0), 6);
+  });
+
+  it('pffft (WASM SIMD) gives the same power as fft.js, to float32 precision', async () => {
+    const n = 4096;
+    const x = Float64Array.from({ length: n }, (_, i) => Math.sin(i * 0.013) + 0.3 * Math.cos(i * 0.9));
+    const reference = powerSpectrum(x); // fft.js: pffft is not loaded yet
+    expect(await loadFastFft()).toBe(true);
+    const fast = powerSpectrum(x);
+    const peak = Math.max(...reference);
+    for (let k = 0; k < reference.length; k += 1) expect(Math.abs(fast[k]! - reference[k]!)).toBeLessThan(peak * 1e-5);
   });
 
   it('refuses sizes that are not powers of two', () => {

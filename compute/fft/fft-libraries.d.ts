@@ -1,4 +1,4 @@
-// Thin typings for the FFT libraries the FFT bench compares against (they ship none).
+// Thin typings for FFT libraries that ship none: pffft-wasm (our fast path) and ndarray-fft (compared in bench:fft).
 declare module '@echogarden/pffft-wasm/simd' {
   interface PffftModule {
     _pffft_new_setup(size: number, kind: number): number;
