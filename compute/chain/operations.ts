@@ -1,19 +1,19 @@
 import { DATA_ATTACHMENT, type Doc, type Storage } from '../../storage';
 import { iterateChunks } from '../../storage/arrays';
-import { WavArraysWriter } from '../ingest/import-wav';
+import { ArraysWriter } from '../ingest/import-file';
 import { computeSpectrum } from '../spectrum/array-spectrum';
 import { hasDone, type Operation } from './operation';
 
 const PIECE = 1024 * 1024;
 
-/** Data Stream (a WAV file, e.g. recorded on another tablet and synced here) → one Data Array per channel. */
+/** Data Stream (a WAV or CSV file, e.g. recorded on another tablet and synced here) → one Data Array per channel. */
 export const decodeStream: Operation = {
   name: 'decode',
   applies: (doc) =>
-    doc['portal_type'] === 'Data Stream' && doc['status'] !== 'importing' && String(doc['content_type'] ?? '').includes('wav') && !hasDone(doc, 'import') && !hasDone(doc, 'decode'),
+    doc['portal_type'] === 'Data Stream' && doc['status'] !== 'importing' && /wav|csv/.test(String(doc['content_type'] ?? '')) && !hasDone(doc, 'import') && !hasDone(doc, 'decode'),
   async run(storage, id, doc, { signal }) {
     const size = (await storage.allAttachments(id, { signal }))[DATA_ATTACHMENT]?.length ?? 0;
-    const writer = new WavArraysWriter(storage, String(doc['title'] ?? id), id, { signal });
+    const writer = new ArraysWriter(storage, String(doc['title'] ?? id), id, { signal }, String(doc['content_type'] ?? ''));
     try {
       for (let start = 0; start < size || start === 0; start += PIECE) {
         const bytes = await storage.getAttachment(id, DATA_ATTACHMENT, { start, end: start + PIECE, format: 'arraybuffer', signal });

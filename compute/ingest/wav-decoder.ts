@@ -41,7 +41,7 @@ export class WavDecoder {
   }
 
   /** Checks the end of the file: a header without data, or data shorter than announced, is an error. */
-  finish(): void {
+  finish(): Float32Array {
     if (!this.inData) {
       if (this.offset === 0 && this.header.length === 0) throw new IngestError(this.file, 'the file is empty.');
       throw new IngestError(this.file, this.format ? 'the file ends before its sample data.' : 'the file ends inside its header: it is truncated or not a WAV file.', { offset: this.offset + this.header.length });
@@ -50,6 +50,7 @@ export class WavDecoder {
       throw new IngestError(this.file, `the file is truncated: ${this.dataLeft} bytes of samples announced by the header are missing.`, { offset: this.offset });
     }
     if (this.carry.length > 0) throw new IngestError(this.file, 'the sample data ends in the middle of a sample frame.', { offset: this.offset });
+    return new Float32Array(0);
   }
 
   /** Parses RIFF/WAVE chunks until the data chunk; returns the bytes after its start, or undefined if more are needed. */

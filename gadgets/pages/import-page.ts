@@ -3,7 +3,7 @@ import { Gadget } from '../core';
 import { storageKey } from '../app/keys';
 import { formatHash } from '../app/router';
 import { messageOf } from '../app/error-report';
-import { importWav, type ImportResult } from '../../compute/ingest/import-wav';
+import { importFile, type ImportResult } from '../../compute/ingest/import-file';
 import { pageStyles } from './page-styles';
 
 interface FileImport {
@@ -15,7 +15,7 @@ interface FileImport {
 }
 
 /**
- * Import (`#/import`): WAV files chosen or dropped, several at once, each with its progress and a Cancel; each becomes a
+ * Import (`#/import`): WAV and CSV files chosen or dropped, several at once, each with its progress and a Cancel; each becomes a
  * Data Stream and one Data Array per channel. A failed or cancelled file leaves nothing behind and says why.
  */
 export class ImportPage extends Gadget {
@@ -43,9 +43,8 @@ export class ImportPage extends Gadget {
       this.imports = [...this.imports];
     };
     try {
-      if (!/\.wav$/i.test(file.name) && !file.type.includes('wav')) throw new Error(`${file.name}: only WAV files can be imported for now.`);
       const storage = await this.acquire(storageKey);
-      const result = await importWav(storage, file, { signal: entry.controller.signal, onProgress: (progress) => update({ progress }) });
+      const result = await importFile(storage, file, { signal: entry.controller.signal, onProgress: (progress) => update({ progress }) });
       update({ result, progress: 1 });
     } catch (error) {
       update({ problem: entry.controller.signal.aborted ? `${file.name}: cancelled, nothing was kept.` : messageOf(error) });
@@ -70,8 +69,8 @@ export class ImportPage extends Gadget {
         @dragleave=${() => (this.dragging = false)}
         @drop=${(event: DragEvent) => this.onDrop(event)}
       >
-        <span>Drop WAV files here, or choose them</span>
-        <input type="file" accept=".wav,audio/wav,audio/x-wav" multiple @change=${(event: Event) => this.start((event.target as HTMLInputElement).files ?? [])} />
+        <span>Drop WAV or CSV files here, or choose them</span>
+        <input type="file" accept=".wav,.csv,.txt,audio/wav,audio/x-wav,text/csv" multiple @change=${(event: Event) => this.start((event.target as HTMLInputElement).files ?? [])} />
       </label>
       <ul class="imports" aria-label="Imports">
         ${this.imports.map(

@@ -2,6 +2,7 @@ import { isStorageError, type ProcessStep, type Storage } from '../../storage';
 import { appendSamples, completeDataArray, createDataArray } from '../../storage/arrays';
 import { IngestError } from './ingest-error';
 import { WavDecoder } from './wav-decoder';
+import { CsvDecoder } from './csv-decoder';
 
 export interface ImportResult {
   streamId: string;
@@ -9,16 +10,30 @@ export interface ImportResult {
   arrayIds: string[];
 }
 
+/** What the writer needs of a decoder: pieces of bytes in, interleaved float32 frames out, and the format once known. */
+export interface StreamDecoder {
+  push(bytes: Uint8Array): Float32Array;
+  finish(): Float32Array;
+  readonly format: { channels: number; sampleRate?: number | undefined; startTime?: string | undefined; labels?: string[] } | undefined;
+}
+
+/** The decoder for a file, by its name or type: WAV or CSV. */
+export function decoderFor(fileName: string, contentType = ''): StreamDecoder {
+  if (/\.wav$/i.test(fileName) || contentType.includes('wav')) return new WavDecoder(fileName);
+  if (/\.(csv|txt)$/i.test(fileName) || contentType.includes('csv')) return new CsvDecoder(fileName);
+  throw new IngestError(fileName, 'this kind of file cannot be imported yet: use WAV or CSV.');
+}
+
 /** Decoded frames are gathered to about this many per channel before each append (fewer transactions). */
 const APPEND_FRAMES = 1 << 18;
 
 /**
- * Turns the bytes of a WAV file, fed in pieces, into one Data Array per channel linked to the stream they come from.
- * Used while importing a file and by the chain's decode step for streams that arrive by sync.
+ * Turns the bytes of a file (WAV, CSV), fed in pieces, into one Data Array per channel linked to the stream they come
+ * from. Used while importing a file and by the chain's decode step for streams that arrive by sync.
  */
-export class WavArraysWriter {
+export class ArraysWriter {
   readonly arrayIds: string[] = [];
-  private readonly decoder: WavDecoder;
+  private readonly decoder: StreamDecoder;
   private pending: Float32Array[] = [];
   private pendingFrames = 0;
 
@@ -27,21 +42,25 @@ export class WavArraysWriter {
     private readonly fileName: string,
     private readonly streamId: string,
     private readonly options: { signal?: AbortSignal } = {},
+    contentType = '',
   ) {
-    this.decoder = new WavDecoder(fileName);
+    this.decoder = decoderFor(fileName, contentType);
   }
 
   async push(bytes: Uint8Array): Promise<void> {
-    const frames = this.decoder.push(bytes);
+    this.gather(this.decoder.push(bytes));
+    if (this.pendingFrames >= APPEND_FRAMES) await this.flush();
+  }
+
+  private gather(frames: Float32Array): void {
     if (frames.length === 0) return;
     this.pending.push(frames);
     this.pendingFrames += frames.length / this.decoder.format!.channels;
-    if (this.pendingFrames >= APPEND_FRAMES) await this.flush();
   }
 
   /** Checks the file ended well and writes what is left; resolves to the arrays' ids. */
   async finish(): Promise<string[]> {
-    this.decoder.finish();
+    this.gather(this.decoder.finish());
     await this.flush();
     for (const id of this.arrayIds) await completeDataArray(this.storage, id, this.options);
     return this.arrayIds;
@@ -62,11 +81,13 @@ export class WavArraysWriter {
         await createDataArray(
           this.storage,
           {
-            title: format.channels === 1 ? this.fileName : `${this.fileName} — channel ${channel + 1}`,
+            title: format.channels === 1 ? this.fileName : `${this.fileName} — ${format.labels?.[channel] ?? `channel ${channel + 1}`}`,
             reference: `${this.fileName}-ch${channel + 1}-${stamp}`,
             dtype: 'float32',
-            sampling_rate: format.sampleRate,
-            units: { y: 'full scale' },
+            ...(format.sampleRate ? { sampling_rate: format.sampleRate } : {}),
+            ...(format.startTime ? { start_time: format.startTime } : {}),
+            ...(format.labels?.[channel] ? { channel_labels: [format.labels[channel]!] } : {}),
+            units: { y: this.decoder instanceof WavDecoder ? 'full scale' : '' },
             source: this.streamId,
             writing: true,
           },
@@ -88,11 +109,11 @@ export class WavArraysWriter {
 }
 
 /**
- * Imports a WAV file: its bytes become a Data Stream (appended as they are read, so files larger than memory work)
- * and its samples one Data Array per channel, linked to the stream. On failure or cancellation nothing stays: the
+ * Imports a file (WAV or CSV): its bytes become a Data Stream (appended as they are read, so files larger than memory
+ * work) and its samples one Data Array per channel, linked to the stream. On failure or cancellation nothing stays: the
  * stream and the arrays made so far are removed, and the error names the file (and where in it).
  */
-export async function importWav(
+export async function importFile(
   storage: Storage,
   file: Blob & { name: string },
   { signal, onProgress }: { signal?: AbortSignal; onProgress?: (fraction: number) => void } = {},
@@ -105,14 +126,15 @@ export async function importWav(
       title: file.name,
       reference: `${file.name}-${started}`,
       modification_date: started,
-      content_type: file.type || 'audio/wav',
+      content_type: file.type || (/\.csv$/i.test(file.name) ? 'text/csv' : 'audio/wav'),
       size: file.size,
       status: 'importing',
     },
     options,
   );
-  const writer = new WavArraysWriter(storage, file.name, streamId, options);
+  let writer: ArraysWriter | undefined;
   try {
+    writer = new ArraysWriter(storage, file.name, streamId, options, file.type);
     const reader = file.stream().getReader();
     let read = 0;
     try {
@@ -120,7 +142,7 @@ export async function importWav(
         signal?.throwIfAborted();
         const { done, value } = await reader.read();
         if (done) break;
-        await storage.appendAttachment(streamId, 'data', value, { contentType: 'audio/wav', ...options });
+        await storage.appendAttachment(streamId, 'data', value, { contentType: file.type || 'application/octet-stream', ...options });
         await writer.push(value);
         read += value.length;
         onProgress?.(file.size > 0 ? read / file.size : 1);
@@ -135,7 +157,7 @@ export async function importWav(
     return { streamId, arrayIds };
   } catch (error) {
     // Nothing half-written stays visible.
-    await writer.discard();
+    await writer?.discard();
     await storage.remove(streamId).catch(() => undefined);
     if (isStorageError(error, 507)) throw new IngestError(file.name, 'the device storage is full: nothing of this file was kept. Free space, then import it again.');
     throw error;
