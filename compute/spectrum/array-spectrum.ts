@@ -29,12 +29,17 @@ export async function computeSpectrum(
   if (samples < 2) throw new RangeError(`“${doc.title}” has ${samples} sample${samples === 1 ? '' : 's'}: a spectrum needs at least 2.`);
   const channels = channelCount(doc);
   const samplingRate = doc.sampling_rate ?? 1;
-  const welch = new WelchAccumulator(channels, { ...params, samplingRate, segment: params.segment ?? defaultSegment(samples) });
+  const welchParams = { ...params, samplingRate, segment: params.segment ?? defaultSegment(samples) };
+  // In a browser the FFTs run in a worker (the page stays responsive); in Node, here.
+  const inWorker = typeof Worker !== 'undefined';
+  const { SpectrumWorker } = inWorker ? await import('../worker/spectrum-in-worker') : { SpectrumWorker: undefined };
+  const welch = SpectrumWorker ? new SpectrumWorker(channels, welchParams, signal) : new WelchAccumulator(channels, welchParams);
   for await (const chunk of iterateChunks(storage, arrayId, options)) {
-    welch.push(chunk.samples.data);
+    const data = chunk.samples.data;
+    welch.push(data instanceof Float32Array || data instanceof Float64Array ? data : Float64Array.from(data));
     onProgress?.((chunk.start + chunk.samples.shape[0]!) / samples);
   }
-  const spectrum = welch.finish();
+  const spectrum = await welch.finish();
   const bins = spectrum.values[0]!.length;
   const interleaved = new Float64Array(bins * channels);
   let peak = { frequency: 0, value: -Infinity };
