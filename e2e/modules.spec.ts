@@ -15,7 +15,7 @@ test.describe('module lists and notebooks', () => {
     await expect(page).toHaveURL(/#\/notebook\/[^/?]+$/);
     const notebookUrl = page.url();
 
-    await page.getByLabel('Title').fill('Pump station north');
+    await page.getByLabel('Title', { exact: true }).fill('Pump station north');
     await page.getByLabel('Notes').fill('Bearing noise at 120 Hz after restart.');
     await expect(page.getByRole('status').filter({ hasText: 'Saved' })).toBeVisible();
     await expect(page.locator('fs-app header h1')).toHaveText('Pump station north');

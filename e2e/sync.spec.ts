@@ -21,7 +21,7 @@ async function newNotebook(page: Page, title: string, text: string): Promise<str
   await page.goto('./#/notebooks');
   await page.getByRole('button', { name: 'New notebook' }).click();
   await expect(page).toHaveURL(/#\/notebook\//);
-  await page.getByLabel('Title').fill(title);
+  await page.getByLabel('Title', { exact: true }).fill(title);
   await page.getByLabel('Notes').fill(text);
   await expect(page.getByRole('status').filter({ hasText: 'Saved' })).toBeVisible();
   return decodeURIComponent(new URL(page.url()).hash.split('/')[2]!);
