@@ -132,7 +132,8 @@ export class GraphGadget extends Gadget {
   });
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('arrayId') && this.arrayId) {
+    if ((changed.has('arrayId') || changed.has('channel')) && this.arrayId) {
+      // A new array, or other channels of it: the series change, so the graph is made afresh.
       this.drawn = undefined;
       void this.open(this.arrayId);
     } else if (changed.has('range') && this.range && this.doc) {
