@@ -156,8 +156,9 @@ export class SyncManager {
   async run(signal: AbortSignal): Promise<void> {
     const subscriptions: Subscription[] = [];
     const wakeUp = () => this.wake?.();
-    window.addEventListener('online', wakeUp);
-    window.addEventListener('offline', wakeUp);
+    const network = typeof window === 'undefined' ? undefined : window; // Node (tests, tools) has no online events
+    network?.addEventListener('online', wakeUp);
+    network?.addEventListener('offline', wakeUp);
     try {
       subscriptions.push(await this.watchLocalChanges());
       await this.refreshConflicts().catch(() => undefined);
@@ -185,8 +186,8 @@ export class SyncManager {
         this.wake = undefined;
       }
     } finally {
-      window.removeEventListener('online', wakeUp);
-      window.removeEventListener('offline', wakeUp);
+      network?.removeEventListener('online', wakeUp);
+      network?.removeEventListener('offline', wakeUp);
       for (const subscription of subscriptions) subscription.unsubscribe();
     }
   }
