@@ -106,3 +106,31 @@ test.describe('sync with a CouchDB-protocol server', () => {
     await expect(page.getByText('This device does not sync yet')).toBeVisible();
   });
 });
+
+test('signing in keeps only the session cookie, and signing out ends the session', async ({ page }) => {
+  const user = `tech${Date.now()}`;
+  await fetch(`${couch()}_users/org.couchdb.user:${user}`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ _id: `org.couchdb.user:${user}`, name: user, password: 'field-secret', roles: [], type: 'user' }),
+  });
+  // Made beforehand: pouchdb-server drops the connection when a non-admin creates a database (CouchDB answers 403).
+  const database = freshDatabase();
+  await fetch(`${couch()}${database}`, { method: 'PUT' });
+  await page.goto('./#/remotes');
+  await page.getByLabel('Database').fill(database);
+  await page.getByLabel('Name (optional)').fill(user);
+  await page.getByLabel('Password (optional)').fill('field-secret');
+  await page.getByRole('button', { name: 'Check and add' }).click();
+  await expect(page.getByText(`Added ${database} on /db/: syncing.`)).toBeVisible();
+  await expect(page.getByText(`signed in as ${user}`)).toBeVisible();
+  await expect(page.getByLabel('Password (optional)')).toHaveValue('');
+  const session = () => page.evaluate(async () => ((await (await fetch('/db/_session')).json()) as { userCtx: { name: string | null } }).userCtx.name);
+  expect(await session()).toBe(user);
+  // The password is nowhere on the device.
+  const stored = await page.evaluate(() => JSON.stringify(localStorage) + document.cookie);
+  expect(stored).not.toContain('field-secret');
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page.getByText(/Signed out of/)).toBeVisible();
+  expect(await session()).toBeNull();
+});

@@ -94,6 +94,16 @@ export class RemotesPage extends Gadget {
     this.remotes = await this.manager?.remotes();
   }
 
+  private async signOut(remote: RemoteConfig): Promise<void> {
+    try {
+      await this.manager?.signOut(remote.id);
+      this.remotes = await this.manager?.remotes();
+      void this.acquire(notifyKey, `Signed out of ${remote.title}: it syncs again once you sign in (remove it, then add it with your name and password).`);
+    } catch (error) {
+      void this.acquire(notifyKey, `Could not sign out: ${messageOf(error)}`, 'error');
+    }
+  }
+
   override render() {
     const status = this.status;
     return html`
@@ -110,7 +120,10 @@ export class RemotesPage extends Gadget {
               ${this.remotes.map(
                 (remote) => html`<li>
                   <span><strong>${remote.title}</strong><br /><small>${remote.url}${remote.user ? ` · signed in as ${remote.user}` : ''}</small></span>
-                  <button class="danger" @click=${() => void this.forgetRemote(remote)}>Remove</button>
+                  <span class="actions">
+                    ${remote.user ? html`<button class="quiet" @click=${() => void this.signOut(remote)}>Sign out</button>` : nothing}
+                    <button class="danger" @click=${() => void this.forgetRemote(remote)}>Remove</button>
+                  </span>
                 </li>`,
               )}
             </ul>

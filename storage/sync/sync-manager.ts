@@ -94,6 +94,15 @@ export class SyncManager {
     this.setStatus((await this.remotes()).length === 0 ? { state: 'none', message: 'No remote yet: add one on the Remotes page.' } : {});
   }
 
+  /** Ends the remote's session (CouchDB `_session`): syncing with it needs a new sign-in; nothing local changes. */
+  async signOut(id: string): Promise<void> {
+    const remote = (await this.remotes()).find((candidate) => candidate.id === id);
+    if (!remote) return;
+    await new CouchClient({ url: remote.url }).logout();
+    const { user: _signedOut, ...rest } = remote;
+    await this.registry.put(`remote:${id}`, { kind: 'remote', ...rest });
+  }
+
   /** Open conflicts of every remote, with the remote they belong to. */
   async conflicts(): Promise<(SyncConflict & { target: RemoteConfig })[]> {
     const found: (SyncConflict & { target: RemoteConfig })[] = [];
