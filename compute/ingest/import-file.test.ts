@@ -61,9 +61,53 @@ describe('importing a CSV file', () => {
     const words = Object.assign(new Blob(['a,b\n1,2\n3,four\n']), { name: 'words.csv' });
     await expect(importFile(storage, words)).rejects.toThrow('words.csv (line 3): column 2 holds “four”, which is not a number.');
     const photo = Object.assign(new Blob(['GIF89a']), { name: 'photo.gif' });
-    await expect(importFile(storage, photo)).rejects.toThrow('photo.gif: this kind of file cannot be imported yet: use WAV or CSV.');
+    await expect(importFile(storage, photo)).rejects.toThrow('photo.gif: this kind of file cannot be imported yet: use WAV, CSV or .npy.');
     const empty = Object.assign(new Blob(['']), { name: 'empty.csv' });
     await expect(importFile(storage, empty)).rejects.toThrow('empty.csv: the file is empty.');
+    expect((await storage.allDocs()).total_rows).toBe(0);
+  });
+});
+
+/** A .npy file as NumPy writes it (version 1 header padded to 64 bytes). */
+function npy(descr: string, shape: number[], values: ArrayLike<number>, write: (view: DataView, at: number, value: number) => number): Uint8Array<ArrayBuffer> {
+  let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
+  header += ' '.repeat(64 - ((10 + header.length + 1) % 64)) + '\n';
+  const head = new Uint8Array(10 + header.length);
+  head.set([0x93, ...new TextEncoder().encode('NUMPY'), 1, 0, header.length & 0xff, header.length >> 8]);
+  head.set(new TextEncoder().encode(header), 10);
+  const body = new Uint8Array(values.length * 8);
+  const view = new DataView(body.buffer);
+  let at = 0;
+  for (let index = 0; index < values.length; index += 1) at += write(view, at, values[index]!);
+  const file = new Uint8Array(head.length + at);
+  file.set(head);
+  file.set(body.subarray(0, at), head.length);
+  return file;
+}
+
+describe('importing a .npy file', () => {
+  it('reads a 2-D int16 array as channels, and a big-endian float64 vector', async () => {
+    const storage = stack();
+    const values = Array.from({ length: 600 }, (_, i) => (i % 3) * 100 - i);
+    const matrix = Object.assign(new Blob([npy('<i2', [200, 3], values, (view, at, value) => (view.setInt16(at, value, true), 2))]), { name: 'grid.npy' });
+    const { arrayIds } = await importFile(storage, matrix);
+    expect(arrayIds).toHaveLength(3);
+    const third = await getDataArray(storage, arrayIds[2]!);
+    expect(third.shape).toEqual([200]);
+    expect((await readRange(storage, third, arrayIds[2]!, 7, 8)).get(0, 0)).toBe(values[7 * 3 + 2]);
+    const vector = Object.assign(new Blob([npy('>f8', [5], [0.5, 1.5, 2.5, 3.5, 4.5], (view, at, value) => (view.setFloat64(at, value, false), 8))]), { name: 'v.npy' });
+    const single = (await importFile(storage, vector)).arrayIds;
+    const doc = await getDataArray(storage, single[0]!);
+    expect([...(await readRange(storage, doc, single[0]!, 0, 5)).data]).toEqual([0.5, 1.5, 2.5, 3.5, 4.5]);
+  });
+
+  it('refuses a truncated or 3-D array with the file named', async () => {
+    const storage = stack();
+    const full = npy('<f4', [100], new Array(100).fill(1), (view, at, value) => (view.setFloat32(at, value, true), 4));
+    const cut = Object.assign(new Blob([full.subarray(0, full.length - 8)]), { name: 'cut.npy' });
+    await expect(importFile(storage, cut)).rejects.toThrow(/cut\.npy \(at byte \d+\): the file is truncated: 2 values/);
+    const cube = Object.assign(new Blob([npy('<f4', [2, 2, 2], new Array(8).fill(1), (view, at, value) => (view.setFloat32(at, value, true), 4))]), { name: 'cube.npy' });
+    await expect(importFile(storage, cube)).rejects.toThrow('a 3-D array cannot be imported');
     expect((await storage.allDocs()).total_rows).toBe(0);
   });
 });

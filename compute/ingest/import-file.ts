@@ -3,6 +3,7 @@ import { appendSamples, completeDataArray, createDataArray } from '../../storage
 import { IngestError } from './ingest-error';
 import { WavDecoder } from './wav-decoder';
 import { CsvDecoder } from './csv-decoder';
+import { NpyDecoder } from './npy-decoder';
 
 export interface ImportResult {
   streamId: string;
@@ -17,11 +18,12 @@ export interface StreamDecoder {
   readonly format: { channels: number; sampleRate?: number | undefined; startTime?: string | undefined; labels?: string[] } | undefined;
 }
 
-/** The decoder for a file, by its name or type: WAV or CSV. */
+/** The decoder for a file, by its name or type: WAV, CSV or NumPy .npy. */
 export function decoderFor(fileName: string, contentType = ''): StreamDecoder {
   if (/\.wav$/i.test(fileName) || contentType.includes('wav')) return new WavDecoder(fileName);
   if (/\.(csv|txt)$/i.test(fileName) || contentType.includes('csv')) return new CsvDecoder(fileName);
-  throw new IngestError(fileName, 'this kind of file cannot be imported yet: use WAV or CSV.');
+  if (/\.npy$/i.test(fileName)) return new NpyDecoder(fileName);
+  throw new IngestError(fileName, 'this kind of file cannot be imported yet: use WAV, CSV or .npy.');
 }
 
 /** Decoded frames are gathered to about this many per channel before each append (fewer transactions). */

@@ -69,8 +69,8 @@ export class ImportPage extends Gadget {
         @dragleave=${() => (this.dragging = false)}
         @drop=${(event: DragEvent) => this.onDrop(event)}
       >
-        <span>Drop WAV or CSV files here, or choose them</span>
-        <input type="file" accept=".wav,.csv,.txt,audio/wav,audio/x-wav,text/csv" multiple @change=${(event: Event) => this.start((event.target as HTMLInputElement).files ?? [])} />
+        <span>Drop WAV, CSV or .npy files here, or choose them</span>
+        <input type="file" accept=".wav,.csv,.txt,.npy,audio/wav,audio/x-wav,text/csv" multiple @change=${(event: Event) => this.start((event.target as HTMLInputElement).files ?? [])} />
       </label>
       <ul class="imports" aria-label="Imports">
         ${this.imports.map(
