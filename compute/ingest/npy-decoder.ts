@@ -1,4 +1,5 @@
 import { IngestError } from './ingest-error';
+import { concatBytes } from './concat-bytes';
 
 const TYPES: Record<string, { bytes: number; read: (view: DataView, at: number, little: boolean) => number }> = {
   f4: { bytes: 4, read: (view, at, little) => view.getFloat32(at, little) },
@@ -28,7 +29,7 @@ export class NpyDecoder {
 
   push(bytes: Uint8Array): Float32Array {
     if (!this.type) {
-      this.header = concat(this.header, bytes);
+      this.header = concatBytes(this.header, bytes);
       const rest = this.parseHeader();
       if (!rest) return new Float32Array(0);
       return this.decode(rest);
@@ -77,7 +78,7 @@ export class NpyDecoder {
 
   private decode(incoming: Uint8Array): Float32Array {
     const type = this.type!;
-    const all = concat(this.carry, incoming);
+    const all = concatBytes(this.carry, incoming);
     const remaining = this.format!.samples * this.format!.channels - this.decoded;
     const count = Math.min(Math.floor(all.length / type.bytes), remaining);
     this.carry = all.slice(count * type.bytes, remaining > count ? undefined : count * type.bytes);
@@ -88,12 +89,4 @@ export class NpyDecoder {
     this.offset += incoming.length;
     return out;
   }
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  if (a.length === 0) return b;
-  const joined = new Uint8Array(a.length + b.length);
-  joined.set(a);
-  joined.set(b, a.length);
-  return joined;
 }

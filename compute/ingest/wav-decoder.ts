@@ -1,4 +1,5 @@
 import { IngestError } from './ingest-error';
+import { concatBytes } from './concat-bytes';
 
 export interface WavFormat {
   channels: number;
@@ -32,7 +33,7 @@ export class WavDecoder {
   /** Decodes what it can of `bytes`; returns the whole frames decoded (possibly none). */
   push(bytes: Uint8Array): Float32Array {
     if (!this.inData) {
-      this.header = concat(this.header, bytes);
+      this.header = concatBytes(this.header, bytes);
       const rest = this.parseHeader();
       if (rest === undefined) return new Float32Array(0);
       return this.decodeData(rest);
@@ -111,7 +112,7 @@ export class WavDecoder {
       this.dataLeft -= bytes.length;
     }
     this.offset += bytes.length;
-    const all = concat(this.carry, bytes);
+    const all = concatBytes(this.carry, bytes);
     const width = format.bitsPerSample / 8;
     const frameBytes = width * format.channels;
     const frames = Math.floor(all.length / frameBytes);
@@ -141,12 +142,4 @@ function readSample(view: DataView, at: number, { encoding, bitsPerSample }: Wav
 
 function text(bytes: Uint8Array, at: number): string {
   return String.fromCharCode(bytes[at]!, bytes[at + 1]!, bytes[at + 2]!, bytes[at + 3]!);
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  if (a.length === 0) return b;
-  const joined = new Uint8Array(a.length + b.length);
-  joined.set(a);
-  joined.set(b, a.length);
-  return joined;
 }
