@@ -49,8 +49,10 @@ export class CouchPeer implements ReplicationPeer {
         write.body === null
           ? { _id: write.id, _rev: write.expected, _deleted: true }
           : { ...write.body, _id: write.id, ...(write.expected ? { _rev: write.expected } : {}) };
-      if (write.body !== null && write.keepChunks.length > 0) {
-        doc._attachments = Object.fromEntries(write.keepChunks.map((name) => [name, { stub: true, content_type: 'application/octet-stream' }]));
+      const kept = Object.entries(write.keepChunks);
+      if (write.body !== null && kept.length > 0) {
+        // Stubs with their digest: CouchDB finds a kept attachment by revision, PouchDB by digest.
+        doc._attachments = Object.fromEntries(kept.map(([name, digest]) => [name, { stub: true, content_type: 'application/octet-stream', ...(digest ? { digest } : {}) }]));
       }
       docs.push(doc);
       positions.push(index);

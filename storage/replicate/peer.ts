@@ -39,8 +39,8 @@ export interface PeerWrite {
   id: string;
   expected: Version;
   body: Record<string, unknown> | null;
-  /** Chunks the side already has and must keep; others it has are dropped. */
-  keepChunks: string[];
+  /** Chunks the side already has and must keep, with their digest there; others it has are dropped. */
+  keepChunks: Record<string, string>;
 }
 
 export type PeerWriteResult = { ok: true; version: Version } | { ok: false; conflict: true };

@@ -23,9 +23,10 @@ export interface ReplicatorOptions {
   batchSize?: number;
   /**
    * Whether a remote document's attachment pieces are downloaded. Default: only pinned documents' (see `pin`);
-   * metadata (the JSON body) always syncs. Local pieces are always pushed.
+   * metadata (the JSON body) always syncs, local pieces are always pushed, and a document whose pieces are already on
+   * this device keeps them up to date. Pieces not downloaded stay on the remote (read them by range there).
    */
-  pullChunks?: (id: string, pinned: boolean) => boolean;
+  pullChunks?: (doc: PeerDoc, pinned: boolean) => boolean;
 }
 
 export interface SyncProgress {
@@ -64,10 +65,10 @@ export class Replicator {
   readonly state: SyncStateStore;
   policy: ConflictPolicy;
   private readonly batchSize: number;
-  private readonly pullChunks: (id: string, pinned: boolean) => boolean;
+  private readonly pullChunks: (doc: PeerDoc, pinned: boolean) => boolean;
   private running: Promise<SyncReport> | undefined;
 
-  constructor({ local, remote, state, policy = 'report', batchSize = 500, pullChunks = (_id, pinned) => pinned }: ReplicatorOptions) {
+  constructor({ local, remote, state, policy = 'report', batchSize = 500, pullChunks = (_doc, pinned) => pinned }: ReplicatorOptions) {
     this.local = local;
     this.remote = remote;
     this.state = state;
@@ -190,11 +191,13 @@ export class Replicator {
         continue;
       }
       let signature = makeSignature(source, doc.version, result.version, carriedChunks(doc, signatures.get(doc.id), source));
-      if (!doc.deleted && this.wantsChunks(doc.id, source, pinned)) {
+      if (!doc.deleted && this.wantsChunks(doc, source, pinned, signatures.get(doc.id))) {
         const copied = await this.copyChunks(doc.id, doc, from, to, result.version, signature, source, signal);
         signature = copied.signature;
         report.chunks += copied.chunks;
         report.bytes += copied.bytes;
+      } else if (!doc.deleted) {
+        signature = { ...signature, chunks: remoteOnly(doc) };
       }
       updates.push([doc.id, signature]);
       if (source === 'remote') report.pulled++;
@@ -233,7 +236,7 @@ export class Replicator {
     }
     if (policy === 'keep-both' && !remoteDoc.deleted && !localDoc.deleted) {
       const copyId = `${id}~conflict-${remoteDoc.version.replace(/[^A-Za-z0-9-]/g, '').slice(0, 16)}`;
-      const [written] = await this.local.write([{ id: copyId, expected: '', body: remoteDoc.body ?? {}, keepChunks: [] }], { signal });
+      const [written] = await this.local.write([{ id: copyId, expected: '', body: remoteDoc.body ?? {}, keepChunks: {} }], { signal });
       if (!written?.ok) throw new Error(`Could not keep the remote version of ${id} as ${copyId}: it already exists. Sync again.`);
     }
     const winner: Side = policy === 'keep-remote' ? 'remote' : 'local';
@@ -248,15 +251,19 @@ export class Replicator {
     const [result] = await to.write([{ id, expected: lose.version, body: win.deleted ? null : (win.body ?? {}), keepChunks: keptChunks(win, signature, winner) }], { signal });
     if (!result?.ok) throw new Error(`${id} changed again while its conflict was being settled: sync again.`);
     let next = makeSignature(winner, win.version, result.version, carriedChunks(win, signature, winner));
-    if (!win.deleted && this.wantsChunks(id, winner, await this.state.listPinned({ signal }))) {
+    if (!win.deleted && this.wantsChunks(win, winner, await this.state.listPinned({ signal }), signature)) {
       next = (await this.copyChunks(id, win, this.peer(winner), to, result.version, next, winner, signal)).signature;
+    } else if (!win.deleted) {
+      next = { ...next, chunks: remoteOnly(win) };
     }
     await this.state.putSignatures([[id, next]], { signal });
     await this.state.removeConflict(id, { signal });
   }
 
-  private wantsChunks(id: string, source: Side, pinned: Set<string>): boolean {
-    return source === 'local' || this.pullChunks(id, pinned.has(id));
+  private wantsChunks(doc: PeerDoc, source: Side, pinned: Set<string>, signature: Signature | undefined): boolean {
+    if (source === 'local') return true;
+    const keptHere = Object.values(signature?.chunks ?? {}).some(([local]) => local !== '');
+    return keptHere || this.pullChunks(doc, pinned.has(doc.id));
   }
 
   /** Copies the pieces that changed since the signature, one at a time; returns the new signature. */
@@ -272,8 +279,9 @@ export class Replicator {
   ): Promise<{ signature: Signature; chunks: number; bytes: number }> {
     const index = source === 'local' ? 0 : 1;
     const known = signature.chunks ?? {};
+    // A piece is copied when it changed at the source or the target does not hold it (not downloaded before pinning).
     const changed = Object.entries(doc.chunks)
-      .filter(([name, chunk]) => known[name]?.[index] !== chunk.digest)
+      .filter(([name, chunk]) => known[name]?.[index] !== chunk.digest || !known[name]?.[1 - index])
       .sort(([a], [b]) => compareChunkNames(a, b));
     if (changed.length === 0) return { signature, chunks: 0, bytes: 0 };
     let bytes = 0;
@@ -322,23 +330,33 @@ function makeSignature(source: Side, sourceVersion: Version, targetVersion: Vers
  * source now has fewer pieces of (a shortened or rewritten attachment). A source without an attachment's pieces (not
  * pinned here) keeps the target's.
  */
-function keptChunks(doc: PeerDoc, signature: Signature | undefined, source: Side): string[] {
-  if (doc.deleted || !signature?.chunks) return [];
+function keptChunks(doc: PeerDoc, signature: Signature | undefined, source: Side): Record<string, string> {
+  if (doc.deleted || !signature?.chunks) return {};
   const index = source === 'local' ? 1 : 0;
   const sourceGroups = groupChunks(Object.keys(doc.chunks));
-  return Object.entries(signature.chunks)
-    .filter(([name, digests]) => {
-      if (!digests[index]) return false;
-      const at = name.lastIndexOf('#');
-      const group = sourceGroups.get(name.slice(0, at));
-      return !group || group.some((piece) => piece.name === name);
-    })
-    .map(([name]) => name);
+  return Object.fromEntries(
+    Object.entries(signature.chunks)
+      .filter(([name, digests]) => {
+        if (!digests[index]) return false;
+        const at = name.lastIndexOf('#');
+        const group = sourceGroups.get(name.slice(0, at));
+        return !group || group.some((piece) => piece.name === name);
+      })
+      .map(([name, digests]) => [name, digests[index]]),
+  );
+}
+
+/**
+ * Signature pieces of a remote document whose pieces were not downloaded: known on the remote, absent here (''), so
+ * that a later push keeps them there and pinning fetches them.
+ */
+function remoteOnly(doc: PeerDoc): Record<string, [string, string]> {
+  return Object.fromEntries(Object.entries(doc.chunks).map(([name, chunk]) => [name, ['', chunk.digest]]));
 }
 
 /** Signature pieces still valid after a body write (the kept ones). */
 function carriedChunks(doc: PeerDoc, signature: Signature | undefined, source: Side): Record<string, [string, string]> {
-  const kept = new Set(keptChunks(doc, signature, source));
+  const kept = new Set(Object.keys(keptChunks(doc, signature, source)));
   return Object.fromEntries(Object.entries(signature?.chunks ?? {}).filter(([name]) => kept.has(name)));
 }
 

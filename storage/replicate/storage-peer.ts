@@ -56,7 +56,8 @@ export class StoragePeer implements ReplicationPeer {
       }
       await this.storage.put(write.id, write.body as Doc, options);
       // Attachments none of whose pieces are kept are gone on the other side.
-      const kept = new Set([...groupChunks(write.keepChunks).keys(), ...write.keepChunks.filter((name) => !parseChunkName(name))]);
+      const keep = Object.keys(write.keepChunks);
+      const kept = new Set([...groupChunks(keep).keys(), ...keep.filter((name) => !parseChunkName(name))]);
       for (const attachment of Object.keys(await this.storage.allAttachments(write.id, options))) {
         if (!kept.has(attachment)) await this.storage.removeAttachment(write.id, attachment, options);
       }

@@ -1,37 +1,21 @@
 import 'fake-indexeddb/auto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServer, request, type Server } from 'node:http';
 import { startPouchServer } from '../../scripts/pouchdb-server.mjs';
 import { createLocalStorage } from '../local-storage';
 import { SyncManager, type SyncStatus } from './sync-manager';
+import { startTestProxy, type TestProxy } from '../testing/test-proxy';
 
 let couch: { url: string; stop(): Promise<void> };
-/** A proxy in front of pouchdb-server that can be told to fail: HTTP 500, garbage, or no answer at all. */
-let proxy: Server;
-let proxyUrl: string;
-let mode: 'ok' | '500' | 'garbage' | 'down' = 'ok';
+/** In front of pouchdb-server; can be told to fail: HTTP 500, garbage, or no answer at all. */
+let proxy: TestProxy;
 let counter = 0;
 
 beforeAll(async () => {
   couch = await startPouchServer({ inMemory: true });
-  const target = new URL(couch.url);
-  proxy = createServer((req, res) => {
-    if (mode === '500') return void res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":"internal","reason":"disk on fire"}');
-    if (mode === 'garbage') return void res.writeHead(200, { 'content-type': 'text/html' }).end('<html>captive portal</html>');
-    if (mode === 'down') return void req.socket.destroy();
-    const upstream = request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers }, (reply) => {
-      res.writeHead(reply.statusCode ?? 502, reply.headers);
-      reply.pipe(res);
-    });
-    req.pipe(upstream);
-  });
-  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-  const address = proxy.address();
-  proxyUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/`;
+  proxy = await startTestProxy(couch.url);
 }, 30_000);
 afterAll(async () => {
-  proxy?.closeAllConnections();
-  await new Promise((resolve) => proxy?.close(resolve));
+  await proxy?.stop();
   await couch?.stop();
 });
 
@@ -39,7 +23,7 @@ async function setup() {
   const name = `sync-manager-${++counter}`;
   const local = createLocalStorage(name);
   const manager = new SyncManager(local, { stateName: `${name}-sync`, pollMs: 60_000, debounceMs: 50 });
-  const database = `${proxyUrl}db-${counter}`;
+  const database = `${proxy.url}db-${counter}`;
   await fetch(database, { method: 'PUT' });
   await manager.addRemote({ url: database, title: 'test server' });
   return { local, manager, database };
@@ -59,7 +43,7 @@ describe('sync manager against a server that fails', () => {
     it(`${failure}: says so, keeps local data, and succeeds on a later try`, async () => {
       const { local, manager, database } = await setup();
       await local.put('note', { portal_type: 'Notebook', title: 'kept' });
-      mode = failure;
+      proxy.mode = failure;
       await expect(manager.syncOnce()).rejects.toThrow(expected);
       expect(await local.get('note')).toEqual({ portal_type: 'Notebook', title: 'kept' });
 
@@ -67,7 +51,7 @@ describe('sync manager against a server that fails', () => {
       const controller = new AbortController();
       const running = manager.run(controller.signal);
       await waitFor(manager, (status) => status.state === 'error' && /Next try in \d+ s/.test(status.message));
-      mode = 'ok';
+      proxy.mode = 'ok';
       manager.syncSoon();
       await waitFor(manager, (status) => status.state === 'idle' && status.lastSync !== undefined);
       controller.abort();
@@ -85,10 +69,10 @@ describe('checking a remote before it is saved', () => {
     await expect(verifyRemote(`${couch.url}fresh-${counter}`, { user: 'nobody', password: 'wrong' })).rejects.toThrow(
       'The server refused this name and password. Check them and try again.',
     );
-    mode = 'garbage';
-    await expect(verifyRemote(`${proxyUrl}anything`)).rejects.toThrow(/not as a CouchDB server/);
-    mode = 'down';
-    await expect(verifyRemote(`${proxyUrl}anything`)).rejects.toThrow(/cannot be reached/);
-    mode = 'ok';
+    proxy.mode = 'garbage';
+    await expect(verifyRemote(`${proxy.url}anything`)).rejects.toThrow(/not as a CouchDB server/);
+    proxy.mode = 'down';
+    await expect(verifyRemote(`${proxy.url}anything`)).rejects.toThrow(/cannot be reached/);
+    proxy.mode = 'ok';
   });
 });

@@ -4,6 +4,10 @@ import { CouchClient } from '../remote/couch-client';
 import { RemoteError } from '../remote/remote-error';
 import { isStorageError } from '../storage-error';
 import type { Storage } from '../types';
+import { CacheStorage } from '../cache/cache-storage';
+import { UnionStorage } from '../union/union-storage';
+import { RemoteReadStorage } from '../remote/remote-read-storage';
+import { CHUNK_SIZE, type PeerDoc } from '../replicate/peer';
 import { CouchPeer } from '../replicate/couch-peer';
 import { Replicator, type SyncProgress } from '../replicate/replicator';
 import { StoragePeer } from '../replicate/storage-peer';
@@ -44,6 +48,13 @@ export interface SyncManagerOptions {
   pollMs?: number;
   /** Quiet time after a local change before it is sent. Default 2 s. */
   debounceMs?: number;
+  /**
+   * Documents whose attachments total at most this many bytes come with their data; larger ones (long arrays) bring
+   * only their metadata unless pinned ("Keep offline"), and their data is read by range from the remote. Default 16 MiB.
+   */
+  keepOfflineBytes?: number;
+  /** Bytes of remote data kept in the read cache. Default 64 MiB. */
+  cacheBytes?: number;
 }
 
 /**
@@ -58,18 +69,50 @@ export class SyncManager {
   private readonly pollMs: number;
   private readonly debounceMs: number;
   private readonly replicators = new Map<string, Replicator>();
+  private readonly readers = new Map<string, Storage>();
+  private readonly keepOfflineBytes: number;
+  /** Where remote data read by range is cached (never replicated), and its size bound. */
+  private readonly readCache: Storage;
+  private readonly cacheBytes: number;
   private failures = 0;
   private wake: (() => void) | undefined;
   private paused = false;
 
   constructor(
     private readonly local: Storage,
-    { stateName = 'fieldscope-sync', pollMs = 30_000, debounceMs = 2000 }: SyncManagerOptions = {},
+    { stateName = 'fieldscope-sync', pollMs = 30_000, debounceMs = 2000, keepOfflineBytes = 16 * 1024 * 1024, cacheBytes = 64 * 1024 * 1024 }: SyncManagerOptions = {},
   ) {
     this.stateName = stateName;
     this.registry = new IndexedDBStorage({ name: stateName });
     this.pollMs = pollMs;
     this.debounceMs = debounceMs;
+    this.keepOfflineBytes = keepOfflineBytes;
+    this.readCache = new IndexedDBStorage({ name: `${stateName}-cache` });
+    this.cacheBytes = cacheBytes;
+  }
+
+  /**
+   * Reads data this device does not keep from the remotes (the first that has it), by range, through a cache: what
+   * `RemoteFallbackStorage` falls back to. Undefined without remotes.
+   */
+  readonly remoteReader = async (): Promise<Storage | undefined> => {
+    const remotes = await this.remotes();
+    if (remotes.length === 0) return undefined;
+    return new UnionStorage(remotes.map((remote) => this.reader(remote)));
+  };
+
+  /**
+   * Keeps a document's data on this device ("Keep offline"), fetching it now, or stops keeping updates of it (what was
+   * fetched stays). Resolves when the data is here.
+   */
+  async pin(id: string, pinned: boolean): Promise<void> {
+    for (const remote of await this.remotes()) await this.replicator(remote).pin(id, pinned);
+  }
+
+  /** Whether the document is pinned for offline use with any remote. */
+  async isPinned(id: string): Promise<boolean> {
+    for (const remote of await this.remotes()) if ((await this.replicator(remote).state.listPinned({})).has(id)) return true;
+    return false;
   }
 
   async remotes(): Promise<RemoteConfig[]> {
@@ -90,6 +133,7 @@ export class SyncManager {
       if (!isStorageError(error, 404)) throw error;
     });
     this.replicators.delete(id);
+    this.readers.delete(id);
     await this.refreshConflicts();
     this.setStatus((await this.remotes()).length === 0 ? { state: 'none', message: 'No remote yet: add one on the Remotes page.' } : {});
   }
@@ -220,12 +264,21 @@ export class SyncManager {
         local: new StoragePeer(this.local, { name: 'fieldscope' }),
         remote: new CouchPeer(new CouchClient({ url: remote.url }), { label: remote.title }),
         state: new StorageSyncState(new IndexedDBStorage({ name: `${this.stateName}-${remote.id}` })),
-        // Every document's data comes to this device: it must work offline with everything it has seen.
-        pullChunks: () => true,
+        pullChunks: (doc, pinned) => pinned || pieceBytes(doc) <= this.keepOfflineBytes,
       });
       this.replicators.set(remote.id, replicator);
     }
     return replicator;
+  }
+
+  private reader(remote: RemoteConfig): Storage {
+    let reader = this.readers.get(remote.id);
+    if (!reader) {
+      // Blocks the size of the remote's pieces: each cached block is one piece request.
+      reader = new CacheStorage(new RemoteReadStorage(new CouchClient({ url: remote.url })), this.readCache, { blockSize: CHUNK_SIZE, maxBytes: this.cacheBytes });
+      this.readers.set(remote.id, reader);
+    }
+    return reader;
   }
 
   private async refreshConflicts(): Promise<void> {
@@ -237,6 +290,10 @@ export class SyncManager {
   private setStatus(change: Partial<SyncStatus>): void {
     this.status.next({ ...this.status.value, ...change });
   }
+}
+
+function pieceBytes(doc: PeerDoc): number {
+  return Object.values(doc.chunks).reduce((sum, chunk) => sum + chunk.length, 0);
 }
 
 function describeFailure(error: unknown): string {

@@ -1,0 +1,112 @@
+import 'fake-indexeddb/auto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPouchServer } from '../../scripts/pouchdb-server.mjs';
+import { createLocalStorage } from '../local-storage';
+import { appendSamples, createDataArray, getDataArray, readRange } from '../arrays';
+import { CHUNK_SIZE } from '../replicate/peer';
+import { startTestProxy, type TestProxy } from '../testing/test-proxy';
+import { RemoteFallbackStorage } from './remote-fallback-storage';
+import { SyncManager } from './sync-manager';
+
+let couch: { url: string; stop(): Promise<void> };
+let proxy: TestProxy;
+let counter = 0;
+
+beforeAll(async () => {
+  couch = await startPouchServer({ inMemory: true });
+  proxy = await startTestProxy(couch.url);
+}, 30_000);
+afterAll(async () => {
+  await proxy?.stop();
+  await couch?.stop();
+});
+
+/** A tablet: its IndexedDB storage, its sync manager (arrays over 1 MiB stay on the server unless pinned), its view. */
+function tablet() {
+  const name = `remote-arrays-${++counter}`;
+  const local = createLocalStorage(name);
+  const manager = new SyncManager(local, { stateName: `${name}-sync`, keepOfflineBytes: CHUNK_SIZE, cacheBytes: 8 * CHUNK_SIZE });
+  return { local, manager, view: new RemoteFallbackStorage(local, manager.remoteReader) };
+}
+
+const samples = (count: number) => Float32Array.from({ length: count }, (_, index) => Math.sin(index / 100) + index / count);
+const pieceReads = () => proxy.requests.filter((line) => line.startsWith('GET ') && /\/data%23\d+/.test(line)).length;
+
+describe('large arrays between tablets', () => {
+  it('metadata syncs, data stays on the server and is read by range, and "Keep offline" brings it here', async () => {
+    const database = `${proxy.url}arrays-${counter}`;
+    await fetch(database, { method: 'PUT' });
+    const a = tablet();
+    const b = tablet();
+    await a.manager.addRemote({ url: database, title: 'server' });
+    await b.manager.addRemote({ url: database, title: 'server' });
+
+    const written = samples(1_500_000); // 6 MB of float32: six pieces
+    const id = await createDataArray(a.local, { title: 'Long vibration record', dtype: 'float32', sampling_rate: 10_000 });
+    await appendSamples(a.local, id, written);
+    await a.manager.syncOnce();
+    await b.manager.syncOnce();
+
+    // B knows the array but keeps none of its data.
+    const doc = await getDataArray(b.local, id);
+    expect(doc.title).toBe('Long vibration record');
+    expect(await b.local.allAttachments(id)).not.toHaveProperty('data');
+    expect(await b.manager.isPinned(id)).toBe(false);
+
+    // Viewing a stretch reads only the pieces under it, once (then from the cache).
+    const before = pieceReads();
+    const middle = await readRange(b.view, doc, id, 600_000, 610_000);
+    expect(Array.from(middle.data)).toEqual(Array.from(written.subarray(600_000, 610_000)));
+    expect(pieceReads() - before).toBe(1);
+    await readRange(b.view, doc, id, 600_000, 610_000);
+    expect(pieceReads() - before).toBe(1);
+
+    // An edit of the metadata on B goes to the server without dropping the data B does not have.
+    await b.local.put(id, { ...(await b.local.get(id)), title: 'Renamed on B' });
+    await b.manager.syncOnce();
+    const onServer = (await (await fetch(`${database}/${id}`)).json()) as { title: string; _attachments: Record<string, unknown> };
+    expect(onServer.title).toBe('Renamed on B');
+    expect(Object.keys(onServer._attachments).filter((name) => name.startsWith('data#'))).toHaveLength(6);
+
+    // Keep offline: the data comes here, whole and equal, and is read without the server.
+    await b.manager.pin(id, true);
+    expect(await b.manager.isPinned(id)).toBe(true);
+    expect((await b.local.allAttachments(id))['data']?.length).toBe(written.byteLength);
+    proxy.mode = 'down';
+    try {
+      const all = await readRange(b.view, doc, id, 0, written.length);
+      expect(all.data).toEqual(written);
+    } finally {
+      proxy.mode = 'ok';
+    }
+
+    // Later appends on A (after it has B's rename) reach B's kept copy.
+    await a.manager.syncOnce();
+    await appendSamples(a.local, id, samples(10_000));
+    await a.manager.syncOnce();
+    await b.manager.syncOnce();
+    expect((await b.local.allAttachments(id))['data']?.length).toBe(written.byteLength + 40_000);
+  }, 60_000);
+
+  it('says what to do when the data is on the server and the server cannot be reached', async () => {
+    const database = `${proxy.url}arrays-offline-${counter}`;
+    await fetch(database, { method: 'PUT' });
+    const a = tablet();
+    const b = tablet();
+    await a.manager.addRemote({ url: database, title: 'server' });
+    await b.manager.addRemote({ url: database, title: 'server' });
+    const id = await createDataArray(a.local, { title: 'Not kept', dtype: 'float32' });
+    await appendSamples(a.local, id, samples(400_000));
+    await a.manager.syncOnce();
+    await b.manager.syncOnce();
+    const doc = await getDataArray(b.local, id);
+    proxy.mode = 'down';
+    try {
+      await expect(readRange(b.view, doc, id, 0, 1000)).rejects.toThrow(/kept on the sync server.*Keep offline/);
+    } finally {
+      proxy.mode = 'ok';
+    }
+    // A document this device does not have is not fetched by this path.
+    await expect(b.view.getAttachment('not-synced', 'data')).rejects.toMatchObject({ status: 404 });
+  }, 60_000);
+});
