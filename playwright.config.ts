@@ -7,6 +7,8 @@ export const E2E_PORT = Number(process.env.FIELDSCOPE_E2E_PORT ?? 4180);
 // and serves dist/ on 127.0.0.1:E2E_PORT.
 export default defineConfig({
   testDir: 'e2e',
+  // One output folder per port, so runs side by side (several checkouts, a second terminal) do not clear each other's.
+  outputDir: `test-results/e2e-${E2E_PORT}`,
   globalSetup: './e2e/global-setup.ts',
   timeout: 60_000,
   expect: { timeout: 10_000 },

@@ -26,6 +26,19 @@ async function syncedStream(storage: Storage): Promise<string> {
 }
 
 describe('processing chain', () => {
+  it('leaves an array synced without its data alone, and runs once the data is here', async () => {
+    const storage = stack();
+    const samples = Float32Array.from({ length: 1000 }, (_, i) => i);
+    // As the replicator leaves a large array not kept offline: its document, none of its attachments.
+    await storage.put('remote-array', { portal_type: 'Data Array', title: 'on the server', dtype: 'float32', shape: [1000, 1], pyramid: { base: 512, dtype: 'float32' } });
+    const runner = new ChainRunner(storage, defaultOperations, { state: new MemoryStorage() });
+    await runner.handle('remote-array', false, new AbortController().signal);
+    expect(await steps(storage, 'remote-array')).toEqual([]);
+    await storage.putAttachment('remote-array', 'data', samples);
+    await runner.handle('remote-array', false, new AbortController().signal);
+    expect((await steps(storage, 'remote-array')).map((step) => [step.name, step.status])).toEqual([['statistics', 'done']]);
+  });
+
   it('decodes a synced stream, then computes statistics and the spectrum of its array, each step recorded once', async () => {
     const storage = stack();
     const controller = new AbortController();

@@ -2,7 +2,7 @@ import { css, html, nothing, type PropertyValues } from 'lit';
 import { Gadget, reportGadgetDeclarationErrorKey, reportServiceErrorKey } from '../core';
 import { navigateKey, notifyKey, pageTitleKey, reportErrorKey, storageKey, syncKey } from './keys';
 import { appStorage } from './app-storage';
-import { appSync } from './app-sync';
+import { appPageStorage, appSync } from './app-sync';
 import { runAppChain } from './app-chain';
 import '../sync/sync-status';
 import { matchRoute, type RouteMatch } from './router';
@@ -55,7 +55,7 @@ export class AppShell extends Gadget {
     this.toasts = [];
     this.updateReady = undefined;
     this.pageTitle = 'Fieldscope';
-    this.provide(storageKey, () => appStorage());
+    this.provide(storageKey, () => appPageStorage());
     this.provide(syncKey, () => appSync());
     // Live sync runs while the app is open; it does nothing until a remote is added.
     this.service(async (signal) => (await appSync()).run(signal));

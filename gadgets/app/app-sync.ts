@@ -1,3 +1,4 @@
+import type { Storage } from '../../storage';
 import type { SyncManager } from '../../storage/sync';
 import { appStorage } from './app-storage';
 
@@ -12,4 +13,20 @@ export function appSync(): Promise<SyncManager> {
       throw error;
     });
   return manager;
+}
+
+let pageStorage: Promise<Storage> | undefined;
+
+/**
+ * The storage pages read and write: the device's own, with the data of arrays not kept here (large synced arrays,
+ * see "Keep offline") read by range from the sync server through a cache.
+ */
+export function appPageStorage(): Promise<Storage> {
+  pageStorage ??= Promise.all([appStorage(), appSync(), import('../../storage/sync')])
+    .then(([local, manager, { RemoteFallbackStorage }]) => new RemoteFallbackStorage(local, manager.remoteReader))
+    .catch((error: unknown) => {
+      pageStorage = undefined;
+      throw error;
+    });
+  return pageStorage;
 }

@@ -8,7 +8,7 @@ import type { SyncManager } from '../../storage/sync';
  * root, a sandbox host, another app).
  */
 
-/** The app's storage: the local IndexedDB stack (query over uuid over indexeddb). */
+/** The app's storage: the local IndexedDB stack (query over uuid over indexeddb), reading data not kept here from the sync server. */
 export const storageKey = acquisitionKey<[], Storage>('storage');
 
 /** Goes to a hash link, e.g. `#/array/abc?start=0&end=100`; `replace` keeps the back button on the previous page. */

@@ -4,12 +4,13 @@ import { navigateKey, notifyKey, pageTitleKey, storageKey } from '../app/keys';
 import { formatHash } from '../app/router';
 import { messageOf } from '../app/error-report';
 import { DATA_ATTACHMENT } from '../../storage';
-import { channelCount, getDataArray, iterateChunks, sampleCount, type DataArrayDocument } from '../../storage/arrays';
+import { bytesPerElement, channelCount, getDataArray, iterateChunks, sampleCount, type DataArrayDocument } from '../../storage/arrays';
 import { GraphGadget, type SampleRange } from '../graph/graph-gadget';
 import '../graph/graph-gadget';
 import { confirmAndDelete } from './delete-document';
 import { pageStyles } from './page-styles';
 import { renderProcessSteps } from './process-steps';
+import './keep-offline';
 
 interface ChannelStatistics {
   min: number | null;
@@ -266,6 +267,7 @@ export class ArrayPage extends Gadget {
       <table class="meta">
         <tr><th scope="row">Samples</th><td>${count.toLocaleString('en')}${channelCount(doc) > 1 ? ` × ${channelCount(doc)} channels` : ''}</td></tr>
         <tr><th scope="row">Type</th><td>${doc.dtype}</td></tr>
+        <tr><th scope="row">Data</th><td><fs-keep-offline doc-id=${this.docId} expected-bytes=${count * channelCount(doc) * bytesPerElement(doc.dtype)}></fs-keep-offline></td></tr>
         ${doc.sampling_rate ? html`<tr><th scope="row">Sampling rate</th><td>${doc.sampling_rate} per ${doc.units?.x ? doc.units.x : 's'} · ${format(count / doc.sampling_rate)} ${doc.units?.x ?? 's'} in all</td></tr>` : nothing}
         ${doc.start_time ? html`<tr><th scope="row">Start</th><td>${new Date(doc.start_time).toLocaleString()}</td></tr>` : nothing}
         ${doc.units?.y ? html`<tr><th scope="row">Unit</th><td>${doc.units.y}</td></tr>` : nothing}

@@ -39,7 +39,7 @@ export class SyncStatusGadget extends Gadget {
     ]
       .filter(Boolean)
       .join(' ');
-    return html`<a href=${status.conflicts > 0 ? '#/conflicts' : '#/remotes'} class=${status.state} title=${details} aria-label=${`${labels[status.state]}. ${details}`}>
+    return html`<a href=${status.conflicts > 0 ? '#/conflicts' : '#/remotes'} class=${status.state} title=${details} data-last-sync=${status.lastSync ?? ''} aria-label=${`${labels[status.state]}. ${details}`}>
       <span class="dot" aria-hidden="true"></span>
       <span class="label">${labels[status.state]}${status.conflicts > 0 ? ` · ${status.conflicts} conflict${status.conflicts === 1 ? '' : 's'}` : ''}</span>
     </a>`;

@@ -1,0 +1,130 @@
+import { test, expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
+
+// Two browser contexts are two tablets: each has its own IndexedDB, both sync with one database of the test server.
+
+const couch = () => process.env.FIELDSCOPE_E2E_COUCH as string;
+let counter = 0;
+const freshDatabase = () => `tablets-${process.pid}-${Date.now()}-${++counter}`;
+
+interface Tablet {
+  context: BrowserContext;
+  page: Page;
+}
+
+async function tablet(browser: Browser, baseURL: string, database: string): Promise<Tablet> {
+  const context = await browser.newContext({ baseURL });
+  const page = await context.newPage();
+  await page.goto('./#/remotes');
+  await page.getByLabel('Database').fill(database);
+  await page.getByRole('button', { name: 'Check and add' }).click();
+  await expect(page.getByText(new RegExp(`added ${database} on /db/`, 'i'))).toBeVisible();
+  return { context, page };
+}
+
+/** Presses "Sync now" and waits for that round to end well (the status's last sync time moves). */
+async function syncNow({ page }: Tablet): Promise<void> {
+  await page.goto('./#/remotes');
+  const status = page.locator('fs-sync-status a');
+  await expect(status).not.toHaveClass(/syncing/, { timeout: 30_000 });
+  const before = (await status.getAttribute('data-last-sync')) ?? '';
+  await page.getByRole('button', { name: 'Sync now' }).click();
+  await expect(status).not.toHaveAttribute('data-last-sync', before, { timeout: 60_000 });
+  await expect(status).toHaveClass(/idle/);
+}
+
+async function newNotebook({ page }: Tablet, title: string): Promise<string> {
+  await page.goto('./#/notebooks');
+  await page.getByRole('button', { name: 'New notebook' }).click();
+  await expect(page).toHaveURL(/#\/notebook\//);
+  await page.getByLabel('Title', { exact: true }).fill(title);
+  await expect(page.getByRole('status').filter({ hasText: 'Saved' })).toBeVisible();
+  return decodeURIComponent(new URL(page.url()).hash.split('/')[2]!);
+}
+
+async function notebookTitles({ page }: Tablet): Promise<string[]> {
+  await page.goto('./#/notebooks');
+  const titles = page.locator('ul.documents .title');
+  await expect(titles.first()).toBeVisible();
+  return (await titles.allTextContents()).map((text) => text.trim()).sort();
+}
+
+async function serverDoc(database: string, id: string): Promise<Record<string, unknown> & { _attachments?: Record<string, { length: number }> }> {
+  return (await (await fetch(`${couch()}${database}/${encodeURIComponent(id)}`)).json()) as Record<string, unknown>;
+}
+
+test('two tablets edit offline, reconnect and converge; a deletion reaches the other tablet', async ({ browser, baseURL }) => {
+  const database = freshDatabase();
+  const a = await tablet(browser, baseURL!, database);
+  const b = await tablet(browser, baseURL!, database);
+  const shared = await newNotebook(a, 'Shared pump log');
+  const doomed = await newNotebook(a, 'Old survey');
+  await syncNow(a);
+  await syncNow(b);
+  expect(await notebookTitles(b)).toEqual(['Old survey', 'Shared pump log']);
+
+  await a.context.setOffline(true);
+  await b.context.setOffline(true);
+  await newNotebook(a, 'Written on A offline');
+  await newNotebook(b, 'Written on B offline');
+  await b.page.goto(`./#/notebook/${encodeURIComponent(doomed)}`);
+  b.page.once('dialog', (dialog) => void dialog.accept());
+  await b.page.getByRole('button', { name: 'Delete' }).click();
+  await expect(b.page).toHaveURL(/#\/notebooks$/);
+
+  await a.context.setOffline(false);
+  await b.context.setOffline(false);
+  await syncNow(a);
+  await syncNow(b);
+  await syncNow(a); // A gets what B sent
+  const expected = ['Shared pump log', 'Written on A offline', 'Written on B offline'];
+  expect(await notebookTitles(a)).toEqual(expected);
+  expect(await notebookTitles(b)).toEqual(expected);
+  expect((await serverDoc(database, doomed))['error']).toBe('not_found');
+  expect((await serverDoc(database, shared))['title']).toBe('Shared pump log');
+  await a.context.close();
+  await b.context.close();
+});
+
+test('a 20 MB array syncs in pieces; the other tablet views it by range, then keeps it offline', async ({ browser, baseURL }) => {
+  test.setTimeout(180_000);
+  const database = freshDatabase();
+  const a = await tablet(browser, baseURL!, database);
+  await a.page.goto('./#/arrays');
+  await a.page.getByText('Make a test signal').click();
+  await a.page.getByLabel('Samples').fill('5000000'); // float32: 20 MB
+  await a.page.getByRole('button', { name: 'Generate' }).click();
+  await expect(a.page).toHaveURL(/#\/array\/[^/?]+/, { timeout: 60_000 });
+  const id = decodeURIComponent(new URL(a.page.url()).hash.split('/')[2]!.split('?')[0]!);
+  await syncNow(a);
+  const pieces = Object.entries((await serverDoc(database, id))._attachments ?? {}).filter(([name]) => name.startsWith('data#'));
+  expect(pieces.length).toBe(20); // 20,000,000 bytes in 1 MiB pieces
+  expect(pieces.reduce((sum, [, piece]) => sum + piece.length, 0)).toBe(20_000_000);
+
+  const b = await tablet(browser, baseURL!, database);
+  const pieceRequests: string[] = [];
+  b.page.on('request', (request) => {
+    if (/\/db\/.*\/data%23\d+/.test(request.url())) pieceRequests.push(request.url());
+  });
+  await syncNow(b);
+  await b.page.goto(`./#/array/${encodeURIComponent(id)}`);
+  const readout = b.page.locator('fs-array-page .readout');
+  await expect(readout).toContainText('of 5,000,000', { timeout: 30_000 });
+  await expect(b.page.locator('fs-keep-offline')).toContainText('On the sync server, read as you view it');
+  // The overview comes from the summaries, plus the last few samples not summarised yet: at most the last piece.
+  expect(pieceRequests.filter((url) => !url.includes('data%2319')).length).toBe(0);
+  // A close view reads only the piece under it.
+  await b.page.goto(`./#/array/${encodeURIComponent(id)}?start=2500000&end=2501000`);
+  await expect(readout).toContainText('Samples 2,500,000–2,501,000', { timeout: 30_000 });
+  expect(pieceRequests.filter((url) => url.includes('data%239')).length).toBe(1); // bytes 10,000,000–10,004,000
+  expect(new Set(pieceRequests).size).toBeLessThanOrEqual(2);
+
+  await b.page.getByRole('button', { name: 'Keep offline' }).click();
+  await expect(b.page.locator('fs-keep-offline')).toContainText('On this device', { timeout: 60_000 });
+  await b.context.setOffline(true);
+  await b.page.goto(`./#/array/${encodeURIComponent(id)}?start=4000000&end=4001000`);
+  await b.page.reload();
+  await expect(readout).toContainText('Samples 4,000,000–4,001,000', { timeout: 30_000 });
+  await expect(b.page.locator('fs-graph [role="alert"], fs-graph .error')).toHaveCount(0);
+  await a.context.close();
+  await b.context.close();
+});

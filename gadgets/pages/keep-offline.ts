@@ -1,0 +1,92 @@
+import { css, html, nothing, type PropertyValues } from 'lit';
+import { Gadget } from '../core';
+import { notifyKey, storageKey, syncKey } from '../app/keys';
+import { messageOf } from '../app/error-report';
+import { DATA_ATTACHMENT } from '../../storage';
+import { pageStyles } from './page-styles';
+
+type Where = 'here' | 'server' | 'kept';
+
+/**
+ * Where a document's data is (`<fs-keep-offline doc-id=… expected-bytes=…>`): on this device, or on the sync server
+ * and read from it as it is viewed — with a "Keep offline" button that brings it here for field work without a
+ * network. Large synced arrays come without their data until kept (see SyncManager `keepOfflineBytes`).
+ */
+export class KeepOffline extends Gadget {
+  static override properties = {
+    docId: { attribute: 'doc-id' },
+    expectedBytes: { attribute: 'expected-bytes', type: Number },
+    where: { state: true },
+    busy: { state: true },
+  };
+  declare docId: string;
+  /** Bytes the data should have (from the document); with none, there is nothing to keep. */
+  declare expectedBytes: number;
+  declare where: Where | undefined;
+  declare busy: boolean;
+
+  constructor() {
+    super();
+    this.docId = '';
+    this.expectedBytes = 0;
+    this.where = undefined;
+    this.busy = false;
+  }
+
+  private readonly check = this.job(
+    async (signal, id: string) => {
+      const storage = await this.acquireWith({ signal }, storageKey);
+      const here = (await storage.allAttachments(id, { signal }))[DATA_ATTACHMENT]?.length ?? 0;
+      if (here > 0 || this.expectedBytes === 0) return 'here' as Where;
+      const sync = await this.acquireWith({ signal }, syncKey);
+      return ((await sync.isPinned(id)) ? 'kept' : 'server') as Where;
+    },
+    (where) => (this.where = where),
+  );
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if ((changed.has('docId') || changed.has('expectedBytes')) && this.docId) void this.check(this.docId).catch(() => undefined);
+  }
+
+  private async keep(): Promise<void> {
+    this.busy = true;
+    try {
+      const sync = await this.acquire(syncKey);
+      await sync.pin(this.docId, true);
+      void this.acquire(notifyKey, 'Kept offline: this data is now on this device.');
+      await this.check(this.docId);
+    } catch (error) {
+      void this.acquire(notifyKey, `It could not be kept offline: ${messageOf(error)} Try again when connected.`, 'error');
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  override render() {
+    switch (this.where) {
+      case 'here':
+        return html`<span>On this device</span>`;
+      case 'kept':
+        return html`<span>On the sync server; kept offline from the next sync</span>`;
+      case 'server':
+        return html`<span>On the sync server, read as you view it</span>
+          <button @click=${() => void this.keep()} ?disabled=${this.busy}>${this.busy ? 'Downloading…' : 'Keep offline'}</button>`;
+      default:
+        return nothing;
+    }
+  }
+
+  static override styles = [
+    pageStyles,
+    css`
+      :host {
+        display: inline-flex;
+        flex-wrap: wrap;
+        gap: 0.75rem;
+        align-items: center;
+      }
+    `,
+  ];
+}
+
+customElements.define('fs-keep-offline', KeepOffline);
