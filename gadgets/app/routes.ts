@@ -28,6 +28,7 @@ export const routes: RouteDefinition[] = [
   },
   { pattern: 'remotes', title: 'Remotes', tag: 'fs-remotes-page', load: () => import('../pages/remotes-page') },
   { pattern: 'conflicts', title: 'Conflicts', tag: 'fs-conflicts-page', load: () => import('../pages/conflicts-page') },
+  { pattern: 'record', title: 'Record', tag: 'fs-record-page', load: () => import('../pages/record-page') },
   { pattern: 'import', title: 'Import files', tag: 'fs-import-page', load: () => import('../pages/import-page') },
   { pattern: 'stream/:id', title: 'Data Stream', tag: 'fs-stream-page', load: () => import('../pages/stream-page') },
   { pattern: 'array/:id', title: 'Data Array', tag: 'fs-array-page', load: () => import('../pages/array-page') },

@@ -144,7 +144,9 @@ export class DocumentListPage extends Gadget {
           </select>
         </label>
       </form>
-      ${module.path === 'streams' || module.path === 'arrays' ? html`<p><a class="button" href="#/import">Import files</a></p>` : nothing}
+      ${module.path === 'streams' || module.path === 'arrays'
+        ? html`<p class="sources"><a class="button" href="#/import">Import files</a> <a class="button" href="#/record">Record</a></p>`
+        : nothing}
       ${module.path === 'arrays' ? html`<fs-test-signal-form></fs-test-signal-form>` : nothing}
       ${module.list.createLabel ? html`<p><button class="create" @click=${() => void this.create(module)}>${module.list.createLabel}</button></p>` : nothing}
       ${this.renderView(module)}
