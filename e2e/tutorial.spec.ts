@@ -1,49 +1,53 @@
 import { test, expect } from '@playwright/test';
 import { encodeWav } from '../compute/ingest/wav-encoder';
+import { startOffline } from './support/go-offline';
 
 test.describe('the tutorial flow: file → Data Stream → Data Array → spectrum → graph → image', () => {
-  test('a WAV recording is imported, its spectrum peaks at the tone, and the plot is kept as an image', async ({ page }) => {
-    const rate = 16000;
-    const tone = Array.from({ length: rate * 2 }, (_, i) => 0.6 * Math.sin((2 * Math.PI * 1000 * i) / rate) + 0.05 * Math.sin(i * 0.37));
-    await page.goto('./#/streams');
-    await page.getByRole('link', { name: 'Import files' }).click();
-    await expect(page).toHaveURL(/#\/import$/);
-    await page.locator('fs-import-page input[type=file]').setInputFiles([
-      { name: 'pump-north.wav', mimeType: 'audio/wav', buffer: Buffer.from(encodeWav(tone, { sampleRate: rate, bits: 24 })) },
-      { name: 'broken.wav', mimeType: 'audio/wav', buffer: Buffer.from(encodeWav(tone, { sampleRate: rate }).subarray(0, 5000)) },
-    ]);
-    await expect(page.getByRole('alert')).toContainText('broken.wav (at byte');
-    await expect(page.getByRole('alert')).toContainText('truncated');
-    await page.getByRole('link', { name: 'its graph' }).click();
+  for (const offline of [false, true]) {
+    test(`${offline ? 'offline: ' : ''}a WAV recording is imported, its spectrum peaks at the tone, and the plot is kept as an image`, async ({ page, context }) => {
+      if (offline) await startOffline(page, context, '#/streams');
+      const rate = 16000;
+      const tone = Array.from({ length: rate * 2 }, (_, i) => 0.6 * Math.sin((2 * Math.PI * 1000 * i) / rate) + 0.05 * Math.sin(i * 0.37));
+      await page.goto('./#/streams');
+      await page.getByRole('link', { name: 'Import files' }).click();
+      await expect(page).toHaveURL(/#\/import$/);
+      await page.locator('fs-import-page input[type=file]').setInputFiles([
+        { name: 'pump-north.wav', mimeType: 'audio/wav', buffer: Buffer.from(encodeWav(tone, { sampleRate: rate, bits: 24 })) },
+        { name: 'broken.wav', mimeType: 'audio/wav', buffer: Buffer.from(encodeWav(tone, { sampleRate: rate }).subarray(0, 5000)) },
+      ]);
+      await expect(page.getByRole('alert')).toContainText('broken.wav (at byte');
+      await expect(page.getByRole('alert')).toContainText('truncated');
+      await page.getByRole('link', { name: 'its graph' }).click();
 
-    await expect(page.locator('fs-app header h1')).toHaveText('pump-north.wav');
-    await expect(page.getByRole('status').filter({ hasText: 'Samples 0–32,000 of 32,000' })).toBeVisible();
-    await page.getByLabel('Scale').selectOption('magnitude');
-    await page.getByRole('button', { name: 'Compute spectrum' }).click();
-    await expect(page.locator('fs-app header h1')).toHaveText('Spectrum of pump-north.wav', { timeout: 20_000 });
-    const peak = page.locator('fs-array-page .peak');
-    await expect(peak).toContainText('Peak at');
-    const [, frequency, value] = /Peak at ([\d.]+) Hz: ([\d.]+)/.exec((await peak.textContent()) ?? '') ?? [];
-    expect(Number(frequency)).toBeCloseTo(1000, -1);
-    expect(Number(value)).toBeCloseTo(0.6, 1);
+      await expect(page.locator('fs-app header h1')).toHaveText('pump-north.wav');
+      await expect(page.getByRole('status').filter({ hasText: 'Samples 0–32,000 of 32,000' })).toBeVisible();
+      await page.getByLabel('Scale').selectOption('magnitude');
+      await page.getByRole('button', { name: 'Compute spectrum' }).click();
+      await expect(page.locator('fs-app header h1')).toHaveText('Spectrum of pump-north.wav', { timeout: 20_000 });
+      const peak = page.locator('fs-array-page .peak');
+      await expect(peak).toContainText('Peak at');
+      const [, frequency, value] = /Peak at ([\d.]+) Hz: ([\d.]+)/.exec((await peak.textContent()) ?? '') ?? [];
+      expect(Number(frequency)).toBeCloseTo(1000, -1);
+      expect(Number(value)).toBeCloseTo(0.6, 1);
 
-    await page.getByLabel('Log x').check();
-    await page.getByRole('button', { name: 'Save PNG' }).click();
-    await expect(page.getByText('The image is saved in Images.')).toBeVisible();
-    await page.goto('./#/images');
-    await expect(page.getByRole('link', { name: /Spectrum of pump-north\.wav/ })).toBeVisible();
+      await page.getByLabel('Log x').check();
+      await page.getByRole('button', { name: 'Save PNG' }).click();
+      await expect(page.getByText('The image is saved in Images.')).toBeVisible();
+      await page.goto('./#/images');
+      await expect(page.getByRole('link', { name: /Spectrum of pump-north\.wav/ })).toBeVisible();
 
-    // The stream keeps the file and its processing history; the broken file left nothing.
-    await page.goto('./#/streams');
-    await expect(page.getByRole('link', { name: /pump-north\.wav/ })).toBeVisible();
-    await expect(page.getByRole('link', { name: /broken\.wav/ })).toHaveCount(0);
-    await page.getByRole('link', { name: /pump-north\.wav/ }).click();
-    await expect(page.getByText('import: done')).toBeVisible();
+      // The stream keeps the file and its processing history; the broken file left nothing.
+      await page.goto('./#/streams');
+      await expect(page.getByRole('link', { name: /pump-north\.wav/ })).toBeVisible();
+      await expect(page.getByRole('link', { name: /broken\.wav/ })).toHaveCount(0);
+      await page.getByRole('link', { name: /pump-north\.wav/ }).click();
+      await expect(page.getByText('import: done')).toBeVisible();
 
-    // The processing chain ran by itself on the decoded array: statistics, and a spectrum of its own.
-    await page.getByRole('link', { name: 'Samples' }).click();
-    await expect(page.getByText(/statistics: done/)).toBeVisible({ timeout: 20_000 });
-    await expect(page.getByText(/spectrum: done/).first()).toBeVisible({ timeout: 20_000 });
-    await expect(page.getByRole('row', { name: /Statistics/ })).toContainText('max 0.6');
-  });
+      // The processing chain ran by itself on the decoded array: statistics, and a spectrum of its own.
+      await page.getByRole('link', { name: 'Samples' }).click();
+      await expect(page.getByText(/statistics: done/)).toBeVisible({ timeout: 20_000 });
+      await expect(page.getByText(/spectrum: done/).first()).toBeVisible({ timeout: 20_000 });
+      await expect(page.getByRole('row', { name: /Statistics/ })).toContainText('max 0.6');
+    });
+  }
 });
