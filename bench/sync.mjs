@@ -42,6 +42,7 @@ try {
   const pouchMbPerS = (2 * megabytes) / (pouchBytesPush + pouchBytesPull);
   console.log(`${docs} documents pushed + pulled: ours ${docsPerS.toFixed(0)} docs/s, PouchDB ${pouchDocsPerS.toFixed(0)} docs/s (${(docsPerS / pouchDocsPerS).toFixed(2)}×)`);
   console.log(`${megabytes} MB of arrays pushed + pulled: ours ${mbPerS.toFixed(1)} MB/s, PouchDB ${pouchMbPerS.toFixed(1)} MB/s (${(mbPerS / pouchMbPerS).toFixed(2)}×)`);
+  console.log(`  push: ours ${(megabytes / r.bytesPush).toFixed(1)} MB/s, PouchDB ${(megabytes / pouchBytesPush).toFixed(1)} MB/s; pull: ours ${(megabytes / r.bytesPull).toFixed(1)} MB/s, PouchDB ${(megabytes / pouchBytesPull).toFixed(1)} MB/s`);
   console.log(`sync with nothing to do: ${r.noopMs.toFixed(0)} ms; killed after batch ${r.batchesBeforeKill} of 20, the resumed sync sent ${r.resentBatches} batch(es) again`);
   printResult('sync', { docs_per_s: docsPerS, pouchdb_docs_per_s: pouchDocsPerS, mb_per_s: mbPerS, pouchdb_mb_per_s: pouchMbPerS, noop_sync_ms: r.noopMs, resent_batches: r.resentBatches });
   await local.destroy();

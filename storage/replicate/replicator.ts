@@ -52,6 +52,9 @@ export interface SyncReport {
 
 type Side = 'local' | 'remote';
 
+/** Pieces read ahead while one is being written. */
+const PREFETCH = 3;
+
 /**
  * Two-way, incremental, resumable replication between two peers. Each direction follows its source's changes feed from a
  * checkpoint kept in the state store AND on the remote (`_local` docs), in batches; after each batch the checkpoint moves,
@@ -285,14 +288,25 @@ export class Replicator {
       .sort(([a], [b]) => compareChunkNames(a, b));
     if (changed.length === 0) return { signature, chunks: 0, bytes: 0 };
     let bytes = 0;
+    // Reading piece i starts the reads of the next few, so the network and the target's writes overlap; memory holds
+    // at most PREFETCH pieces ahead.
+    const reads = new Map<number, Promise<Blob>>();
+    const start = (at: number) => {
+      if (at >= changed.length || reads.has(at)) return;
+      const read = from.readChunk(id, changed[at]![0], { signal });
+      read.catch(() => undefined); // a failure surfaces when this piece is asked for
+      reads.set(at, read);
+    };
     const version = await to.writeChunks(
       id,
       targetVersion,
-      changed.map(([name, chunk]) => ({
+      changed.map(([name, chunk], at) => ({
         name,
         contentType: chunk.contentType,
         read: async () => {
-          const blob = await from.readChunk(id, name, { signal });
+          for (let ahead = at; ahead <= at + PREFETCH; ahead += 1) start(ahead);
+          const blob = await reads.get(at)!;
+          reads.delete(at);
           bytes += blob.size;
           return blob;
         },
