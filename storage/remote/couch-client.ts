@@ -315,7 +315,16 @@ export class CouchClient {
     options.signal?.addEventListener('abort', onAbort, { once: true });
     this.requests++;
     try {
-      const response = await this.fetchImpl(url, { method, headers, body, signal: controller.signal, credentials: 'include' });
+      const init: RequestInit = { method, headers, body, signal: controller.signal, credentials: 'include' };
+      let response: Response;
+      try {
+        response = await this.fetchImpl(url, init);
+      } catch (error) {
+        // A kept-alive connection the server closed meanwhile: a read is sent once more on a fresh one (browsers do
+        // this themselves; Node's fetch does not).
+        if ((method !== 'GET' && method !== 'HEAD') || controller.signal.aborted) throw error;
+        response = await this.fetchImpl(url, init);
+      }
       if (!response.ok) {
         const text = await response.text().catch(() => '');
         let code = 'http_error';
