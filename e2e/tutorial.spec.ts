@@ -21,6 +21,12 @@ test.describe('the tutorial flow: file → Data Stream → Data Array → spectr
 
       await expect(page.locator('fs-app header h1')).toHaveText('pump-north.wav');
       await expect(page.getByRole('status').filter({ hasText: 'Samples 0–32,000 of 32,000' })).toBeVisible();
+      // The spectrogram of the view: the tone as a bright line, kept as an image too.
+      await page.getByLabel('Spectrogram').check();
+      await expect(page.getByRole('img', { name: /Spectrogram of pump-north\.wav, 0–8000 Hz over 2 s/ })).toBeVisible({ timeout: 20_000 });
+      await page.getByRole('button', { name: 'Save spectrogram' }).click();
+      await expect(page.getByText('The image is saved in Images.')).toBeVisible();
+      await expect(page.getByText('The image is saved in Images.')).toBeHidden(); // so the next save's message is its own
       await page.getByLabel('Scale').selectOption('magnitude');
       await page.getByRole('button', { name: 'Compute spectrum' }).click();
       await expect(page.locator('fs-app header h1')).toHaveText('Spectrum of pump-north.wav', { timeout: 20_000 });
@@ -35,6 +41,7 @@ test.describe('the tutorial flow: file → Data Stream → Data Array → spectr
       await expect(page.getByText('The image is saved in Images.')).toBeVisible();
       await page.goto('./#/images');
       await expect(page.getByRole('link', { name: /Spectrum of pump-north\.wav/ })).toBeVisible();
+      await expect(page.getByRole('link', { name: /pump-north\.wav, spectrogram/ })).toBeVisible();
 
       // The stream keeps the file and its processing history; the broken file left nothing.
       await page.goto('./#/streams');

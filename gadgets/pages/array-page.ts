@@ -7,6 +7,7 @@ import { DATA_ATTACHMENT } from '../../storage';
 import { bytesPerElement, channelCount, getDataArray, iterateChunks, sampleCount, type DataArrayDocument } from '../../storage/arrays';
 import { GraphGadget, type SampleRange } from '../graph/graph-gadget';
 import '../graph/graph-gadget';
+import type { SpectrogramGadget } from '../graph/spectrogram-gadget';
 import { confirmAndDelete } from './delete-document';
 import { pageStyles } from './page-styles';
 import { renderProcessSteps } from './process-steps';
@@ -36,6 +37,7 @@ export class ArrayPage extends Gadget {
     logX: { state: true },
     busy: { state: true },
     separate: { state: true },
+    showSpectrogram: { state: true },
   };
 
   declare params: Record<string, string>;
@@ -46,6 +48,8 @@ export class ArrayPage extends Gadget {
   declare busy: string | undefined;
   /** One graph per channel, their x ranges linked, instead of all channels in one graph. */
   declare separate: boolean;
+  /** The spectrogram (STFT) of the visible range, below the graph. */
+  declare showSpectrogram: boolean;
   private spectrumRun: AbortController | undefined;
 
   constructor() {
@@ -57,6 +61,7 @@ export class ArrayPage extends Gadget {
     this.logX = false;
     this.busy = undefined;
     this.separate = false;
+    this.showSpectrogram = false;
   }
 
   private get docId(): string {
@@ -120,26 +125,38 @@ export class ArrayPage extends Gadget {
     }
   }
 
-  private async exportImage(): Promise<void> {
+  /** Keeps the graph's view as an Image document. */
+  private exportImage(): Promise<void> {
     const graph = this.graph;
+    const range = graph?.drawn;
+    return this.saveImage(() => graph!.toPng(), `${range ? `, samples ${range.start}–${range.end}` : ''}`, range);
+  }
+
+  /** Keeps the spectrogram on screen as an Image document. */
+  private saveSpectrogram(): Promise<void> {
+    const spectrogram = this.renderRoot.querySelector<SpectrogramGadget>('fs-spectrogram');
+    const shown = spectrogram?.spectrogram;
+    return this.saveImage(() => spectrogram!.toBlob(), ', spectrogram', shown ? { start: shown.start, end: shown.end } : undefined);
+  }
+
+  private async saveImage(png: () => Promise<Blob>, titleSuffix: string, range: { start: number; end: number } | undefined): Promise<void> {
     const doc = this.doc;
-    if (!graph || !doc) return;
+    if (!doc) return;
     this.busy = 'Saving the image…';
     try {
-      const png = await graph.toPng();
+      const image = await png();
       const storage = await this.acquire(storageKey);
       const now = new Date().toISOString();
-      const range = graph.drawn;
       const id = await storage.post({
         portal_type: 'Image',
-        title: `${doc.title}${range ? `, samples ${range.start}–${range.end}` : ''}`,
+        title: `${doc.title}${titleSuffix}`,
         reference: `image-${now}`,
         modification_date: now,
         content_type: 'image/png',
         source: this.docId,
         ...(range ? { range: [range.start, range.end] } : {}),
       });
-      await storage.putAttachment(id, DATA_ATTACHMENT, png, { contentType: 'image/png' });
+      await storage.putAttachment(id, DATA_ATTACHMENT, image, { contentType: 'image/png' });
       void this.acquire(notifyKey, 'The image is saved in Images.');
       this.dispatchEvent(new CustomEvent('image-saved', { detail: { id }, bubbles: true, composed: true }));
     } catch (error) {
@@ -147,6 +164,12 @@ export class ArrayPage extends Gadget {
     } finally {
       this.busy = undefined;
     }
+  }
+
+  /** Shows or hides the spectrogram of the view (its code loads the first time). */
+  private async toggleSpectrogram(show: boolean): Promise<void> {
+    if (show) await import('../graph/spectrogram-gadget');
+    this.showSpectrogram = show;
   }
 
   /** Computes the spectrum of this array into a new Data Array and opens it. */
@@ -241,6 +264,9 @@ export class ArrayPage extends Gadget {
         ${channelCount(doc) > 1
           ? html`<label class="check"><input type="checkbox" .checked=${this.separate} @change=${(e: Event) => (this.separate = (e.target as HTMLInputElement).checked)} /> One graph per channel</label>`
           : nothing}
+        ${doc['spectrum'] === undefined && count >= 2
+          ? html`<label class="check"><input type="checkbox" .checked=${this.showSpectrogram} @change=${(e: Event) => void this.toggleSpectrogram((e.target as HTMLInputElement).checked)} /> Spectrogram</label>`
+          : nothing}
         <button @click=${() => void this.exportImage()} ?disabled=${!!this.busy}>Save PNG</button>
         <button @click=${() => void this.exportCsv()} ?disabled=${!!this.busy}>Export CSV</button>
         ${this.busy ? html`<span role="status">${this.busy}</span>` : nothing}
@@ -257,6 +283,10 @@ export class ArrayPage extends Gadget {
           @view-change=${(event: CustomEvent<SampleRange>) => this.onViewChange(event)}
         ></fs-graph>`,
       )}
+      ${this.showSpectrogram
+        ? html`<fs-spectrogram array-id=${this.docId} .start=${drawn?.start} .end=${drawn?.end}></fs-spectrogram>
+            <p><button @click=${() => void this.saveSpectrogram()} ?disabled=${!!this.busy}>Save spectrogram</button></p>`
+        : nothing}
       <p class="readout" role="status">
         ${drawn
           ? html`Samples ${drawn.start.toLocaleString('en')}–${drawn.end.toLocaleString('en')} of ${count.toLocaleString('en')}, ${drawn.points.toLocaleString('en')} points drawn${drawn.extremes
