@@ -1,4 +1,5 @@
-import { test, expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { test, expect, type Browser, type BrowserContext, type Page, type Request } from '@playwright/test';
+import { withAppStorage } from './support/app-storage';
 
 // Two browser contexts are two tablets: each has its own IndexedDB, both sync with one database of the test server.
 
@@ -127,4 +128,36 @@ test('a 20 MB array syncs in pieces; the other tablet views it by range, then ke
   await expect(b.page.locator('fs-graph [role="alert"], fs-graph .error')).toHaveCount(0);
   await a.context.close();
   await b.context.close();
+});
+
+test('closing the page mid-sync, then syncing again, sends at most one batch again and makes no duplicates', async ({ context }) => {
+  test.setTimeout(120_000);
+  const database = freshDatabase();
+  await fetch(`${couch()}${database}`, { method: 'PUT' });
+  // Every document id each bulk write carried, over both pages: what the server was asked to store.
+  const sent: string[] = [];
+  const track = (request: Request) => {
+    if (request.method() === 'POST' && request.url().endsWith(`/db/${database}/_bulk_docs`)) {
+      for (const doc of (JSON.parse(request.postData() ?? '{}') as { docs?: { _id: string }[] }).docs ?? []) sent.push(doc._id);
+    }
+  };
+  const first = await context.newPage();
+  first.on('request', track);
+  await first.goto('./#/notebooks');
+  await withAppStorage(first, 'for (let i = 0; i < 1500; i += 1) await storage.put(`note-${i}`, { portal_type: "Notebook", title: `Note ${i}` });');
+  await first.goto('./#/remotes');
+  await first.getByLabel('Database').fill(database);
+  const firstBatchStored = first.waitForResponse((response) => response.url().endsWith(`/db/${database}/_bulk_docs`) && response.ok());
+  await first.getByRole('button', { name: 'Check and add' }).click();
+  await firstBatchStored;
+  await first.close(); // mid-sync: 1,500 documents go in batches of 500
+
+  const second = await context.newPage();
+  second.on('request', track);
+  await syncNow({ context, page: second });
+  const stored = (await (await fetch(`${couch()}${database}`)).json()) as { doc_count: number };
+  expect(stored.doc_count).toBe(1500);
+  const resent = sent.length - new Set(sent).size;
+  expect(resent).toBeLessThanOrEqual(500);
+  expect(new Set(sent).size).toBe(1500);
 });

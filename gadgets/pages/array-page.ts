@@ -51,6 +51,8 @@ export class ArrayPage extends Gadget {
   /** The spectrogram (STFT) of the visible range, below the graph. */
   declare showSpectrogram: boolean;
   private spectrumRun: AbortController | undefined;
+  /** The link this page last wrote for its view. */
+  private rangeLink: string | undefined;
 
   constructor() {
     super();
@@ -108,11 +110,18 @@ export class ArrayPage extends Gadget {
   /** Keeps the link in step with the view, after the user pauses (no history entry per pan step). */
   private readonly rememberRange = this.job(async (signal, range: SampleRange) => {
     const before = window.location.hash;
+    // Someone else moved the link (a link followed, back/forward) and this page has not caught up yet: this view is stale.
+    const query = new URLSearchParams(before.split('?')[1] ?? '');
+    const caughtUp = query.get('start') === (this.params['start'] ?? null) && query.get('end') === (this.params['end'] ?? null);
+    if (!caughtUp && before !== this.rangeLink) return;
     await sleep(300, signal);
     // Someone navigated meanwhile (a link, back/forward): their address wins over this view.
     if (window.location.hash !== before) return;
     const hash = formatHash('array/:id', { id: this.docId, start: String(range.start), end: String(range.end) });
-    if (hash !== before) await this.acquireWith({ signal }, navigateKey, hash, { replace: true });
+    if (hash !== before) {
+      this.rangeLink = hash;
+      await this.acquireWith({ signal }, navigateKey, hash, { replace: true });
+    }
   });
 
   protected override willUpdate(changed: PropertyValues<this>): void {
