@@ -1,7 +1,9 @@
 // Browser side of `npm run bench:fft`: our FFT path (fft.js with cached plans, as the spectra use it) against pffft-wasm
 // (SIMD, float32), fft.js and ndarray-fft called directly, in one run; then a Welch spectrum of a large array read
-// from IndexedDB chunk by chunk.
+// from IndexedDB chunk by chunk. Separately (see measureImportPart), the import of a large raw file against raw idb
+// writes of the same bytes.
 import FFT from 'fft.js';
+import { openDB } from 'idb';
 import ndarray from 'ndarray';
 import PFFFT from '@echogarden/pffft-wasm/simd';
 import { loadFastFft, powerSpectrum } from '../compute/fft/real-fft';
@@ -9,6 +11,7 @@ import { computeSpectrum } from '../compute/spectrum/array-spectrum';
 import { createLocalStorage } from '../storage';
 import { appendSamples, createDataArray } from '../storage/arrays';
 import { demoSamples } from '../compute/signals/demo-signal';
+import { importFile } from '../compute/ingest/import-file';
 
 interface Options {
   exponents: number[];
@@ -27,7 +30,9 @@ function timeIt(work: () => void, minimumMs = 300): number {
   return times.sort((a, b) => a - b)[Math.floor(times.length / 2)]!;
 }
 
-export async function run({ exponents, welchSamples }: Options) {
+export async function run(options: Options | ImportOptions) {
+  if ('importPart' in options) return measureImportPart(options);
+  const { exponents, welchSamples } = options;
   // ndarray-fft (through its dependencies) expects Node's `global`.
   (globalThis as { global?: unknown }).global = globalThis;
   const { default: ndarrayFft } = await import('ndarray-fft');
@@ -76,4 +81,102 @@ export async function run({ exponents, welchSamples }: Options) {
   await computeSpectrum(storage, id, { segment: 65536 });
   results['welch_s'] = (performance.now() - t) / 1000;
   return results;
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Raw import throughput: importFile of a float32 raw file (1 channel) against raw idb writes of the same bytes. Each
+// part runs in a browser of its own (bench/fft.mjs): the bench's browser context is off the record, so IndexedDB and
+// Blobs live in memory, capped at 500 MiB, and what an earlier part wrote is not given back even once deleted.
+
+interface ImportOptions {
+  importPart: 'raw-idb' | 'import';
+  /** Size of the raw file (MiB). */
+  importMiB: number;
+}
+
+const MiB = 1024 * 1024;
+
+/** A raw file of `sizeMiB` MiB of float32 samples, generated piece by piece (a Blob of pieces: no one huge buffer). */
+function rawFloat32File(sizeMiB: number): File {
+  const pieces: Blob[] = [];
+  const pieceBytes = 4 * MiB;
+  for (let offset = 0; offset < sizeMiB * MiB; offset += pieceBytes) {
+    const samples = new Float32Array(Math.min(pieceBytes, sizeMiB * MiB - offset) / 4);
+    const first = offset / 4;
+    for (let index = 0; index < samples.length; index += 1) samples[index] = Math.sin((first + index) * 0.001) + ((first + index) % 97) * 1e-3;
+    pieces.push(new Blob([samples]));
+  }
+  return new File(pieces, 'bench.f32', { type: 'application/octet-stream' });
+}
+
+/**
+ * The anchor: the file's bytes read as the import reads them (file.stream()), written with idb directly into one object
+ * store as 1 MiB Blob chunks, one transaction per 8 chunks — what the app's storage does, without anything else.
+ */
+async function rawIdbWrite(file: File, name: string): Promise<void> {
+  const db = await openDB(name, 1, { upgrade: (database) => database.createObjectStore('chunks') });
+  const reader = file.stream().getReader();
+  let piece = new Uint8Array(MiB);
+  let filled = 0;
+  let index = 0;
+  let batch: Blob[] = [];
+  const flush = async () => {
+    const tx = db.transaction('chunks', 'readwrite');
+    for (const chunk of batch) void tx.store.put(chunk, index++);
+    batch = [];
+    await tx.done;
+  };
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    for (let at = 0; at < value.length; ) {
+      const take = Math.min(MiB - filled, value.length - at);
+      piece.set(value.subarray(at, at + take), filled);
+      filled += take;
+      at += take;
+      if (filled === MiB) {
+        batch.push(new Blob([piece]));
+        piece = new Uint8Array(MiB);
+        filled = 0;
+        if (batch.length === 8) await flush();
+      }
+    }
+  }
+  if (filled > 0) batch.push(new Blob([piece.subarray(0, filled)]));
+  if (batch.length > 0) await flush();
+  db.close();
+}
+
+/**
+ * Times `work` while collecting garbage every 250 ms: the Blobs a write made stay in memory until V8 collects their
+ * (tiny) wrappers, which it has no reason to do soon — without this, 256 MiB of file plus the writes' garbage hit the
+ * cap ("NotReadableError"); a real profile would page them to disk instead. Both parts get the same treatment.
+ */
+async function timed(work: () => Promise<unknown>): Promise<number> {
+  collectGarbage();
+  const timer = setInterval(collectGarbage, 250);
+  const started = performance.now();
+  try {
+    await work();
+    return performance.now() - started;
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/** One part, in a fresh browser: resolves to its throughput in MiB/s. */
+async function measureImportPart({ importPart, importMiB }: ImportOptions): Promise<Record<string, number>> {
+  const file = rawFloat32File(importMiB);
+  const name = `bench-${importPart}-${Date.now()}`;
+  const ms =
+    importPart === 'raw-idb'
+      ? await timed(() => rawIdbWrite(file, name))
+      : await timed(() => importFile(createLocalStorage(name), file, { rawFormat: { dtype: 'float32', channels: 1, littleEndian: true } }));
+  console.log(`${importPart}: ${importMiB} MiB in ${(ms / 1000).toFixed(2)} s`);
+  return { mb_per_s: importMiB / (ms / 1000) };
+}
+
+/** Drops unreferenced Blobs now (bench/browser.mjs starts Chromium with --expose-gc). */
+function collectGarbage(): void {
+  (globalThis as { gc?: () => void }).gc?.();
 }

@@ -1,12 +1,21 @@
 // Real FFT in Chromium: our path (fft.js, cached plans) vs pffft-wasm SIMD, fft.js and ndarray-fft called directly, at
-// 2^10, 2^16, 2^20, 2^22 in one run; then Welch's spectrum of a 1e8-sample array read from IndexedDB (QUICK=1: 1e7).
+// 2^10, 2^16, 2^20, 2^22 in one run; then Welch's spectrum of a 1e8-sample array read from IndexedDB (QUICK=1: 1e7);
+// then the import of a 256 MiB raw float32 file against raw idb writes of the same bytes (IMPORT_MIB=<n> to change the
+// size, 0 to skip it).
 // Run: npm run bench:fft
 import { printResult, runInBrowser } from './browser.mjs';
 
 const quick = process.env.QUICK === '1';
 const exponents = [10, 16, 20, 22];
 const welchSamples = quick ? 1e7 : 1e8;
+const importMiB = Number(process.env.IMPORT_MIB ?? 256);
 const r = await runInBrowser('/bench/fft.bench.ts', { exponents, welchSamples });
+if (importMiB > 0) {
+  // Each part in a fresh browser: the bench's contexts keep IndexedDB and Blobs in memory, capped at 500 MiB.
+  const raw = await runInBrowser('/bench/fft.bench.ts', { importPart: 'raw-idb', importMiB });
+  const imported = await runInBrowser('/bench/fft.bench.ts', { importPart: 'import', importMiB });
+  Object.assign(r, { raw_idb_mb_per_s: raw.mb_per_s, import_mb_per_s: imported.mb_per_s, import_ratio_vs_raw: imported.mb_per_s / raw.mb_per_s });
+}
 
 console.log('size     ours ms   pffft ms   fft.js ms   ndarray-fft ms');
 for (const e of exponents) {
@@ -15,4 +24,16 @@ for (const e of exponents) {
 }
 console.log(`at 2^20: ours ${(r.ours_ms_20 / r.pffft_ms_20).toFixed(2)}× pffft's time, ${(r.ours_ms_20 / r.fftjs_ms_20).toFixed(2)}× fft.js's`);
 console.log(`Welch spectrum of ${welchSamples.toExponential(0)} samples from IndexedDB: ${r.welch_s.toFixed(2)} s (goal ≤ 1.5 s at 1e8)`);
-printResult('fft', { ms_2e20: r.ours_ms_20, pffft_ms_2e20: r.pffft_ms_20, fftjs_ms_2e20: r.fftjs_ms_20, [quick ? 'welch_1e7_s' : 'welch_1e8_s']: r.welch_s });
+if (importMiB > 0) {
+  console.log(
+    `import of a ${importMiB} MiB raw file: ${r.import_mb_per_s.toFixed(1)} MB/s vs raw idb writes ${r.raw_idb_mb_per_s.toFixed(1)} MB/s: ` +
+      `${r.import_ratio_vs_raw.toFixed(2)}× (goal ≥ 0.9×)`,
+  );
+}
+printResult('fft', {
+  ms_2e20: r.ours_ms_20,
+  pffft_ms_2e20: r.pffft_ms_20,
+  fftjs_ms_2e20: r.fftjs_ms_20,
+  [quick ? 'welch_1e7_s' : 'welch_1e8_s']: r.welch_s,
+  ...(importMiB > 0 ? { [importMiB === 256 ? 'import_ratio_vs_raw' : `import_ratio_vs_raw_${importMiB}mib`]: r.import_ratio_vs_raw } : {}),
+});

@@ -1,19 +1,32 @@
 import { DATA_ATTACHMENT, type Doc, type Storage } from '../../storage';
 import { iterateChunks } from '../../storage/arrays';
 import { ArraysWriter } from '../ingest/import-file';
+import { parseRawFormat } from '../ingest/raw-decoder';
 import { computeSpectrum } from '../spectrum/array-spectrum';
 import { hasDone, type Operation } from './operation';
 
 const PIECE = 1024 * 1024;
 
-/** Data Stream (a WAV or CSV file, e.g. recorded on another tablet and synced here) → one Data Array per channel. */
+/**
+ * Data Stream (a WAV or CSV file, or raw samples with their declared `raw_format`, e.g. recorded on another tablet and
+ * synced here) → one Data Array per channel.
+ */
 export const decodeStream: Operation = {
   name: 'decode',
   applies: (doc) =>
-    doc['portal_type'] === 'Data Stream' && doc['status'] !== 'importing' && /wav|csv/.test(String(doc['content_type'] ?? '')) && !hasDone(doc, 'import') && !hasDone(doc, 'decode'),
+    doc['portal_type'] === 'Data Stream' &&
+    doc['status'] !== 'importing' &&
+    doc['status'] !== 'recording' && // a recording writes its own array
+    !hasDone(doc, 'record') &&
+    (/wav|csv|npy/.test(String(doc['content_type'] ?? '')) || doc['raw_format'] !== undefined) &&
+    !hasDone(doc, 'import') &&
+    !hasDone(doc, 'decode'),
   async run(storage, id, doc, { signal }) {
+    const title = String(doc['title'] ?? id);
+    // A bad stored format fails the step (recorded, with the stream named) rather than guessing.
+    const rawFormat = doc['raw_format'] !== undefined ? parseRawFormat(doc['raw_format'], title) : undefined;
     const size = (await storage.allAttachments(id, { signal }))[DATA_ATTACHMENT]?.length ?? 0;
-    const writer = new ArraysWriter(storage, String(doc['title'] ?? id), id, { signal }, String(doc['content_type'] ?? ''));
+    const writer = new ArraysWriter(storage, title, id, { signal }, String(doc['content_type'] ?? ''), rawFormat);
     try {
       for (let start = 0; start < size || start === 0; start += PIECE) {
         const bytes = await storage.getAttachment(id, DATA_ATTACHMENT, { start, end: start + PIECE, format: 'arraybuffer', signal });

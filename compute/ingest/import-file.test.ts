@@ -111,3 +111,40 @@ describe('importing a .npy file', () => {
     expect((await storage.allDocs()).total_rows).toBe(0);
   });
 });
+
+describe('importing raw samples with a declared format', () => {
+  /** 2 channels of big-endian int16: channel 1 counts up, channel 2 down. */
+  function rawInt16(frames: number): Uint8Array<ArrayBuffer> {
+    const bytes = new Uint8Array(frames * 4);
+    const view = new DataView(bytes.buffer);
+    for (let frame = 0; frame < frames; frame += 1) {
+      view.setInt16(frame * 4, frame, false);
+      view.setInt16(frame * 4 + 2, -frame, false);
+    }
+    return bytes;
+  }
+
+  it('keeps the format on the stream and makes one array per channel with the declared rate', async () => {
+    const storage = stack();
+    const bytes = rawInt16(3000);
+    const file = Object.assign(new Blob([bytes]), { name: 'logger.bin' });
+    const rawFormat = { dtype: 'int16', channels: 2, sampleRate: 8000, littleEndian: false } as const;
+    const { streamId, arrayIds } = await importFile(storage, file, { rawFormat });
+    expect(await storage.get(streamId)).toMatchObject({ content_type: 'application/octet-stream', raw_format: rawFormat, status: 'complete' });
+    expect((await storage.allAttachments(streamId))['data']?.length).toBe(bytes.length);
+    expect(arrayIds).toHaveLength(2);
+    const second = await getDataArray(storage, arrayIds[1]!);
+    expect(second).toMatchObject({ shape: [3000], sampling_rate: 8000, title: 'logger.bin — channel 2', source: streamId });
+    expect([...(await readRange(storage, second, arrayIds[1]!, 2997, 3000)).data]).toEqual([-2997, -2998, -2999]);
+  });
+
+  it('refuses a raw file without a format, a ragged one and a bad format before writing anything', async () => {
+    const storage = stack();
+    const file = (bytes: Uint8Array<ArrayBuffer>, name: string) => Object.assign(new Blob([bytes]), { name });
+    await expect(importFile(storage, file(rawInt16(10), 'noformat.dat'))).rejects.toThrow('noformat.dat: raw samples have no header: declare their format');
+    const ragged = file(rawInt16(10).subarray(0, 39), 'ragged.bin');
+    await expect(importFile(storage, ragged, { rawFormat: { dtype: 'int16', channels: 2, littleEndian: false } })).rejects.toThrow('ragged.bin (at byte 36): 3 bytes are left over');
+    await expect(importFile(storage, file(rawInt16(10), 'wide.raw'), { rawFormat: { dtype: 'int16', channels: 2000, littleEndian: true } })).rejects.toThrow('wide.raw: the channel count');
+    expect((await storage.allDocs()).total_rows).toBe(0);
+  });
+});

@@ -4,6 +4,7 @@ import { IngestError } from './ingest-error';
 import { WavDecoder } from './wav-decoder';
 import { CsvDecoder } from './csv-decoder';
 import { NpyDecoder } from './npy-decoder';
+import { RAW_FILE_NAME, RawDecoder, checkRawSize, parseRawFormat, type RawFormat } from './raw-decoder';
 
 export interface ImportResult {
   streamId: string;
@@ -18,20 +19,38 @@ export interface StreamDecoder {
   readonly format: { channels: number; sampleRate?: number | undefined; startTime?: string | undefined; labels?: string[] } | undefined;
 }
 
-/** The decoder for a file, by its name or type: WAV, CSV or NumPy .npy. */
-export function decoderFor(fileName: string, contentType = ''): StreamDecoder {
+/** The decoder for a file: raw samples when their format is declared, else by its name or type: WAV, CSV or NumPy .npy. */
+export function decoderFor(fileName: string, contentType = '', rawFormat?: RawFormat): StreamDecoder {
+  if (rawFormat) return new RawDecoder(fileName, rawFormat);
   if (/\.wav$/i.test(fileName) || contentType.includes('wav')) return new WavDecoder(fileName);
   if (/\.(csv|txt)$/i.test(fileName) || contentType.includes('csv')) return new CsvDecoder(fileName);
-  if (/\.npy$/i.test(fileName)) return new NpyDecoder(fileName);
+  if (/\.npy$/i.test(fileName) || contentType.includes('npy')) return new NpyDecoder(fileName);
+  if (RAW_FILE_NAME.test(fileName)) throw new IngestError(fileName, 'raw samples have no header: declare their format (sample type, channels, byte order) to import them.');
   throw new IngestError(fileName, 'this kind of file cannot be imported yet: use WAV, CSV or .npy.');
 }
 
-/** Decoded frames are gathered to about this many per channel before each append (fewer transactions). */
-const APPEND_FRAMES = 1 << 18;
+/** Whether a file can only be imported as raw samples with a declared format: a raw name, or one no decoder knows. */
+export function needsRawFormat(fileName: string, contentType = ''): boolean {
+  try {
+    decoderFor(fileName, contentType);
+    return false;
+  } catch {
+    return true;
+  }
+}
 
 /**
- * Turns the bytes of a file (WAV, CSV), fed in pieces, into one Data Array per channel linked to the stream they come
- * from. Used while importing a file and by the chain's decode step for streams that arrive by sync.
+ * Frames gathered before each append. Every append also extends each level of the arrays' min/max pyramids (a dozen small
+ * writes per channel), so fewer, larger appends import much faster (bench:fft): up to 2^21 frames while that keeps at most
+ * 2^23 values (32 MiB) pending, and never fewer than 2^18 frames (so many channels append as often as before, no more).
+ */
+function appendFrames(channels: number): number {
+  return Math.max(1 << 18, Math.min(1 << 21, Math.floor((1 << 23) / channels)));
+}
+
+/**
+ * Turns the bytes of a file (WAV, CSV, .npy, raw), fed in pieces, into one Data Array per channel linked to the stream
+ * they come from. Used while importing a file and by the chain's decode step for streams that arrive by sync.
  */
 export class ArraysWriter {
   readonly arrayIds: string[] = [];
@@ -45,13 +64,15 @@ export class ArraysWriter {
     private readonly streamId: string,
     private readonly options: { signal?: AbortSignal } = {},
     contentType = '',
+    rawFormat?: RawFormat,
   ) {
-    this.decoder = decoderFor(fileName, contentType);
+    this.decoder = decoderFor(fileName, contentType, rawFormat);
   }
 
   async push(bytes: Uint8Array): Promise<void> {
     this.gather(this.decoder.push(bytes));
-    if (this.pendingFrames >= APPEND_FRAMES) await this.flush();
+    // Frames pending means the format is known (a WAV header may still be arriving when there are none).
+    if (this.pendingFrames > 0 && this.pendingFrames >= appendFrames(this.decoder.format!.channels)) await this.flush();
   }
 
   private gather(frames: Float32Array): void {
@@ -111,16 +132,19 @@ export class ArraysWriter {
 }
 
 /**
- * Imports a file (WAV or CSV): its bytes become a Data Stream (appended as they are read, so files larger than memory
- * work) and its samples one Data Array per channel, linked to the stream. On failure or cancellation nothing stays: the
- * stream and the arrays made so far are removed, and the error names the file (and where in it).
+ * Imports a file (WAV, CSV, .npy, or raw samples of a declared `rawFormat`, which the stream keeps as `raw_format` so it
+ * can be decoded again after sync): its bytes become a Data Stream (appended as they are read, so files larger than
+ * memory work) and its samples one Data Array per channel, linked to the stream. On failure or cancellation nothing
+ * stays: the stream and the arrays made so far are removed, and the error names the file (and where in it).
  */
 export async function importFile(
   storage: Storage,
   file: Blob & { name: string },
-  { signal, onProgress }: { signal?: AbortSignal; onProgress?: (fraction: number) => void } = {},
+  { signal, onProgress, rawFormat }: { signal?: AbortSignal; onProgress?: (fraction: number) => void; rawFormat?: RawFormat } = {},
 ): Promise<ImportResult> {
   const options = signal ? { signal } : {};
+  const raw = rawFormat ? parseRawFormat(rawFormat, file.name) : undefined;
+  if (raw) checkRawSize(file.name, raw, file.size); // a ragged file is refused before anything is written
   const started = new Date().toISOString();
   const streamId = await storage.post(
     {
@@ -128,7 +152,8 @@ export async function importFile(
       title: file.name,
       reference: `${file.name}-${started}`,
       modification_date: started,
-      content_type: file.type || (/\.csv$/i.test(file.name) ? 'text/csv' : 'audio/wav'),
+      content_type: raw ? 'application/octet-stream' : file.type || contentTypeOf(file.name),
+      ...(raw ? { raw_format: raw } : {}),
       size: file.size,
       status: 'importing',
     },
@@ -136,7 +161,7 @@ export async function importFile(
   );
   let writer: ArraysWriter | undefined;
   try {
-    writer = new ArraysWriter(storage, file.name, streamId, options, file.type);
+    writer = new ArraysWriter(storage, file.name, streamId, options, file.type, raw);
     const reader = file.stream().getReader();
     let read = 0;
     try {
@@ -164,4 +189,12 @@ export async function importFile(
     if (isStorageError(error, 507)) throw new IngestError(file.name, 'the device storage is full: nothing of this file was kept. Free space, then import it again.');
     throw error;
   }
+}
+
+/** The content type a stream keeps when the browser gave the file none (so the chain can decode it after sync). */
+function contentTypeOf(fileName: string): string {
+  if (/\.(csv|txt)$/i.test(fileName)) return 'text/csv';
+  if (/\.npy$/i.test(fileName)) return 'application/x-npy';
+  if (/\.wav$/i.test(fileName)) return 'audio/wav';
+  return 'application/octet-stream';
 }
