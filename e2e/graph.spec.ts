@@ -94,8 +94,9 @@ test.describe('graph of a Data Array', () => {
     const moved = await expectTrueExtremes(page, keyed);
     expect(moved.start).toBeGreaterThan(keyed.start);
 
-    // The link keeps the view: a reload shows the same range.
+    // The link keeps the view (and the page keeps its title): a reload shows the same range.
     await expect(page).toHaveURL(new RegExp(`end=${moved.end}.*start=${moved.start}`));
+    await expect(page.locator('fs-app header h1')).toHaveText(/^Test signal/);
     await page.reload();
     await expect.poll(async () => (await drawn(page))?.start).toBe(moved.start);
     expect((await drawn(page))?.end).toBe(moved.end);

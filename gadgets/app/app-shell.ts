@@ -42,6 +42,8 @@ export class AppShell extends Gadget {
 
   private page: HTMLElement | undefined;
   private routeCounter = 0;
+  /** The document part of the link shown (without its query). */
+  private shownPath: string | undefined;
   private toastCounter = 0;
   private readonly onHashChange = () => void this.route();
   private readonly onWindowError = (event: ErrorEvent) => this.reportError(event.error ?? event.message, 'window');
@@ -128,6 +130,7 @@ export class AppShell extends Gadget {
     const match = matchRoute(window.location.hash, routes);
     this.navOpen = false;
     if (match.kind !== 'page') {
+      this.shownPath = undefined;
       this.showPage(undefined, match, match.kind === 'not-found' ? 'Page not found' : 'Bad link');
       return;
     }
@@ -142,8 +145,12 @@ export class AppShell extends Gadget {
     if (call !== this.routeCounter) return;
     const reuse = this.page?.localName === match.route.tag ? this.page : undefined;
     const page = reuse ?? document.createElement(match.route.tag);
+    // Only the query changed (a graph's range kept in the link): the same document, so the title the page set stays.
+    const path = window.location.hash.split('?')[0];
+    const sameDocument = reuse !== undefined && path === this.shownPath;
+    this.shownPath = path;
     (page as HTMLElement & { params: Record<string, string> }).params = match.params;
-    this.showPage(page, match, match.route.title);
+    this.showPage(page, match, sameDocument ? this.pageTitle : match.route.title);
   }
 
   private showPage(page: HTMLElement | undefined, match: RouteMatch, title: string): void {
