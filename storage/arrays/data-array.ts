@@ -1,7 +1,7 @@
 import ndarray from 'ndarray';
 import { DATA_ATTACHMENT, type BaseDocument } from '../documents';
 import { StorageError } from '../storage-error';
-import type { CallOptions, Storage } from '../types';
+import type { AttachmentInfo, CallOptions, Storage } from '../types';
 import { bytesPerElement, isDType, summaryDType, typedArrayFor, viewAs, type DType, type NumericArray } from './dtypes';
 import { SUMMARY_FIELDS, blockCount, mergeLevel, summarizeSamples } from './pyramid';
 
@@ -124,9 +124,11 @@ export async function appendSamples(storage: Storage, id: string, samples: Numer
   const added = samples.length / channels;
   if (added === 0) return before;
   const elementBytes = bytesPerElement(doc.dtype);
-  await trimAttachment(storage, id, DATA_ATTACHMENT, before * channels * elementBytes, options);
+  // One listing serves every trim check below (the data and each pyramid level).
+  const attachments = await storage.allAttachments(id, options);
+  await trimAttachment(storage, id, DATA_ATTACHMENT, attachments[DATA_ATTACHMENT], before * channels * elementBytes, options);
   await storage.appendAttachment(id, DATA_ATTACHMENT, samples, { contentType: 'application/octet-stream', ...options });
-  await extendPyramid(storage, doc, id, before, samples, options);
+  await extendPyramid(storage, doc, id, before, samples, attachments, options);
   const after = before + added;
   // The document is written last: until then, readers see the old length (the extra bytes are trimmed next time).
   const updated: DataArrayDocument = { ...doc, shape: channels === 1 ? [after] : [after, channels], modification_date: new Date().toISOString() };
@@ -199,41 +201,56 @@ export async function readSummaries(
   return viewAs(doc.pyramid.dtype, buffer) as Float32Array | Float64Array;
 }
 
-/** Adds the pyramid blocks completed by appending `samples` after `before` samples. */
-async function extendPyramid(storage: Storage, doc: DataArrayDocument, id: string, before: number, samples: NumericArray, options: CallOptions): Promise<void> {
+/**
+ * Adds the pyramid blocks completed by appending `samples` after `before` samples. Each level is built from the blocks
+ * just made for the level below, kept in memory; only an unpaired block left by an earlier append is read back.
+ */
+async function extendPyramid(
+  storage: Storage,
+  doc: DataArrayDocument,
+  id: string,
+  before: number,
+  samples: NumericArray,
+  attachments: Record<string, AttachmentInfo>,
+  options: CallOptions,
+): Promise<void> {
   const channels = channelCount(doc);
   const { base } = doc.pyramid;
   const Summary = doc.pyramid.dtype === 'float32' ? Float32Array : Float64Array;
-  const after = before + samples.length / channels;
+  const width = channels * SUMMARY_FIELDS;
   // Level 0: the samples of the unfinished block before this append, then the new ones.
   const blockStart = Math.floor(before / base) * base;
   const pending = await readRange(storage, doc, id, blockStart, before, options);
   const combined = new (typedArrayFor(doc.dtype))(pending.data.length + samples.length);
   combined.set(pending.data);
   combined.set(samples, pending.data.length);
-  let fresh: Float32Array | Float64Array = new Summary((Math.floor(combined.length / channels / base)) * channels * SUMMARY_FIELDS);
+  let fresh: Float32Array | Float64Array = new Summary(Math.floor(combined.length / channels / base) * width);
   summarizeSamples(combined, channels, base, fresh);
   for (let level = 0; fresh.length > 0; level += 1) {
     const name = pyramidAttachment(level);
     const existing = blockCount(before, base, level);
-    await trimAttachment(storage, id, name, existing * channels * SUMMARY_FIELDS * fresh.BYTES_PER_ELEMENT, options);
+    await trimAttachment(storage, id, name, attachments[name], existing * width * fresh.BYTES_PER_ELEMENT, options);
     await storage.appendAttachment(id, name, fresh, { contentType: 'application/octet-stream', ...options });
-    // The next level pairs blocks: start from an unpaired block of this level left from earlier appends.
-    const firstPair = existing - (existing % 2);
-    const total = blockCount(after, base, level);
-    const lower = await readSummaries(storage, doc, id, level, firstPair, total, options);
-    const next = new Summary(Math.floor((total - firstPair) / 2) * channels * SUMMARY_FIELDS);
+    // The next level pairs blocks: an unpaired block of this level left from earlier appends goes first.
+    const lower = existing % 2 === 1 ? joinSummaries(await readSummaries(storage, doc, id, level, existing - 1, existing, options), fresh) : fresh;
+    const next = new Summary(Math.floor(lower.length / width / 2) * width);
     mergeLevel(lower, channels, next);
     fresh = next;
   }
+}
+
+function joinSummaries(first: Float32Array | Float64Array, second: Float32Array | Float64Array): Float32Array | Float64Array {
+  const joined = new (second.constructor as Float32ArrayConstructor | Float64ArrayConstructor)(first.length + second.length);
+  joined.set(first);
+  joined.set(second, first.length);
+  return joined;
 }
 
 /**
  * Cuts an attachment back to `length` bytes when it is longer — what an append interrupted before its document was
  * written leaves behind. Missing attachments are fine when `length` is 0.
  */
-async function trimAttachment(storage: Storage, id: string, name: string, length: number, options: CallOptions): Promise<void> {
-  const info = (await storage.allAttachments(id, options))[name];
+async function trimAttachment(storage: Storage, id: string, name: string, info: AttachmentInfo | undefined, length: number, options: CallOptions): Promise<void> {
   if (!info) {
     if (length > 0) throw new StorageError(409, `“${id}” lacks its ${name} data: the array is damaged; import it again.`, { id, name });
     return;
