@@ -134,6 +134,11 @@ export interface AttachmentInfo {
   contentType: string;
   /** Changes whenever the bytes change, when the storage can tell (for sync). */
   digest?: string;
+  /**
+   * Stays the same while the attachment is only appended to (its earlier bytes unchanged) and changes when it is
+   * rewritten, when the storage can tell: sync then sends only the new tail of a growing array or recording.
+   */
+  appendBase?: string;
 }
 
 /** Position in a changes feed: numbers on our storages, opaque strings on CouchDB. */

@@ -19,9 +19,11 @@ class CaptureProcessor extends AudioWorkletProcessor {
   constructor() {
     super();
     // 'flush': send what is gathered now, then say so (before a pause or the end of a recording, nothing is lost).
-    this.port.onmessage = () => {
-      this.flush();
-      this.port.postMessage({ flushed: true });
+    // 'discard': drop what is gathered (heard during a pause), then say so.
+    this.port.onmessage = (event: MessageEvent<'flush' | 'discard'>) => {
+      if (event.data === 'flush') this.flush();
+      else this.filled = 0;
+      this.port.postMessage({ done: event.data });
     };
   }
 

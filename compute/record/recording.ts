@@ -44,7 +44,7 @@ export class Recording {
   private timer: ReturnType<typeof setInterval> | undefined;
   private releaseLock: (() => void) | undefined;
   private readonly pauses: number[] = [];
-  private flushed: (() => void) | undefined;
+  private answered: (() => void) | undefined;
 
   private constructor(
     private readonly storage: Storage,
@@ -92,7 +92,7 @@ export class Recording {
       await storage.put(streamId, { ...(await storage.get(streamId)), recording_array: arrayId });
       const recording = new Recording(storage, streamId, arrayId, context.sampleRate, context, media, node);
       await recording.holdLock();
-      node.port.onmessage = (event: MessageEvent<{ channels: number; samples: Float32Array } | { flushed: true }>) => recording.receive(event.data);
+      node.port.onmessage = (event: MessageEvent<{ channels: number; samples: Float32Array } | { done: 'flush' | 'discard' }>) => recording.receive(event.data);
       source.connect(node);
       recording.timer = setInterval(() => recording.write(), WRITE_EVERY_MS);
       for (const track of media.getAudioTracks()) track.addEventListener('ended', () => void recording.stop('The microphone was disconnected: the recording stopped; what was recorded is kept.'));
@@ -104,11 +104,13 @@ export class Recording {
     }
   }
 
-  /** Stops capturing for now (the microphone stays open); what was recorded is written. */
+  /**
+   * Stops keeping samples for now; what was recorded is written. The microphone and the audio graph keep running (what
+   * they hear meanwhile is dropped): suspending the audio context instead does not always come back on resume.
+   */
   async pause(): Promise<void> {
     if (this.progress.value.state !== 'recording') return;
-    await this.flushProcessor();
-    await this.context.suspend();
+    await this.askProcessor('flush');
     this.pauses.push(this.progress.value.samples);
     this.progress.next({ ...this.progress.value, state: 'paused', rmsDb: -Infinity, peakDb: -Infinity });
     this.write(true);
@@ -117,14 +119,14 @@ export class Recording {
 
   async resume(): Promise<void> {
     if (this.progress.value.state !== 'paused') return;
-    await this.context.resume();
+    await this.askProcessor('discard');
     this.progress.next({ ...this.progress.value, state: 'recording' });
   }
 
   /** Ends the recording: writes the rest, completes the stream and its array, releases the microphone. */
   async stop(problem?: string): Promise<void> {
     if (this.progress.value.state === 'stopped') return;
-    if (this.progress.value.state === 'recording') await this.flushProcessor();
+    if (this.progress.value.state === 'recording') await this.askProcessor('flush');
     clearInterval(this.timer);
     for (const track of this.media.getTracks()) track.stop();
     await this.context.close().catch(() => undefined);
@@ -138,11 +140,12 @@ export class Recording {
     }
   }
 
-  private receive(message: { channels: number; samples: Float32Array } | { flushed: true }): void {
-    if ('flushed' in message) {
-      this.flushed?.();
+  private receive(message: { channels: number; samples: Float32Array } | { done: 'flush' | 'discard' }): void {
+    if ('done' in message) {
+      this.answered?.();
       return;
     }
+    if (this.progress.value.state !== 'recording') return; // heard while paused
     this.pending.push(message.samples);
     let sum = 0;
     let peak = 0;
@@ -155,15 +158,15 @@ export class Recording {
     this.onBlock?.(message.samples, message.channels);
   }
 
-  /** Asks the worklet for its partly filled block and waits (briefly) for it. */
-  private async flushProcessor(): Promise<void> {
-    const done = new Promise<void>((resolve) => {
-      this.flushed = resolve;
+  /** Asks the worklet to send (flush) or drop (discard) its partly filled block, and waits (briefly) for its answer. */
+  private async askProcessor(request: 'flush' | 'discard'): Promise<void> {
+    const answered = new Promise<void>((resolve) => {
+      this.answered = resolve;
       setTimeout(resolve, 1000);
     });
-    this.node.port.postMessage('flush');
-    await done;
-    this.flushed = undefined;
+    this.node.port.postMessage(request);
+    await answered;
+    this.answered = undefined;
   }
 
   /**

@@ -17,6 +17,8 @@ export interface AttachmentRecord {
   chunkSize: number;
   /** Increases with every write of the attachment (sync uses it as a cheap digest). */
   revision: number;
+  /** Made anew when the attachment is written whole, kept by appends (see AttachmentInfo.appendBase). */
+  appendBase?: string;
 }
 
 export interface ChangeRecord {

@@ -151,6 +151,7 @@ export class IndexedDBStorage implements Storage {
         contentType: blob.type,
         chunkSize: this.chunkSize,
         revision: (previous?.revision ?? 0) + 1,
+        appendBase: crypto.randomUUID(),
       });
       return recordChange(tx, id, false);
     });
@@ -170,6 +171,7 @@ export class IndexedDBStorage implements Storage {
         contentType: '',
         chunkSize: this.chunkSize,
         revision: 0,
+        appendBase: crypto.randomUUID(),
       };
       const tail = toBlob(data, contentType ?? (previous?.contentType || undefined));
       const chunks = tx.objectStore('chunks');
@@ -215,7 +217,9 @@ export class IndexedDBStorage implements Storage {
     if ((await tx.objectStore('documents').getKey(id)) === undefined) throw notFound(id);
     const result: Record<string, AttachmentInfo> = {};
     for (const meta of await tx.objectStore('attachments').getAll(documentRange(id))) {
-      result[meta.name] = { length: meta.length, contentType: meta.contentType, digest: `${this.name}:${meta.revision}` };
+      // A base in the digest too: a revision number can come back after the attachment was removed and written again.
+      const base = meta.appendBase ?? 'v1';
+      result[meta.name] = { length: meta.length, contentType: meta.contentType, digest: `${this.name}:${base}:${meta.revision}`, appendBase: `${this.name}:${base}` };
     }
     return result;
   }

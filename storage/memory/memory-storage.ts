@@ -37,8 +37,8 @@ export class MemoryStorage implements Storage {
   private readonly changeLog = new Map<string, Change>();
   private readonly newChanges = new Subject<Change>();
   private seq = 0;
-  /** Attachment digests: a new one for every write, so replication sees changed bytes. */
-  private readonly digests = new WeakMap<Blob, string>();
+  /** Attachment digests: a new one for every write, so replication sees changed bytes; and each one's append base. */
+  private readonly digests = new WeakMap<Blob, { digest: string; appendBase: string }>();
   private writes = 0;
 
   hasCapacity(name: Capability): boolean {
@@ -112,7 +112,7 @@ export class MemoryStorage implements Storage {
     const existing = attachments.get(name);
     const tail = toBlob(data, contentType ?? existing?.type);
     const blob = existing ? new Blob([existing, tail], { type: existing.type }) : tail;
-    attachments.set(name, this.stamp(blob));
+    attachments.set(name, this.stamp(blob, existing && this.digests.get(existing)?.appendBase));
     this.record(id, false);
     return blob.size;
   }
@@ -128,7 +128,10 @@ export class MemoryStorage implements Storage {
     throwIfAborted(signal);
     checkId(id);
     const result: Record<string, AttachmentInfo> = {};
-    for (const [name, blob] of this.entry(id).attachments) result[name] = { length: blob.size, contentType: blob.type, digest: this.digests.get(blob) ?? '' };
+    for (const [name, blob] of this.entry(id).attachments) {
+      const stamp = this.digests.get(blob);
+      result[name] = { length: blob.size, contentType: blob.type, digest: stamp?.digest ?? '', ...(stamp ? { appendBase: stamp.appendBase } : {}) };
+    }
     return result;
   }
 
@@ -158,8 +161,10 @@ export class MemoryStorage implements Storage {
     return blob;
   }
 
-  private stamp(blob: Blob): Blob {
-    this.digests.set(blob, `memory-${++this.writes}`);
+  /** A new digest for the bytes; the append base carries over from the blob appended to, else is new too. */
+  private stamp(blob: Blob, appendBase?: string): Blob {
+    const digest = `memory-${++this.writes}`;
+    this.digests.set(blob, { digest, appendBase: appendBase ?? digest });
     return blob;
   }
 

@@ -135,8 +135,10 @@ export class StoragePeer implements ReplicationPeer {
       const count = chunkCount(info.length);
       for (let index = 0; index < count; index += 1) {
         const length = Math.max(0, Math.min(CHUNK_SIZE, info.length - index * CHUNK_SIZE));
-        // The storage's digest is per attachment: any write marks every piece changed (correct, if not minimal).
-        chunks[chunkName(name, index)] = { digest: `${info.digest ?? ''}:${info.length}:${index}`, length, contentType: info.contentType };
+        // While an attachment is only appended to (appendBase unchanged), a piece is known by its length: full pieces
+        // keep their digest and only the tail travels. Otherwise any write marks every piece changed.
+        const digest = info.appendBase !== undefined ? `${info.appendBase}:${length}:${index}` : `${info.digest ?? ''}:${info.length}:${index}`;
+        chunks[chunkName(name, index)] = { digest, length, contentType: info.contentType };
       }
     }
     const digests = Object.entries(attachments)
