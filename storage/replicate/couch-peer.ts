@@ -1,6 +1,6 @@
 import type { CouchAttachment, CouchClient, CouchDoc } from '../remote/couch-client';
 import { RemoteError } from '../remote/remote-error';
-import type { PeerChunk, PeerDoc, PeerWrite, PeerWriteResult, ReplicationPeer, Seq, Version } from './peer';
+import type { PeerChange, PeerChunk, PeerDoc, PeerWrite, PeerWriteResult, ReplicationPeer, Seq, Version } from './peer';
 
 /** Bytes of pieces sent in one document write. */
 const WRITE_BYTES = 8 * 1024 * 1024;
@@ -21,9 +21,12 @@ export class CouchPeer implements ReplicationPeer {
     return this.client.url;
   }
 
-  async changes(since: Seq | undefined, limit: number, { signal }: { signal?: AbortSignal }): Promise<{ changes: { id: string; seq: Seq }[]; lastSeq: Seq | undefined }> {
+  async changes(since: Seq | undefined, limit: number, { signal }: { signal?: AbortSignal }): Promise<{ changes: PeerChange[]; lastSeq: Seq | undefined }> {
     const feed = await this.client.changes({ since: since ?? 0, limit, signal });
-    return { changes: feed.results.map((row) => ({ id: row.id, seq: row.seq })), lastSeq: feed.results.length > 0 ? feed.last_seq : since };
+    return {
+      changes: feed.results.map((row) => ({ id: row.id, seq: row.seq, ...(row.changes[0] ? { version: row.changes[0].rev } : {}) })),
+      lastSeq: feed.results.length > 0 ? feed.last_seq : since,
+    };
   }
 
   async read(ids: string[], { signal }: { signal?: AbortSignal }): Promise<Map<string, PeerDoc>> {

@@ -32,6 +32,8 @@ export interface PeerDoc {
 export interface PeerChange {
   id: string;
   seq: Seq;
+  /** The version this change made, when the feed tells (CouchDB: the winning `_rev`): lets echoes be skipped unread. */
+  version?: Version;
 }
 
 /** A write: put `body` (or delete when null) if the side is still at `expected` ('' = must not exist or be deleted). */

@@ -145,8 +145,10 @@ export class Replicator {
       signal?.throwIfAborted();
       const { changes, lastSeq } = await from.changes(since, this.batchSize, { signal });
       if (changes.length === 0) break;
-      const ids = [...new Set(changes.map((change) => change.id))];
-      await this.transfer(ids, source, report, signal);
+      // The latest version each document's changes made, where the feed tells.
+      const versions = new Map<string, string | undefined>();
+      for (const change of changes) versions.set(change.id, change.version);
+      await this.transfer(versions, source, report, signal);
       since = lastSeq;
       if (since !== undefined) {
         await this.state.putCheckpoint(key, since, { signal });
@@ -159,16 +161,20 @@ export class Replicator {
   }
 
   /** Copies one batch of changed documents from `source` to the other side. */
-  private async transfer(ids: string[], source: Side, report: SyncReport, signal: AbortSignal | undefined): Promise<void> {
+  private async transfer(versions: Map<string, string | undefined>, source: Side, report: SyncReport, signal: AbortSignal | undefined): Promise<void> {
     const target: Side = source === 'local' ? 'remote' : 'local';
     const from = this.peer(source);
     const to = this.peer(target);
-    const [docs, signatures, pinned, open] = await Promise.all([
-      from.read(ids, { signal }),
-      this.state.getSignatures(ids, { signal }),
+    const changed = [...versions.keys()];
+    const [signatures, pinned, open] = await Promise.all([
+      this.state.getSignatures(changed, { signal }),
       this.state.listPinned({ signal }),
       this.state.listConflicts({ signal }),
     ]);
+    // Our own writes echoing back (the feed's version is the one we made) need not be read.
+    const ids = changed.filter((id) => versions.get(id) === undefined || versions.get(id) !== (signatures.get(id)?.[source] ?? ''));
+    if (ids.length === 0) return;
+    const docs = await from.read(ids, { signal });
     const waiting = new Set(open.map((conflict) => conflict.id)); // listed conflicts wait for a choice (resolve)
     const writes: PeerWrite[] = [];
     const sources: PeerDoc[] = [];
