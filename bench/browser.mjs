@@ -13,6 +13,8 @@ export async function runInBrowser(modulePath, options = {}, settings = {}) {
   const server = await createServer({
     configFile: new URL('../vite.config.ts', import.meta.url).pathname,
     server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false },
+    // Scan the benches for dependencies up front: found mid-run, Vite re-bundles them and the page breaks on a fresh cache.
+    optimizeDeps: { entries: ['index.html', 'bench/*.bench.ts'] },
     logLevel: 'warn',
   });
   await server.listen();
@@ -27,6 +29,7 @@ export async function runInBrowser(modulePath, options = {}, settings = {}) {
     const page = await browser.newPage({ viewport: settings.viewport ?? { width: 1200, height: 800 } });
     page.on('console', (message) => console.log(`  [browser] ${message.text()}`));
     page.on('pageerror', (error) => console.error(`  [browser error] ${error.message}`));
+    page.on('response', (response) => response.status() >= 400 && console.log(`  [browser] ${response.status()} ${response.url()}`));
     page.setDefaultTimeout(settings.timeoutMs ?? 30 * 60_000);
     await page.goto(`http://127.0.0.1:${port}/bench/index.html`);
     return await page.evaluate(

@@ -22,6 +22,7 @@ for (const e of exponents) {
   const cell = (key) => (r[key] === undefined ? '—' : r[key].toFixed(3)).padStart(10);
   console.log(`2^${String(e).padEnd(6)}${cell(`ours_ms_${e}`)}${cell(`pffft_ms_${e}`)}${cell(`fftjs_ms_${e}`)}${cell(`ndarray_ms_${e}`)}`);
 }
+console.log(`our FFT path uses ${r.ours_uses_pffft ? 'pffft (WASM SIMD)' : 'fft.js: pffft did not load'}`);
 console.log(`at 2^20: ours ${(r.ours_ms_20 / r.pffft_ms_20).toFixed(2)}× pffft's time, ${(r.ours_ms_20 / r.fftjs_ms_20).toFixed(2)}× fft.js's`);
 console.log(`Welch spectrum of ${welchSamples.toExponential(0)} samples from IndexedDB: ${r.welch_s.toFixed(2)} s (goal ≤ 1.5 s at 1e8)`);
 if (importMiB > 0) {

@@ -43,7 +43,8 @@ export class WelchAccumulator {
   /** Samples not yet transformed, per channel (at most one segment plus one chunk). */
   private pending: Float64Array[];
   private pendingLength = 0;
-  private readonly frame: Float64Array;
+  /** Float32: what pffft transforms (no conversion on the way in). */
+  private readonly frame: Float32Array;
   private segments = 0;
 
   constructor(
@@ -59,7 +60,7 @@ export class WelchAccumulator {
     this.step = Math.max(1, Math.round(segment * (1 - overlap)));
     this.sums = Array.from({ length: channels }, () => new Float64Array(segment / 2 + 1));
     this.pending = Array.from({ length: channels }, () => new Float64Array(segment * 2));
-    this.frame = new Float64Array(segment);
+    this.frame = new Float32Array(segment);
   }
 
   /** Adds samples (interleaved channels). */
