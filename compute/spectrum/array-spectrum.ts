@@ -34,7 +34,8 @@ export async function computeSpectrum(
   const inWorker = typeof Worker !== 'undefined';
   const { SpectrumWorker } = inWorker ? await import('../worker/spectrum-in-worker') : { SpectrumWorker: undefined };
   const welch = SpectrumWorker ? new SpectrumWorker(channels, welchParams, signal) : new WelchAccumulator(channels, welchParams);
-  for await (const chunk of iterateChunks(storage, arrayId, options)) {
+  // Large reads: reading from IndexedDB costs a fixed few ms per call beyond its bytes (bench:fft).
+  for await (const chunk of iterateChunks(storage, arrayId, { ...options, chunkSamples: 1 << 21 })) {
     const data = chunk.samples.data;
     welch.push(data instanceof Float32Array || data instanceof Float64Array ? data : Float64Array.from(data));
     onProgress?.((chunk.start + chunk.samples.shape[0]!) / samples);
