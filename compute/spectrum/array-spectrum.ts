@@ -35,7 +35,7 @@ export async function computeSpectrum(
   const { SpectrumWorker } = inWorker ? await import('../worker/spectrum-in-worker') : { SpectrumWorker: undefined };
   const welch = SpectrumWorker ? new SpectrumWorker(channels, welchParams, signal) : new WelchAccumulator(channels, welchParams);
   // Large reads: reading from IndexedDB costs a fixed few ms per call beyond its bytes (bench:fft).
-  for await (const chunk of iterateChunks(storage, arrayId, { ...options, chunkSamples: 1 << 21 })) {
+  for await (const chunk of iterateChunks(storage, arrayId, { ...options, chunkSamples: Math.max(1 << 16, Math.floor((1 << 21) / channels)) })) {
     const data = chunk.samples.data;
     welch.push(data instanceof Float32Array || data instanceof Float64Array ? data : Float64Array.from(data));
     onProgress?.((chunk.start + chunk.samples.shape[0]!) / samples);
