@@ -63,7 +63,7 @@ test.describe('app shell', () => {
 });
 
 test.describe('accessibility', () => {
-  for (const [name, path] of [['front page', './'], ['settings page', './#/settings']] as const) {
+  for (const [name, path] of [['front page', './'], ['settings page', './#/settings'], ['record page', './#/record'], ['remotes page', './#/remotes']] as const) {
     test(`axe finds no serious or critical violations on the ${name}`, async ({ page }) => {
       await page.goto(path);
       await expect(heading(page)).not.toHaveText('');

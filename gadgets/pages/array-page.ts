@@ -292,10 +292,6 @@ export class ArrayPage extends Gadget {
           @view-change=${(event: CustomEvent<SampleRange>) => this.onViewChange(event)}
         ></fs-graph>`,
       )}
-      ${this.showSpectrogram
-        ? html`<fs-spectrogram array-id=${this.docId} .start=${drawn?.start} .end=${drawn?.end}></fs-spectrogram>
-            <p><button @click=${() => void this.saveSpectrogram()} ?disabled=${!!this.busy}>Save spectrogram</button></p>`
-        : nothing}
       <p class="readout" role="status">
         ${drawn
           ? html`Samples ${drawn.start.toLocaleString('en')}–${drawn.end.toLocaleString('en')} of ${count.toLocaleString('en')}, ${drawn.points.toLocaleString('en')} points drawn${drawn.extremes
@@ -303,6 +299,10 @@ export class ArrayPage extends Gadget {
               .join('')}`
           : nothing}
       </p>
+      ${this.showSpectrogram
+        ? html`<fs-spectrogram array-id=${this.docId} .start=${drawn?.start} .end=${drawn?.end}></fs-spectrogram>
+            <p><button @click=${() => void this.saveSpectrogram()} ?disabled=${!!this.busy}>Save spectrogram</button></p>`
+        : nothing}
       <table class="meta">
         <tr><th scope="row">Samples</th><td>${count.toLocaleString('en')}${channelCount(doc) > 1 ? ` × ${channelCount(doc)} channels` : ''}</td></tr>
         <tr><th scope="row">Type</th><td>${doc.dtype}</td></tr>
