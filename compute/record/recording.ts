@@ -229,7 +229,8 @@ export async function finishRecording(storage: Storage, streamId: string, { paus
     result: { arrays: arrayId ? [arrayId] : [], ...(pauses.length > 0 ? { pauses } : {}), ...(interrupted ? { interrupted: true } : {}) },
   };
   const { recording_array: _kept, ...rest } = stream as Doc & { recording_array?: string };
-  await storage.put(streamId, { ...rest, status: 'complete', modification_date: finished, process: [...((stream['process'] as ProcessStep[] | undefined) ?? []), step] });
+  const size = (await storage.allAttachments(streamId))[DATA_ATTACHMENT]?.length ?? 0;
+  await storage.put(streamId, { ...rest, status: 'complete', size, modification_date: finished, process: [...((stream['process'] as ProcessStep[] | undefined) ?? []), step] });
 }
 
 /** Appends to the array the samples the stream has beyond it (float32, one channel), a piece at a time. */

@@ -8,6 +8,7 @@ import { confirmAndDelete } from './delete-document';
 import { textField } from './doc-fields';
 import { pageStyles } from './page-styles';
 import { renderProcessSteps } from './process-steps';
+import './keep-offline';
 
 /** A Data Stream (`#/stream/<id>`): what it is, its processing history and the arrays made from it. */
 export class StreamPage extends Gadget {
@@ -66,11 +67,14 @@ export class StreamPage extends Gadget {
     const doc = this.doc;
     if (!doc) return html`<p class="hint" role="status">Loading the stream…</p>`;
     const steps = (doc['process'] as ProcessStep[] | undefined) ?? [];
+    // The size the stream was written with (its data may be on the sync server only), else what is here.
+    const size = typeof doc['size'] === 'number' ? doc['size'] : (this.size ?? 0);
     const arrays = steps.flatMap((step) => ((step.result as { arrays?: string[] } | undefined)?.arrays ?? []));
     return html`
       <table>
         <tr><th scope="row">Status</th><td>${textField(doc, 'status') || 'complete'}</td></tr>
-        <tr><th scope="row">Size</th><td>${(this.size ?? 0).toLocaleString('en')} bytes</td></tr>
+        <tr><th scope="row">Size</th><td>${size.toLocaleString('en')} bytes</td></tr>
+        <tr><th scope="row">Data</th><td><fs-keep-offline doc-id=${this.docId} expected-bytes=${size}></fs-keep-offline></td></tr>
         <tr><th scope="row">Type</th><td>${textField(doc, 'content_type')}</td></tr>
       </table>
       ${arrays.length > 0 ? html`<h3>Arrays</h3><ul>${arrays.map((id, index) => html`<li><a href=${formatHash('array/:id', { id })}>${arrays.length > 1 ? `Channel ${index + 1}` : 'Samples'}</a></li>`)}</ul>` : nothing}
