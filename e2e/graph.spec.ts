@@ -94,6 +94,9 @@ test.describe('graph of a Data Array', () => {
     const moved = await expectTrueExtremes(page, keyed);
     expect(moved.start).toBeGreaterThan(keyed.start);
 
+    // Writing the view into the link moves neither the focus (keys keep working) nor the title.
+    await expect(page).toHaveURL(new RegExp(`start=${moved.start}`));
+    await expect.poll(() => page.evaluate(() => document.activeElement?.shadowRoot?.activeElement?.shadowRoot?.activeElement?.localName)).toBe('fs-graph');
     // The link keeps the view (and the page keeps its title): a reload shows the same range.
     await expect(page).toHaveURL(new RegExp(`end=${moved.end}.*start=${moved.start}`));
     await expect(page.locator('fs-app header h1')).toHaveText(/^Test signal/);

@@ -45,6 +45,7 @@ export class Recording {
   private releaseLock: (() => void) | undefined;
   private readonly pauses: number[] = [];
   private answered: (() => void) | undefined;
+  private closing = false;
 
   private constructor(
     private readonly storage: Storage,
@@ -127,6 +128,7 @@ export class Recording {
   async stop(problem?: string): Promise<void> {
     if (this.progress.value.state === 'stopped') return;
     if (this.progress.value.state === 'recording') await this.askProcessor('flush');
+    this.closing = true; // blocks still on their way are not kept: what was counted is what is written
     clearInterval(this.timer);
     for (const track of this.media.getTracks()) track.stop();
     await this.context.close().catch(() => undefined);
@@ -145,7 +147,7 @@ export class Recording {
       this.answered?.();
       return;
     }
-    if (this.progress.value.state !== 'recording') return; // heard while paused
+    if (this.progress.value.state !== 'recording' || this.closing) return; // heard while paused, or after Stop
     this.pending.push(message.samples);
     let sum = 0;
     let peak = 0;

@@ -42,8 +42,9 @@ export class AppShell extends Gadget {
 
   private page: HTMLElement | undefined;
   private routeCounter = 0;
-  /** The document part of the link shown (without its query). */
+  /** The document part of the link shown (without its query), and whether the last navigation kept it. */
   private shownPath: string | undefined;
+  private sameDocument = false;
   private toastCounter = 0;
   private readonly onHashChange = () => void this.route();
   private readonly onWindowError = (event: ErrorEvent) => this.reportError(event.error ?? event.message, 'window');
@@ -131,6 +132,7 @@ export class AppShell extends Gadget {
     this.navOpen = false;
     if (match.kind !== 'page') {
       this.shownPath = undefined;
+      this.sameDocument = false;
       this.showPage(undefined, match, match.kind === 'not-found' ? 'Page not found' : 'Bad link');
       return;
     }
@@ -147,10 +149,10 @@ export class AppShell extends Gadget {
     const page = reuse ?? document.createElement(match.route.tag);
     // Only the query changed (a graph's range kept in the link): the same document, so the title the page set stays.
     const path = window.location.hash.split('?')[0];
-    const sameDocument = reuse !== undefined && path === this.shownPath;
+    this.sameDocument = reuse !== undefined && path === this.shownPath;
     this.shownPath = path;
     (page as HTMLElement & { params: Record<string, string> }).params = match.params;
-    this.showPage(page, match, sameDocument ? this.pageTitle : match.route.title);
+    this.showPage(page, match, this.sameDocument ? this.pageTitle : match.route.title);
   }
 
   private showPage(page: HTMLElement | undefined, match: RouteMatch, title: string): void {
@@ -166,8 +168,9 @@ export class AppShell extends Gadget {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    // Move keyboard focus to the new page's heading region, as a screen reader user expects after navigation.
-    if (changed.has('match') && changed.get('match') !== undefined) this.renderRoot.querySelector<HTMLElement>('main')?.focus({ preventScroll: true });
+    // Move keyboard focus to the new page's heading region, as a screen reader user expects after navigation — but not
+    // when only the link's query changed (a graph keeping its range in the link): focus stays where the user works.
+    if (changed.has('match') && changed.get('match') !== undefined && !this.sameDocument) this.renderRoot.querySelector<HTMLElement>('main')?.focus({ preventScroll: true });
   }
 
   override render() {

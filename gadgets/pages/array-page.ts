@@ -53,6 +53,8 @@ export class ArrayPage extends Gadget {
   private spectrumRun: AbortController | undefined;
   /** The link this page last wrote for its view. */
   private rangeLink: string | undefined;
+  /** The range the link asks the graph to show. */
+  private requestedRange: SampleRange | undefined;
 
   constructor() {
     super();
@@ -130,7 +132,10 @@ export class ArrayPage extends Gadget {
         this.doc = undefined;
         this.problem = undefined;
         void this.load(this.docId);
-      } // a changed range reaches the graph through its `range` property
+      }
+      // A changed range reaches the graph through its `range` property — unless it is the link this page wrote for a
+      // view already shown: the user may have moved on since, and that view must not be undone.
+      if (window.location.hash !== this.rangeLink) this.requestedRange = this.linkedRange;
     }
   }
 
@@ -286,7 +291,7 @@ export class ArrayPage extends Gadget {
         (channel) => html`<fs-graph
           array-id=${this.docId}
           .channel=${channel}
-          .range=${this.linkedRange}
+          .range=${this.requestedRange}
           ?log-y=${this.logY}
           ?log-x=${this.logX}
           @view-change=${(event: CustomEvent<SampleRange>) => this.onViewChange(event)}
