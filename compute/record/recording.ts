@@ -46,6 +46,7 @@ export class Recording {
   private readonly pauses: number[] = [];
   private answered: (() => void) | undefined;
   private closing = false;
+  private stopping: Promise<void> | undefined;
 
   private constructor(
     private readonly storage: Storage,
@@ -124,9 +125,16 @@ export class Recording {
     this.progress.next({ ...this.progress.value, state: 'recording' });
   }
 
-  /** Ends the recording: writes the rest, completes the stream and its array, releases the microphone. */
-  async stop(problem?: string): Promise<void> {
-    if (this.progress.value.state === 'stopped') return;
+  /**
+   * Ends the recording: writes the rest, completes the stream and its array, releases the microphone. Calls after the
+   * first (Stop, then leaving the page) wait for the same end.
+   */
+  stop(problem?: string): Promise<void> {
+    this.stopping ??= this.end(problem);
+    return this.stopping;
+  }
+
+  private async end(problem: string | undefined): Promise<void> {
     if (this.progress.value.state === 'recording') await this.askProcessor('flush');
     this.closing = true; // blocks still on their way are not kept: what was counted is what is written
     clearInterval(this.timer);

@@ -46,6 +46,7 @@ export class CouchPeer implements ReplicationPeer {
     const results: (PeerWriteResult | undefined)[] = writes.map(() => undefined);
     const docs: CouchDoc[] = [];
     const positions: number[] = [];
+    const stubs = await this.currentStubs(writes, signal);
     writes.forEach((write, index) => {
       if (write.body === null && write.expected === '') {
         results[index] = { ok: true, version: '' }; // nothing to delete here
@@ -57,8 +58,10 @@ export class CouchPeer implements ReplicationPeer {
           : { ...write.body, _id: write.id, ...(write.expected ? { _rev: write.expected } : {}) };
       const kept = Object.entries(write.keepChunks);
       if (write.body !== null && kept.length > 0) {
-        // Stubs with their digest: CouchDB finds a kept attachment by revision, PouchDB by digest.
-        doc._attachments = Object.fromEntries(kept.map(([name, digest]) => [name, { stub: true, content_type: 'application/octet-stream', ...(digest ? { digest } : {}) }]));
+        // The server's own stubs (length, digest, revpos) — PouchDB keeps a stub's fields as given, so a bare one would
+        // lose the piece's length; one the server no longer has is described as well as we can (the write then conflicts).
+        const current = stubs.get(write.id) ?? {};
+        doc._attachments = Object.fromEntries(kept.map(([name, digest]) => [name, current[name] ?? { stub: true, content_type: 'application/octet-stream', ...(digest ? { digest } : {}) }]));
       }
       docs.push(doc);
       positions.push(index);
@@ -73,6 +76,16 @@ export class CouchPeer implements ReplicationPeer {
       });
     }
     return results.map((result) => result ?? { ok: false, conflict: true });
+  }
+
+  /** The attachment stubs the server has now for the documents whose writes keep pieces (one request per batch). */
+  private async currentStubs(writes: PeerWrite[], signal: AbortSignal | undefined): Promise<Map<string, Record<string, CouchAttachment>>> {
+    const ids = writes.filter((write) => write.body !== null && Object.keys(write.keepChunks).length > 0).map((write) => write.id);
+    const stubs = new Map<string, Record<string, CouchAttachment>>();
+    if (ids.length === 0) return stubs;
+    const { rows } = await this.client.allDocs({ keys: ids, includeDocs: true, signal });
+    for (const row of rows) if (row.doc?._attachments) stubs.set(row.key, row.doc._attachments);
+    return stubs;
   }
 
   readChunk(id: string, name: string, { signal }: { signal?: AbortSignal }): Promise<Blob> {
