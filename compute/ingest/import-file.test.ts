@@ -147,4 +147,24 @@ describe('importing raw samples with a declared format', () => {
     await expect(importFile(storage, file(rawInt16(10), 'wide.raw'), { rawFormat: { dtype: 'int16', channels: 2000, littleEndian: true } })).rejects.toThrow('wide.raw: the channel count');
     expect((await storage.allDocs()).total_rows).toBe(0);
   });
+
+  it('keeps every byte and sample of a file larger than one append, in order', async () => {
+    const storage = stack();
+    const samples = new Float32Array(5_000_123); // 20 MB: the stream takes several appends, the array one and a tail
+    for (let index = 0; index < samples.length; index += 1) samples[index] = (index % 65_521) - index * 1e-3;
+    // In pieces of 64 KiB, as a browser reads a file from disk.
+    const pieces = Array.from({ length: Math.ceil(samples.byteLength / 65_536) }, (_, k) => samples.subarray(k * 16_384, (k + 1) * 16_384));
+    const file = Object.assign(new Blob(pieces), { name: 'long.f32' });
+    const { streamId, arrayIds } = await importFile(storage, file, { rawFormat: { dtype: 'float32', channels: 1, littleEndian: true } });
+    const stored = new Float32Array(await storage.getAttachment(streamId, 'data', { format: 'arraybuffer' }));
+    expect(sameBytes(stored, samples)).toBe(true);
+    const array = await getDataArray(storage, arrayIds[0]!);
+    expect(array.shape).toEqual([samples.length]);
+    expect(sameBytes((await readRange(storage, array, arrayIds[0]!, 0, samples.length)).data as Float32Array, samples)).toBe(true);
+  });
 });
+
+/** Byte-for-byte equality (toEqual on millions of elements takes minutes). */
+function sameBytes(a: ArrayBufferView, b: ArrayBufferView): boolean {
+  return Buffer.compare(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), new Uint8Array(b.buffer, b.byteOffset, b.byteLength)) === 0;
+}

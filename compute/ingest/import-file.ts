@@ -41,11 +41,11 @@ export function needsRawFormat(fileName: string, contentType = ''): boolean {
 
 /**
  * Frames gathered before each append. Every append also extends each level of the arrays' min/max pyramids (a dozen small
- * writes per channel), so fewer, larger appends import much faster (bench:fft): up to 2^21 frames while that keeps at most
- * 2^23 values (32 MiB) pending, and never fewer than 2^18 frames (so many channels append as often as before, no more).
+ * writes per channel, a few ms each), so fewer, larger appends import much faster (bench:fft): 2^23 values (32 MiB)
+ * pending, and never fewer than 2^18 frames (so many channels append as often as before, no more).
  */
 function appendFrames(channels: number): number {
-  return Math.max(1 << 18, Math.min(1 << 21, Math.floor((1 << 23) / channels)));
+  return Math.max(1 << 18, Math.floor((1 << 23) / channels));
 }
 
 /**
@@ -131,6 +131,9 @@ export class ArraysWriter {
   }
 }
 
+/** Bytes of the file gathered before each append to its stream. */
+const STREAM_APPEND_BYTES = 8 * 1024 * 1024;
+
 /**
  * Imports a file (WAV, CSV, .npy, or raw samples of a declared `rawFormat`, which the stream keeps as `raw_format` so it
  * can be decoded again after sync): its bytes become a Data Stream (appended as they are read, so files larger than
@@ -163,17 +166,31 @@ export async function importFile(
   try {
     writer = new ArraysWriter(storage, file.name, streamId, options, file.type, raw);
     const reader = file.stream().getReader();
+    const contentType = file.type || 'application/octet-stream';
+    // The file's pieces (64 KiB in Chromium) are appended to the stream 8 MiB at a time: each append of a part-filled
+    // storage chunk rewrites it, so small appends would write every byte many times over.
+    let gathered: BlobPart[] = [];
+    let gatheredBytes = 0;
+    const appendGathered = async () => {
+      if (gatheredBytes === 0) return;
+      await storage.appendAttachment(streamId, 'data', new Blob(gathered), { contentType, ...options });
+      gathered = [];
+      gatheredBytes = 0;
+    };
     let read = 0;
     try {
       for (;;) {
         signal?.throwIfAborted();
         const { done, value } = await reader.read();
         if (done) break;
-        await storage.appendAttachment(streamId, 'data', value, { contentType: file.type || 'application/octet-stream', ...options });
+        gathered.push(value);
+        gatheredBytes += value.length;
+        if (gatheredBytes >= STREAM_APPEND_BYTES) await appendGathered();
         await writer.push(value);
         read += value.length;
         onProgress?.(file.size > 0 ? read / file.size : 1);
       }
+      await appendGathered();
     } finally {
       reader.releaseLock();
     }

@@ -220,10 +220,7 @@ async function extendPyramid(
   const width = channels * SUMMARY_FIELDS;
   // Level 0: the samples of the unfinished block before this append, then the new ones.
   const blockStart = Math.floor(before / base) * base;
-  const pending = await readRange(storage, doc, id, blockStart, before, options);
-  const combined = new (typedArrayFor(doc.dtype))(pending.data.length + samples.length);
-  combined.set(pending.data);
-  combined.set(samples, pending.data.length);
+  const combined = blockStart === before ? samples : await afterPending(storage, doc, id, blockStart, before, samples, options);
   let fresh: Float32Array | Float64Array = new Summary(Math.floor(combined.length / channels / base) * width);
   summarizeSamples(combined, channels, base, fresh);
   for (let level = 0; fresh.length > 0; level += 1) {
@@ -237,6 +234,23 @@ async function extendPyramid(
     mergeLevel(lower, channels, next);
     fresh = next;
   }
+}
+
+/** The samples [blockStart, before) already stored, followed by `samples`. */
+async function afterPending(
+  storage: Storage,
+  doc: DataArrayDocument,
+  id: string,
+  blockStart: number,
+  before: number,
+  samples: NumericArray,
+  options: CallOptions,
+): Promise<NumericArray> {
+  const pending = await readRange(storage, doc, id, blockStart, before, options);
+  const combined = new (typedArrayFor(doc.dtype))(pending.data.length + samples.length);
+  combined.set(pending.data);
+  combined.set(samples, pending.data.length);
+  return combined;
 }
 
 function joinSummaries(first: Float32Array | Float64Array, second: Float32Array | Float64Array): Float32Array | Float64Array {
