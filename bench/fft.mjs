@@ -1,7 +1,7 @@
-// Real FFT in Chromium: our path (fft.js, cached plans) vs pffft-wasm SIMD, fft.js and ndarray-fft called directly, at
-// 2^10, 2^16, 2^20, 2^22 in one run; then Welch's spectrum of a 1e8-sample array read from IndexedDB (QUICK=1: 1e7);
-// then the import of a 256 MiB raw float32 file against raw idb writes of the same bytes (IMPORT_MIB=<n> to change the
-// size, 0 to skip it).
+// Real FFT in Chromium: our path (pffft with our cached plans, as the spectra call it) vs pffft-wasm SIMD, fft.js and
+// ndarray-fft called directly, at 2^10, 2^16, 2^20, 2^22 in one run; then Welch's spectrum of a 1e8-sample array read from IndexedDB (QUICK=1: 1e7);
+// then the import of a 256 MiB raw float32 file against raw idb writes of the same bytes, which are then read back to
+// show what reading alone costs (IMPORT_MIB=<n> to change the size, 0 to skip it).
 // Run: npm run bench:fft
 import { printResult, runInBrowser } from './browser.mjs';
 
@@ -14,7 +14,12 @@ if (importMiB > 0) {
   // Each part in a fresh browser: the bench's contexts keep IndexedDB and Blobs in memory, capped at 500 MiB.
   const raw = await runInBrowser('/bench/fft.bench.ts', { importPart: 'raw-idb', importMiB });
   const imported = await runInBrowser('/bench/fft.bench.ts', { importPart: 'import', importMiB });
-  Object.assign(r, { raw_idb_mb_per_s: raw.mb_per_s, import_mb_per_s: imported.mb_per_s, import_ratio_vs_raw: imported.mb_per_s / raw.mb_per_s });
+  Object.assign(r, {
+    raw_idb_mb_per_s: raw.mb_per_s,
+    raw_idb_read_mb_per_s: raw.read_mb_per_s,
+    import_mb_per_s: imported.mb_per_s,
+    import_ratio_vs_raw: imported.mb_per_s / raw.mb_per_s,
+  });
 }
 
 console.log('size     ours ms   pffft ms   fft.js ms   ndarray-fft ms');
@@ -25,6 +30,11 @@ for (const e of exponents) {
 console.log(`our FFT path uses ${r.ours_uses_pffft ? 'pffft (WASM SIMD)' : 'fft.js: pffft did not load'}`);
 console.log(`at 2^20: ours ${(r.ours_ms_20 / r.pffft_ms_20).toFixed(2)}× pffft's time, ${(r.ours_ms_20 / r.fftjs_ms_20).toFixed(2)}× fft.js's`);
 console.log(`Welch spectrum of ${welchSamples.toExponential(0)} samples from IndexedDB: ${r.welch_s.toFixed(2)} s (goal ≤ 1.5 s at 1e8)`);
+if (importMiB > 0) {
+  // What reading alone costs: the float32 samples at the speed raw idb reads give back what they wrote, same run.
+  const readS = (welchSamples * 4) / 2 ** 20 / r.raw_idb_read_mb_per_s;
+  console.log(`  reading its ${((welchSamples * 4) / 2 ** 20).toFixed(0)} MiB with raw idb alone (${r.raw_idb_read_mb_per_s.toFixed(0)} MiB/s) takes ${readS.toFixed(2)} s`);
+}
 if (importMiB > 0) {
   console.log(
     `import of a ${importMiB} MiB raw file: ${r.import_mb_per_s.toFixed(1)} MB/s vs raw idb writes ${r.raw_idb_mb_per_s.toFixed(1)} MB/s: ` +
