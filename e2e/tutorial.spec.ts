@@ -55,6 +55,8 @@ test.describe('the tutorial flow: file → Data Stream → Data Array → spectr
       await expect(page.getByText(/statistics: done/)).toBeVisible({ timeout: 20_000 });
       await expect(page.getByText(/spectrum: done/).first()).toBeVisible({ timeout: 20_000 });
       await expect(page.getByRole('row', { name: /Statistics/ })).toContainText('max 0.6');
+      // ...in a worker of its own, off the page's thread.
+      expect(page.workers().map((worker) => worker.url())).toContainEqual(expect.stringMatching(/chain-worker/));
     });
   }
 });

@@ -30,8 +30,8 @@ export async function computeSpectrum(
   const channels = channelCount(doc);
   const samplingRate = doc.sampling_rate ?? 1;
   const welchParams = { ...params, samplingRate, segment: params.segment ?? defaultSegment(samples) };
-  // In a browser the FFTs run in a worker (the page stays responsive); in Node, here.
-  const inWorker = typeof Worker !== 'undefined';
+  // On a page the FFTs run in a worker (the page stays responsive); in a worker already (the chain's) or in Node, here.
+  const inWorker = typeof Worker !== 'undefined' && typeof window !== 'undefined';
   const { SpectrumWorker } = inWorker ? await import('../worker/spectrum-in-worker') : { SpectrumWorker: undefined };
   const welch = SpectrumWorker ? new SpectrumWorker(channels, welchParams, signal) : new WelchAccumulator(channels, welchParams);
   // Large reads: reading from IndexedDB costs a fixed few ms per call beyond its bytes (bench:fft).

@@ -1,0 +1,14 @@
+// The processing chain in a dedicated worker: decoding a large import, its statistics and its spectrum never hold up
+// the page. It works on the same IndexedDB database as the page, whose views hear of its writes through the
+// storage's change broadcast. The page stops it by terminating the worker (a step cut short simply runs again later).
+import { createLocalStorage } from '../../storage/local-storage';
+import { IndexedDBStorage } from '../../storage/indexeddb/indexeddb-storage';
+import { ChainRunner } from './chain-runner';
+import { defaultOperations } from './operations';
+import type { ChainWorkerMessage } from './chain-worker-protocol';
+
+const post = (message: ChainWorkerMessage) => (self as unknown as Worker).postMessage(message);
+
+new ChainRunner(createLocalStorage(), defaultOperations, { state: new IndexedDBStorage({ name: 'fieldscope-chain' }) })
+  .run(new AbortController().signal)
+  .catch((error: unknown) => post({ type: 'failed', message: error instanceof Error ? error.message : String(error) }));
