@@ -119,7 +119,7 @@ export class WelchAccumulator {
   }
 
   private transform(buffer: Float64Array, channel: number, length: number): void {
-    this.frame.fill(0);
+    if (length < this.frame.length) this.frame.fill(0, length); // zero-padding, only for a short signal
     for (let i = 0; i < length; i += 1) this.frame[i] = (buffer[i] as number) * (this.window[i] as number);
     powerSpectrum(this.frame, this.sums[channel]);
   }
