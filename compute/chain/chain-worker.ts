@@ -8,7 +8,10 @@ import { defaultOperations } from './operations';
 import type { ChainWorkerMessage } from './chain-worker-protocol';
 
 const post = (message: ChainWorkerMessage) => (self as unknown as Worker).postMessage(message);
+const runner = new ChainRunner(createLocalStorage(), defaultOperations, { state: new IndexedDBStorage({ name: 'fieldscope-chain' }) });
 
-new ChainRunner(createLocalStorage(), defaultOperations, { state: new IndexedDBStorage({ name: 'fieldscope-chain' }) })
-  .run(new AbortController().signal)
+// One chain per device: with the app open in several tabs, the others wait, and one takes over when its tab closes
+// (two chains would both run a step on the same document).
+navigator.locks
+  .request('fieldscope-chain', () => runner.run(new AbortController().signal))
   .catch((error: unknown) => post({ type: 'failed', message: error instanceof Error ? error.message : String(error) }));
