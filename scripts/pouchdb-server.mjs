@@ -2,7 +2,7 @@
 // persisted under a data folder (default ./.data/pouchdb) for `npm start`. Run directly for a standalone server:
 //   node scripts/pouchdb-server.mjs [--port 5984] [--memory] [--data .data/pouchdb]
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -53,7 +53,14 @@ async function startOnce({ port, dataDir, inMemory, timeoutMs, quiet }) {
   const args = [BIN, '--port', String(port), '--host', '127.0.0.1', '--config', config, '--no-color'];
   if (inMemory) args.push('--in-memory');
   else args.push('--dir', scratch);
-  const child = spawn(process.execPath, args, { cwd: scratch, stdio: ['ignore', quiet ? 'ignore' : 'inherit', 'pipe'] });
+  // express-pouchdb keeps each multipart upload (how the sync sends array pieces) as a temp file and never deletes it:
+  // they go to a folder of this server's own, emptied at start and swept while it runs.
+  const uploads = join(scratch, '.uploads');
+  rmSync(uploads, { recursive: true, force: true });
+  mkdirSync(uploads);
+  const sweep = setInterval(() => sweepUploads(uploads, 60_000), 30_000);
+  sweep.unref();
+  const child = spawn(process.execPath, args, { cwd: scratch, stdio: ['ignore', quiet ? 'ignore' : 'inherit', 'pipe'], env: { ...process.env, TMPDIR: uploads } });
   let stderr = '';
   child.stderr?.on('data', (chunk) => {
     stderr = (stderr + chunk).slice(-4000);
@@ -62,6 +69,7 @@ async function startOnce({ port, dataDir, inMemory, timeoutMs, quiet }) {
   child.once('exit', () => (exited = true));
   const url = `http://127.0.0.1:${port}/`;
   const stop = async () => {
+    clearInterval(sweep);
     if (!exited) {
       const gone = new Promise((done) => child.once('exit', done));
       child.kill('SIGTERM');
@@ -70,6 +78,7 @@ async function startOnce({ port, dataDir, inMemory, timeoutMs, quiet }) {
       clearTimeout(timer);
     }
     if (inMemory) rmSync(scratch, { recursive: true, force: true });
+    else rmSync(uploads, { recursive: true, force: true });
   };
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -87,6 +96,18 @@ async function startOnce({ port, dataDir, inMemory, timeoutMs, quiet }) {
   }
   await stop();
   throw new Error(`pouchdb-server did not start on port ${port} within ${timeoutMs} ms${stderr ? `: ${stderr.trim()}` : ''}`);
+}
+
+/** Deletes uploads older than `ageMs` (the server reads each one as soon as its request has arrived). */
+function sweepUploads(folder, ageMs) {
+  try {
+    for (const name of readdirSync(folder)) {
+      const path = join(folder, name);
+      if (Date.now() - statSync(path).mtimeMs > ageMs) rmSync(path, { force: true });
+    }
+  } catch {
+    // the folder went with the server
+  }
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

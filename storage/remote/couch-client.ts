@@ -152,6 +152,49 @@ export class CouchClient {
     return this.json('PUT', docPath(doc._id), { json: doc, signal, what: `document ${doc._id}` });
   }
 
+  /**
+   * Writes a document with binary attachments in one multipart/related request (CouchDB's own replication format): the
+   * JSON names each part as `{ follows: true, length }` and the parts follow in that order, so the server neither parses
+   * nor decodes base64. With `newEdits: false` the document's `_rev` and `_revisions` are stored as given (no conflict
+   * check, no revision hash computed over the body).
+   */
+  putMultipart(
+    doc: CouchDoc,
+    parts: { name: string; contentType: string; data: Blob }[],
+    { newEdits = true, signal }: { newEdits?: boolean; signal?: AbortSignal } = {},
+  ): Promise<{ id: string; rev: string }> {
+    const byName = new Map(parts.map((part) => [part.name, part]));
+    const attachments: Record<string, CouchAttachment | { content_type: string; follows: true; length: number }> = { ...(doc._attachments ?? {}) };
+    for (const part of parts) attachments[part.name] = { content_type: part.contentType, follows: true, length: part.data.size };
+    const boundary = randomHex(16);
+    const body: BlobPart[] = [`--${boundary}\r\nContent-Type: application/json\r\n\r\n${JSON.stringify({ ...doc, _attachments: attachments })}\r\n`];
+    // Parts go in the order JSON.stringify wrote the names (integer-like names first), which is how the server pairs them.
+    for (const name of Object.keys(attachments)) {
+      const part = byName.get(name);
+      if (!part) continue;
+      body.push(`--${boundary}\r\nContent-Disposition: attachment; filename="${name}"\r\nContent-Type: ${part.contentType}\r\nContent-Length: ${part.data.size}\r\n\r\n`, part.data, '\r\n');
+    }
+    body.push(`--${boundary}--`);
+    return this.json('PUT', docPath(doc._id), {
+      query: { new_edits: newEdits ? undefined : false },
+      body: new Blob(body),
+      contentType: `multipart/related; boundary="${boundary}"`,
+      signal,
+      what: `document ${doc._id}`,
+    });
+  }
+
+  /** Every leaf revision of a document (conflicting and deleted ones included); [] when it never existed. */
+  async leaves(id: string, { signal }: { signal?: AbortSignal } = {}): Promise<CouchDoc[]> {
+    try {
+      const rows = await this.json<({ ok: CouchDoc } | { missing: string })[]>('GET', docPath(id), { query: { open_revs: 'all' }, signal, what: `document ${id}` });
+      return rows.flatMap((row) => ('ok' in row ? [row.ok] : []));
+    } catch (error) {
+      if (error instanceof RemoteError && error.status === 404) return [];
+      throw error;
+    }
+  }
+
   async remove(id: string, rev: string, { signal }: { signal?: AbortSignal } = {}): Promise<{ id: string; rev: string }> {
     return this.json('DELETE', docPath(id), { query: { rev }, signal, what: `document ${id}` });
   }
@@ -361,6 +404,11 @@ async function parseJson(response: Response, what: string): Promise<unknown> {
   } catch {
     throw new RemoteError(502, 'bad_response', `The server answered ${what} with something that is not CouchDB JSON: check the remote's URL.`, text.slice(0, 200));
   }
+}
+
+/** Random hex (boundaries, revision ids). */
+export function randomHex(bytes: number): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
 function docPath(id: string): string {

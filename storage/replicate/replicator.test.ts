@@ -168,4 +168,30 @@ describe('replication between a device storage and a CouchDB-protocol server (po
     const info = await db.info();
     expect(info.doc_count).toBe(35);
   });
+
+  it('pieces written while someone else edits the document do not hide their edit', async () => {
+    const db = await remoteDb();
+    const peer = new CouchPeer(db);
+    const { rev } = await db.put({ _id: 'array', title: 'first' });
+    const data = bytes(CHUNK_SIZE, 11);
+    // The other writer lands between our check and our write (while our piece is being read).
+    const written = peer.writeChunks('array', rev, [{ name: 'data#0', contentType: 'application/octet-stream', read: async () => {
+      await db.put({ _id: 'array', _rev: rev, title: 'their edit' });
+      return new Blob([data]);
+    } }], {}, {});
+    await expect(written).rejects.toMatchObject({ status: 409 });
+    const now = await db.get('array', { conflicts: true });
+    expect(now.title).toBe('their edit');
+    expect(now._conflicts ?? []).toEqual([]);
+    // Without a concurrent edit the pieces land on top of the given revision, names awkward for multipart included.
+    const pieces = await peer.writeChunks('array', now._rev!, [
+      { name: 'data#0', contentType: 'application/octet-stream', read: async () => new Blob([data]) },
+      { name: 'odd "name" 50% & co#0', contentType: 'application/octet-stream', read: async () => new Blob([data.subarray(0, 10)]) },
+    ], {}, {});
+    const after = await db.get('array');
+    expect(after._rev).toBe(pieces);
+    expect(after.title).toBe('their edit');
+    expect(sameBytes(new Uint8Array(await (await db.getAttachment('array', 'data#0')).arrayBuffer()), data)).toBe(true);
+    expect(after._attachments?.['odd "name" 50% & co#0']?.length).toBe(10);
+  });
 });

@@ -56,6 +56,13 @@ type Side = 'local' | 'remote';
 const PREFETCH = 3;
 
 /**
+ * Documents whose pieces are copied at the same time: while one side is busy with one document's pieces (the server
+ * hashing and storing a push, this device storing a pull), the next document's requests are already under way. Memory
+ * holds two documents' writes in flight.
+ */
+const PARALLEL_COPIES = 2;
+
+/**
  * Two-way, incremental, resumable replication between two peers. Each direction follows its source's changes feed from a
  * checkpoint kept in the state store AND on the remote (`_local` docs), in batches; after each batch the checkpoint moves,
  * so a sync killed mid-way resends at most that batch, and resent writes are recognised (equal content) instead of
@@ -192,6 +199,7 @@ export class Replicator {
     const results = await to.write(writes, { signal });
     const updates: [string, Signature | undefined][] = [];
     const conflicted: PeerDoc[] = [];
+    const copies: (() => Promise<void>)[] = [];
     for (let index = 0; index < writes.length; index++) {
       const result = results[index]!;
       const doc = sources[index]!;
@@ -199,20 +207,23 @@ export class Replicator {
         conflicted.push(doc);
         continue;
       }
-      let signature = makeSignature(source, doc.version, result.version, carriedChunks(doc, signatures.get(doc.id), source));
+      const signature = makeSignature(source, doc.version, result.version, carriedChunks(doc, signatures.get(doc.id), source));
+      const at = updates.push([doc.id, signature]) - 1;
       if (!doc.deleted && this.wantsChunks(doc, source, pinned, signatures.get(doc.id))) {
-        const copied = await this.copyChunks(doc.id, doc, from, to, result.version, signature, source, signal);
-        signature = copied.signature;
-        report.chunks += copied.chunks;
-        report.bytes += copied.bytes;
+        copies.push(async () => {
+          const copied = await this.copyChunks(doc.id, doc, from, to, result.version, signature, source, signal);
+          updates[at] = [doc.id, copied.signature];
+          report.chunks += copied.chunks;
+          report.bytes += copied.bytes;
+        });
       } else if (!doc.deleted) {
-        signature = { ...signature, chunks: remoteOnly(doc) };
+        updates[at] = [doc.id, { ...signature, chunks: remoteOnly(doc) }];
       }
-      updates.push([doc.id, signature]);
       if (source === 'remote') report.pulled++;
       else report.pushed++;
       if (doc.deleted) report.deleted++;
     }
+    await runLimited(copies, PARALLEL_COPIES);
     await this.state.putSignatures(updates, { signal });
     if (conflicted.length === 0) return;
     // The target changed too. A resent write (sync killed after the write, before the signature) has equal content.
@@ -339,6 +350,24 @@ export class Replicator {
   private peer(side: Side): ReplicationPeer {
     return side === 'local' ? this.local : this.remote;
   }
+}
+
+/** Runs the tasks, at most `limit` at a time; waits for all of them even when one fails, then throws the first error. */
+async function runLimited(tasks: (() => Promise<void>)[], limit: number): Promise<void> {
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const worker = async () => {
+    while (next < tasks.length && !failure) {
+      const task = tasks[next++]!;
+      try {
+        await task();
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
+  if (failure) throw failure.error;
 }
 
 function makeSignature(source: Side, sourceVersion: Version, targetVersion: Version, chunks: Record<string, [string, string]>): Signature {
