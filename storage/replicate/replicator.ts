@@ -132,6 +132,30 @@ export class Replicator {
     }
   }
 
+  /**
+   * Frees this device of a document's data ("stop keeping offline"): once every piece here is on the remote as it is
+   * here, the pieces are removed from this device and the document stays, as a large one arrives by sync — its data
+   * read by range from the remote, kept offline again by `pin`. Refused when this device has changes of the document
+   * the remote does not (sync first). Resolves to the bytes freed.
+   */
+  async release(id: string, { signal }: { signal?: AbortSignal } = {}): Promise<number> {
+    while (this.running) await this.running.catch(() => undefined); // not in the middle of a round that copies its pieces
+    await this.state.setPinned(id, false, { signal });
+    const localDoc = await this.readOne(this.local, id, signal);
+    const signature = (await this.state.getSignatures([id], { signal })).get(id);
+    const pieces = Object.entries(localDoc.chunks);
+    if (localDoc.deleted || pieces.length === 0) return 0;
+    const onRemote = (name: string, digest: string) => signature?.chunks?.[name]?.[0] === digest && signature.chunks[name]![1] !== '';
+    if (signature?.local !== localDoc.version || !pieces.every(([name, piece]) => onRemote(name, piece.digest))) {
+      throw new Error('This data has changes the sync server does not have yet: sync first, then free the space.');
+    }
+    const [result] = await this.local.write([{ id, expected: localDoc.version, body: localDoc.body ?? {}, keepChunks: {} }], { signal });
+    if (!result?.ok) throw new Error('The document changed meanwhile: try again.');
+    const remoteOnly = Object.entries(signature.chunks ?? {}).filter(([, [, remote]]) => remote !== '');
+    await this.state.putSignatures([[id, { ...signature, local: result.version, chunks: Object.fromEntries(remoteOnly.map(([name, [, remote]]) => [name, ['', remote]])) }]], { signal });
+    return pieces.reduce((sum, [, piece]) => sum + piece.length, 0);
+  }
+
   private async round(signal: AbortSignal | undefined, onProgress: ((progress: SyncProgress) => void) | undefined): Promise<SyncReport> {
     const report: SyncReport = { pulled: 0, pushed: 0, deleted: 0, conflicts: 0, chunks: 0, bytes: 0, batches: 0 };
     const [localId, remoteId] = await Promise.all([this.local.identity({ signal }), this.remote.identity({ signal })]);

@@ -91,6 +91,49 @@ describe('large arrays between tablets', () => {
     expect((await b.local.allAttachments(id))['data']?.length).toBe(written.byteLength + 40_000);
   }, 60_000);
 
+  it('"Free space" takes the data off this device only once the server has all of it, and "Keep offline" brings it back', async () => {
+    const database = `${proxy.url}arrays-free-${counter}`;
+    await fetch(database, { method: 'PUT' });
+    const a = tablet();
+    await a.manager.addRemote({ url: database, title: 'server' });
+    const written = samples(1_500_000);
+    const id = await createDataArray(a.local, { title: 'Recorded here', dtype: 'float32', sampling_rate: 10_000 });
+    await appendSamples(a.local, id, written);
+
+    // Not synced yet: nothing is removed.
+    await expect(a.manager.release(id)).rejects.toThrow('sync first');
+    expect((await a.local.allAttachments(id))['data']?.length).toBe(written.byteLength);
+
+    await a.manager.syncOnce();
+    expect(await a.manager.release(id)).toBeGreaterThanOrEqual(written.byteLength);
+    expect(await a.local.allAttachments(id)).toEqual({});
+    const onServer = (await (await fetch(`${database}/${id}`)).json()) as { _attachments: Record<string, { length?: number }> };
+    const dataPieces = Object.entries(onServer._attachments).filter(([name]) => name.startsWith('data#'));
+    expect(dataPieces.reduce((sum, [, piece]) => sum + (piece.length ?? NaN), 0)).toBe(written.byteLength);
+
+    // Viewed from the server; the next syncs neither push the removal nor fetch the data back.
+    const doc = await getDataArray(a.view, id);
+    expect(Array.from((await readRange(a.view, doc, id, 1_000_000, 1_000_010)).data)).toEqual(Array.from(written.subarray(1_000_000, 1_000_010)));
+    const before = pieceReads();
+    const current = (await (await fetch(`${database}/${id}`)).json()) as Record<string, unknown>;
+    await fetch(`${database}/${id}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...current, site: 'north' }) });
+    await a.manager.syncOnce();
+    expect(await a.local.get(id)).toMatchObject({ site: 'north' });
+    await a.local.put(id, { ...(await a.local.get(id)), title: 'Recorded here, checked' });
+    await a.manager.syncOnce();
+    await a.manager.syncOnce();
+    expect(pieceReads()).toBe(before);
+    expect(await a.local.allAttachments(id)).toEqual({});
+    const renamed = (await (await fetch(`${database}/${id}`)).json()) as { title: string; _attachments: Record<string, unknown> };
+    expect(renamed.title).toBe('Recorded here, checked');
+    expect(Object.keys(renamed._attachments).filter((name) => name.startsWith('data#'))).toHaveLength(6);
+
+    // Kept offline again: whole and equal.
+    await a.manager.pin(id, true);
+    const back = new Float32Array(await a.local.getAttachment(id, 'data', { format: 'arraybuffer' }));
+    expect(back.length === written.length && back.every((value, index) => value === written[index])).toBe(true);
+  }, 60_000);
+
   it('says what to do when the data is on the server and the server cannot be reached', async () => {
     const database = `${proxy.url}arrays-offline-${counter}`;
     await fetch(database, { method: 'PUT' });

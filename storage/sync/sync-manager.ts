@@ -109,6 +109,17 @@ export class SyncManager {
     for (const remote of await this.remotes()) await this.replicator(remote).pin(id, pinned);
   }
 
+  /**
+   * Frees this device of a document's data, which stays on the sync server and is read from it as it is viewed (see
+   * `Replicator.release`). Needs exactly one remote: with several, each would have to hold all of it. Resolves to the
+   * bytes freed.
+   */
+  async release(id: string): Promise<number> {
+    const remotes = await this.remotes();
+    if (remotes.length !== 1) throw new Error(`Freeing space needs exactly one sync server; this device syncs with ${remotes.length}.`);
+    return this.replicator(remotes[0]!).release(id);
+  }
+
   /** Whether the document is pinned for offline use with any remote. */
   async isPinned(id: string): Promise<boolean> {
     for (const remote of await this.remotes()) if ((await this.replicator(remote).state.listPinned({})).has(id)) return true;
