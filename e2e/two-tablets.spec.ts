@@ -86,7 +86,7 @@ test('two tablets edit offline, reconnect and converge; a deletion reaches the o
   await b.context.close();
 });
 
-test('a 20 MB array syncs in pieces; the other tablet views it by range, then keeps it offline', async ({ browser, baseURL }) => {
+test('a 20 MB array syncs in pieces; the other tablet views it by range, keeps it offline, then frees the space', async ({ browser, baseURL }) => {
   test.setTimeout(180_000);
   const database = freshDatabase();
   const a = await tablet(browser, baseURL!, database);
@@ -126,6 +126,15 @@ test('a 20 MB array syncs in pieces; the other tablet views it by range, then ke
   await b.page.reload();
   await expect(readout).toContainText('Samples 4,000,000–4,001,000', { timeout: 30_000 });
   await expect(b.page.locator('fs-graph [role="alert"], fs-graph .error')).toHaveCount(0);
+
+  // Back online, the space is freed again: the data stays on the server and is read from it as before.
+  await b.context.setOffline(false);
+  await b.page.getByRole('button', { name: 'Free space on this device' }).click();
+  await expect(b.page.getByText(/MB freed on this device: the data stays on the sync server/)).toBeVisible({ timeout: 30_000 });
+  await expect(b.page.locator('fs-keep-offline')).toContainText('On the sync server, read as you view it');
+  await b.page.goto(`./#/array/${encodeURIComponent(id)}?start=1000000&end=1001000`);
+  await expect(readout).toContainText('Samples 1,000,000–1,001,000', { timeout: 30_000 });
+  expect(Object.keys((await serverDoc(database, id))._attachments ?? {}).filter((name) => name.startsWith('data#'))).toHaveLength(20);
   await a.context.close();
   await b.context.close();
 });

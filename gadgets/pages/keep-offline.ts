@@ -4,13 +4,16 @@ import { notifyKey, storageKey, syncKey } from '../app/keys';
 import { messageOf } from '../app/error-report';
 import { DATA_ATTACHMENT } from '../../storage';
 import { pageStyles } from './page-styles';
+import { formatBytes } from './format-bytes';
 
-type Where = 'here' | 'server' | 'kept';
+/** 'here-synced': on this device and on the one sync server, so it can be freed from here. */
+type Where = 'here' | 'here-synced' | 'server' | 'kept';
 
 /**
  * Where a document's data is (`<fs-keep-offline doc-id=… expected-bytes=…>`): on this device, or on the sync server
  * and read from it as it is viewed — with a "Keep offline" button that brings it here for field work without a
- * network. Large synced arrays come without their data until kept (see SyncManager `keepOfflineBytes`).
+ * network, and "Free space on this device" once the server has it. Large synced arrays come without their data until
+ * kept (see SyncManager `keepOfflineBytes`).
  */
 export class KeepOffline extends Gadget {
   static override properties = {
@@ -37,8 +40,9 @@ export class KeepOffline extends Gadget {
     async (signal, id: string) => {
       const storage = await this.acquireWith({ signal }, storageKey);
       const here = (await storage.allAttachments(id, { signal }))[DATA_ATTACHMENT]?.length ?? 0;
-      if (here > 0 || this.expectedBytes === 0) return 'here' as Where;
+      if (this.expectedBytes === 0) return 'here' as Where;
       const sync = await this.acquireWith({ signal }, syncKey);
+      if (here > 0) return ((await sync.remotes()).length === 1 ? 'here-synced' : 'here') as Where;
       return ((await sync.isPinned(id)) ? 'kept' : 'server') as Where;
     },
     (where) => (this.where = where),
@@ -62,10 +66,27 @@ export class KeepOffline extends Gadget {
     }
   }
 
+  private async free(): Promise<void> {
+    this.busy = true;
+    try {
+      const sync = await this.acquire(syncKey);
+      const bytes = await sync.release(this.docId);
+      void this.acquire(notifyKey, `${formatBytes(bytes)} freed on this device: the data stays on the sync server.`);
+      await this.check(this.docId);
+    } catch (error) {
+      void this.acquire(notifyKey, `The space could not be freed: ${messageOf(error)}`, 'error');
+    } finally {
+      this.busy = false;
+    }
+  }
+
   override render() {
     switch (this.where) {
       case 'here':
         return html`<span>On this device</span>`;
+      case 'here-synced':
+        return html`<span>On this device</span>
+          <button @click=${() => void this.free()} ?disabled=${this.busy}>${this.busy ? 'Freeing…' : 'Free space on this device'}</button>`;
       case 'kept':
         return html`<span>On the sync server; kept offline from the next sync</span>`;
       case 'server':

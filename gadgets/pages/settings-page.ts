@@ -1,6 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { pageStyles } from './page-styles';
 import { requestPersistence, type Persistence } from '../app/persistence';
+import { formatBytes } from './format-bytes';
 
 /** Settings and about: storage persistence, usage against quota, app version. */
 export class SettingsPage extends LitElement {
@@ -101,18 +102,6 @@ export class SettingsPage extends LitElement {
       }
     `,
   ];
-}
-
-/** 1536 → "1.5 KB": decimal units, as browsers and operating systems show storage. */
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${value >= 100 || unit === 0 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
 }
 
 customElements.define('fs-settings-page', SettingsPage);
