@@ -6,6 +6,10 @@ test.describe('module lists and notebooks', () => {
     await expect(page.locator('fs-app header h1')).toHaveText('Data Arrays');
     await expect(page.getByText('No data arrays yet.')).toBeVisible();
     await expect(page.getByRole('link', { name: 'Data Arrays' })).toHaveAttribute('aria-current', 'page');
+    // The hint names the ways in that the page offers, and the button that makes an image by its own label.
+    await expect(page.getByText('No data arrays yet.')).toContainText('generate a test signal');
+    await page.goto('./#/images');
+    await expect(page.getByText('No images yet.')).toContainText('“Save PNG”');
   });
 
   test('a notebook is created, saved as typed, found by search, kept after reload and deleted', async ({ page }) => {

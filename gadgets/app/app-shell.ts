@@ -291,13 +291,20 @@ export class AppShell extends Gadget {
       background: var(--accent);
       color: var(--accent-text);
     }
+    /* Long titles (file names) wrap to a second line instead of ending in "…": on a portrait tablet the header is the
+       only place a stream's name is shown. */
     header h1 {
       font-size: 1.2rem;
-      margin: 0;
+      line-height: 1.3;
+      margin: 0.25rem 0;
       flex: 1;
-      white-space: nowrap;
+      min-width: 0;
+      overflow-wrap: anywhere;
+      display: -webkit-box;
+      -webkit-box-orient: vertical;
+      -webkit-line-clamp: 2;
+      line-clamp: 2;
       overflow: hidden;
-      text-overflow: ellipsis;
     }
     .brand {
       display: inline-flex;

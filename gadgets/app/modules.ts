@@ -29,13 +29,13 @@ export const modules: readonly ModuleEntry[] = [
     path: 'arrays',
     label: 'Data Arrays',
     description: 'Typed, chunked arrays: decoded signals and spectra.',
-    list: { portalType: 'Data Array', itemPattern: 'array/:id', noun: 'data arrays', emptyHint: 'Arrays appear here when an imported stream has been decoded.' },
+    list: { portalType: 'Data Array', itemPattern: 'array/:id', noun: 'data arrays', emptyHint: 'Import a file, record from the microphone or generate a test signal above: each becomes an array here.' },
   },
   {
     path: 'images',
     label: 'Images',
     description: 'Saved plots and spectrograms.',
-    list: { portalType: 'Image', itemPattern: 'image/:id', noun: 'images', emptyHint: 'Export a graph as PNG to keep an image here.' },
+    list: { portalType: 'Image', itemPattern: 'image/:id', noun: 'images', emptyHint: 'Open a data array and tap “Save PNG” to keep its graph here.' },
   },
   {
     path: 'notebooks',

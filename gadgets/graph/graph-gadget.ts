@@ -260,6 +260,9 @@ export class GraphGadget extends Gadget {
           if (!isInitial) this.followGraph(graph);
         },
       });
+      // dygraphs draws the range selector's zoom handles as <img> without alt: mark them decorative (the plot is one
+      // labelled image and is zoomed by keys), else screen readers read out their data: URLs.
+      for (const handle of this.container.querySelectorAll('img')) handle.alt = '';
     } else {
       this.graph.updateOptions({ file: rows, dateWindow: window });
     }

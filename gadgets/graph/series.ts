@@ -6,12 +6,13 @@ export type Row = (number | null)[];
 /**
  * Turns an envelope into plot rows. A summarised column becomes four points — first, min, max, last — spread across
  * the column, so the line shows the true extremes of every column (M4); raw samples are one point each.
- * `toX` maps a sample index to the x axis (time, frequency…). NaN becomes a gap.
+ * `toX` maps a sample index to the x axis (time, frequency…). NaN and ±Infinity become gaps: dygraphs cannot scale an axis
+ * to an infinite value and then draws nothing at all (a dB spectrum of digital silence holds -Infinity).
  */
 export function envelopeRows(envelope: Envelope, toX: (index: number) => number): Row[] {
   const rows: Row[] = [];
   const channels = envelope.channels;
-  const value = (v: number) => (Number.isNaN(v) ? null : v);
+  const value = (v: number) => (Number.isFinite(v) ? v : null);
   for (let column = 0; column < envelope.starts.length; column += 1) {
     const start = envelope.starts[column]!;
     const end = envelope.ends[column]!;

@@ -312,7 +312,7 @@ export class ArrayPage extends Gadget {
         <tr><th scope="row">Samples</th><td>${count.toLocaleString('en')}${channelCount(doc) > 1 ? ` × ${channelCount(doc)} channels` : ''}</td></tr>
         <tr><th scope="row">Type</th><td>${doc.dtype}</td></tr>
         <tr><th scope="row">Data</th><td><fs-keep-offline doc-id=${this.docId} expected-bytes=${count * channelCount(doc) * bytesPerElement(doc.dtype)}></fs-keep-offline></td></tr>
-        ${doc.sampling_rate ? html`<tr><th scope="row">Sampling rate</th><td>${doc.sampling_rate} per ${doc.units?.x ? doc.units.x : 's'} · ${format(count / doc.sampling_rate)} ${doc.units?.x ?? 's'} in all</td></tr>` : nothing}
+        ${doc.sampling_rate ? renderAxisSpacing(doc.sampling_rate, count, doc.units?.x) : nothing}
         ${doc.start_time ? html`<tr><th scope="row">Start</th><td>${new Date(doc.start_time).toLocaleString()}</td></tr>` : nothing}
         ${doc.units?.y ? html`<tr><th scope="row">Unit</th><td>${doc.units.y}</td></tr>` : nothing}
         ${doc.source ? html`<tr><th scope="row">Source</th><td>${doc.source}</td></tr>` : nothing}
@@ -379,6 +379,16 @@ export class ArrayPage extends Gadget {
       }
     `,
   ];
+}
+
+/**
+ * The x spacing row. A time axis gives a sampling rate; any other axis (a spectrum's "Frequency (Hz)") gives the step
+ * between samples in its own unit — "2.048 per Frequency (Hz)" read as nonsense.
+ */
+function renderAxisSpacing(rate: number, count: number, axis: string | undefined) {
+  if (!axis) return html`<tr><th scope="row">Sampling rate</th><td>${format(rate)} per s · ${format(count / rate)} s in all</td></tr>`;
+  const unit = /\(([^)]+)\)\s*$/.exec(axis)?.[1] ?? axis;
+  return html`<tr><th scope="row">Resolution</th><td>${format(1 / rate)} ${unit} per sample · ${format((count - 1) / rate)} ${unit} in all</td></tr>`;
 }
 
 function format(value: number): string {

@@ -155,8 +155,8 @@ export class ImportPage extends Gadget {
               : item.result
                 ? html`<p role="status">
                     Imported:
-                    <a href=${formatHash('stream/:id', { id: item.result.streamId })}>the stream</a>
-                    ${item.result.arrayIds.map((id, channel) => html` · <a href=${formatHash('array/:id', { id })}>${item.result!.arrayIds.length > 1 ? `channel ${channel + 1}` : 'its graph'}</a>`)}
+                    <a class="next" href=${formatHash('stream/:id', { id: item.result.streamId })}>the stream</a>
+                    ${item.result.arrayIds.map((id, channel) => html` · <a class="next" href=${formatHash('array/:id', { id })}>${item.result!.arrayIds.length > 1 ? `channel ${channel + 1}` : 'its graph'}</a>`)}
                   </p>`
                 : html`<progress max="1" .value=${item.progress} aria-label=${`Importing ${item.name}`}></progress>
                     <button class="danger" @click=${() => item.controller.abort()}>Cancel</button>`}

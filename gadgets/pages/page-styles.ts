@@ -27,6 +27,13 @@ export const pageStyles = css`
     text-decoration: none;
     cursor: pointer;
   }
+  /* Links to the next step (an import's graph, a stream's arrays): as tall as a button for a finger, still links. */
+  a.next {
+    display: inline-flex;
+    align-items: center;
+    min-height: 44px;
+    padding-inline: 0.25rem;
+  }
   button.danger {
     background: transparent;
     color: var(--danger, #a3201c);

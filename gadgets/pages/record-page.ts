@@ -101,8 +101,8 @@ export class RecordPage extends Gadget {
       ${this.finished
         ? html`<p role="status">
             Recorded ${(progress?.samples ?? 0).toLocaleString('en')} samples:
-            <a href=${formatHash('stream/:id', { id: this.finished.streamId })}>the stream</a> ·
-            <a href=${formatHash('array/:id', { id: this.finished.arrayId })}>its graph</a>
+            <a class="next" href=${formatHash('stream/:id', { id: this.finished.streamId })}>the stream</a> ·
+            <a class="next" href=${formatHash('array/:id', { id: this.finished.arrayId })}>its graph</a>
           </p>`
         : html`<p class="hint">Samples are saved every half second: a reload or leaving this page keeps what was recorded.</p>`}
     `;
@@ -117,6 +117,11 @@ export class RecordPage extends Gadget {
         gap: 0.75rem;
         align-items: end;
         margin-bottom: 1rem;
+      }
+      /* Room for a title like the placeholder's ("e.g. Pump 3, bearing side"): the default input cut it off. */
+      .controls label {
+        flex: 1 1 16rem;
+        max-width: 28rem;
       }
       .elapsed {
         font-variant-numeric: tabular-nums;

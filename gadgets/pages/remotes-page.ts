@@ -108,7 +108,7 @@ export class RemotesPage extends Gadget {
     const status = this.status;
     return html`
       <h2>Remotes</h2>
-      ${status
+      ${status && status.state !== 'none' // with no remote, the hint below says so: the status would send users to this very page
         ? html`<p class="status ${status.state}" role="status">
             ${status.message}
             ${status.lastSync ? html`<br /><small>Last synced ${new Date(status.lastSync).toLocaleString()}.</small>` : nothing}

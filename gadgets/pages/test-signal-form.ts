@@ -101,11 +101,14 @@ export class TestSignalForm extends Gadget {
       :host {
         margin-bottom: 1rem;
       }
+      /* A list item keeps the disclosure triangle (display: flex drops it): without it the line reads as plain text,
+         not as something to tap. */
       summary {
         cursor: pointer;
+        display: list-item;
         min-height: 44px;
-        display: flex;
-        align-items: center;
+        box-sizing: border-box;
+        padding-block: 0.7rem;
       }
       form {
         display: flex;
