@@ -119,8 +119,12 @@ test('a 20 MB array syncs in pieces; the other tablet views it by range, keeps i
   expect(pieceRequests.filter((url) => url.includes('data%239')).length).toBe(1); // bytes 10,000,000–10,004,000
   expect(new Set(pieceRequests).size).toBeLessThanOrEqual(2);
 
-  await b.page.getByRole('button', { name: 'Keep offline' }).click();
-  await expect(b.page.locator('fs-keep-offline')).toContainText('On this device', { timeout: 60_000 });
+  // Chosen where large data is listed, before going into the field.
+  await b.page.goto('./#/remotes');
+  const row = b.page.getByRole('row', { name: /Test signal.* 20\.0 MB/ });
+  await expect(row).toContainText('On the sync server, read as you view it');
+  await row.getByRole('button', { name: 'Keep offline' }).click();
+  await expect(row).toContainText('On this device', { timeout: 60_000 });
   await b.context.setOffline(true);
   await b.page.goto(`./#/array/${encodeURIComponent(id)}?start=4000000&end=4001000`);
   await b.page.reload();

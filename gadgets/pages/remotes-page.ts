@@ -4,6 +4,7 @@ import { notifyKey, syncKey } from '../app/keys';
 import { messageOf } from '../app/error-report';
 import type { RemoteConfig, SyncManager, SyncStatus } from '../../storage/sync';
 import { pageStyles } from './page-styles';
+import './offline-data';
 
 /** The local sync server started by `npm start`, proxied on the app's own origin. */
 const LOCAL_SERVER = '/db/';
@@ -130,7 +131,9 @@ export class RemotesPage extends Gadget {
             <p class="actions">
               <button @click=${() => this.manager?.syncSoon()} ?disabled=${status?.state === 'syncing'}>Sync now</button>
               <button class="quiet" @click=${() => this.manager?.pause(status?.state !== 'paused')}>${status?.state === 'paused' ? 'Resume sync' : 'Pause sync'}</button>
-            </p>`
+            </p>
+            <h3>Large data: on this device or on the server</h3>
+            <fs-offline-data></fs-offline-data>`
         : html`<p class="hint">This device does not sync yet: everything stays here until you add a remote.</p>`}
       ${this.localServer && !this.remotes?.some((remote) => remote.url.startsWith(LOCAL_SERVER))
         ? html`<p class="offer">

@@ -70,7 +70,8 @@ export class SyncManager {
   private readonly debounceMs: number;
   private readonly replicators = new Map<string, Replicator>();
   private readonly readers = new Map<string, Storage>();
-  private readonly keepOfflineBytes: number;
+  /** Documents whose data is larger come by sync without it unless kept offline (pinned). */
+  readonly keepOfflineBytes: number;
   /** Where remote data read by range is cached (never replicated), and its size bound. */
   private readonly readCache: Storage;
   private readonly cacheBytes: number;
