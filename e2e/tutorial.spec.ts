@@ -20,6 +20,8 @@ test.describe('the tutorial flow: file → Data Stream → Data Array → spectr
       await page.getByRole('link', { name: 'its graph' }).click();
 
       await expect(page.locator('fs-app header h1')).toHaveText('pump-north.wav');
+      // Its source is the stream, linked by name.
+      await expect(page.getByRole('row', { name: /Source/ }).getByRole('link', { name: 'pump-north.wav' })).toHaveAttribute('href', /^#\/stream\//);
       await expect(page.getByRole('status').filter({ hasText: 'Samples 0–32,000 of 32,000' })).toBeVisible();
       // The spectrogram of the view: the tone as a bright line, kept as an image too.
       await page.getByLabel('Spectrogram').check();

@@ -12,6 +12,7 @@ import { confirmAndDelete } from './delete-document';
 import { pageStyles } from './page-styles';
 import { renderProcessSteps } from './process-steps';
 import './keep-offline';
+import './doc-link';
 
 interface ChannelStatistics {
   min: number | null;
@@ -315,7 +316,7 @@ export class ArrayPage extends Gadget {
         ${doc.sampling_rate ? renderAxisSpacing(doc.sampling_rate, count, doc.units?.x) : nothing}
         ${doc.start_time ? html`<tr><th scope="row">Start</th><td>${new Date(doc.start_time).toLocaleString()}</td></tr>` : nothing}
         ${doc.units?.y ? html`<tr><th scope="row">Unit</th><td>${doc.units.y}</td></tr>` : nothing}
-        ${doc.source ? html`<tr><th scope="row">Source</th><td>${doc.source}</td></tr>` : nothing}
+        ${doc.source ? html`<tr><th scope="row">Source</th><td><fs-doc-link doc-id=${doc.source}></fs-doc-link></td></tr>` : nothing}
         ${statistics
           ? statistics.map(
               (channel, index) => html`<tr><th scope="row">Statistics${statistics.length > 1 ? ` (channel ${index + 1})` : ''}</th>
