@@ -76,6 +76,9 @@ test.describe('portrait tablet', () => {
     // dygraphs given an infinite value cannot scale its y axis and draws nothing: the axis has labels only when it drew.
     await expect(page.locator('fs-graph .dygraph-axis-label-y').first()).toBeVisible();
     await expect(page.getByRole('row', { name: /Resolution/ })).toContainText('2 Hz per sample · 5998 Hz in all');
+    // The chain's statistics are of the finite bins; the silent ones are counted apart.
+    await expect(page.getByRole('row', { name: /Statistics/ })).toContainText('min -69 · max -21', { timeout: 20_000 });
+    await expect(page.getByRole('row', { name: /Statistics/ })).toContainText('1500 infinite');
 
     const results = await new AxeBuilder({ page }).analyze();
     const severe = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');

@@ -39,6 +39,15 @@ describe('processing chain', () => {
     expect((await steps(storage, 'remote-array')).map((step) => [step.name, step.status])).toEqual([['statistics', 'done']]);
   });
 
+  it('keeps statistics of the finite values, counting NaN and ±Infinity apart (a dB spectrum has -Infinity bins)', async () => {
+    const storage = stack();
+    await storage.put('db', { portal_type: 'Data Array', title: 'dB', dtype: 'float64', shape: [5, 1], pyramid: { base: 512, dtype: 'float64' } });
+    await storage.putAttachment('db', 'data', Float64Array.of(-20, -Infinity, NaN, -40, Infinity));
+    await new ChainRunner(storage, defaultOperations, { state: new MemoryStorage() }).handle('db', false, new AbortController().signal);
+    const [statistics] = await steps(storage, 'db');
+    expect((statistics!.result as { channels: unknown[] }).channels[0]).toEqual({ count: 2, nan: 1, infinite: 2, min: -40, max: -20, mean: -30, std: expect.closeTo(Math.SQRT2 * 10, 6), rms: expect.closeTo(Math.sqrt(1000), 6) });
+  });
+
   it('decodes a synced stream, then computes statistics and the spectrum of its array, each step recorded once', async () => {
     const storage = stack();
     const controller = new AbortController();

@@ -41,20 +41,24 @@ export const decodeStream: Operation = {
   },
 };
 
-/** Data Array → count, NaN count, min, max, mean, standard deviation and RMS per channel (one pass, chunk by chunk). */
+/**
+ * Data Array → count, min, max, mean, standard deviation and RMS of the finite values per channel, and how many were NaN
+ * or ±Infinity (a dB spectrum's silent bins), in one pass, chunk by chunk.
+ */
 export const summaryStatistics: Operation = {
   name: 'statistics',
   applies: (doc) => doc['portal_type'] === 'Data Array' && !hasDone(doc, 'statistics'),
   async run(storage, id, _doc, { signal }) {
-    const channels: { count: number; nan: number; min: number; max: number; mean: number; m2: number; squares: number }[] = [];
+    const channels: { count: number; nan: number; infinite: number; min: number; max: number; mean: number; m2: number; squares: number }[] = [];
     for await (const chunk of iterateChunks(storage, id, { signal })) {
       const [rows, width] = chunk.samples.shape as [number, number];
       for (let channel = 0; channel < width; channel += 1) {
-        const stats = (channels[channel] ??= { count: 0, nan: 0, min: Infinity, max: -Infinity, mean: 0, m2: 0, squares: 0 });
+        const stats = (channels[channel] ??= { count: 0, nan: 0, infinite: 0, min: Infinity, max: -Infinity, mean: 0, m2: 0, squares: 0 });
         for (let row = 0; row < rows; row += 1) {
           const value = chunk.samples.get(row, channel);
-          if (Number.isNaN(value)) {
-            stats.nan += 1;
+          if (!Number.isFinite(value)) {
+            if (Number.isNaN(value)) stats.nan += 1;
+            else stats.infinite += 1;
             continue;
           }
           stats.count += 1;
@@ -68,9 +72,10 @@ export const summaryStatistics: Operation = {
       }
     }
     return {
-      channels: channels.map(({ count, nan, min, max, mean, m2, squares }) => ({
+      channels: channels.map(({ count, nan, infinite, min, max, mean, m2, squares }) => ({
         count,
         nan,
+        infinite,
         min: count ? min : null,
         max: count ? max : null,
         mean: count ? mean : null,

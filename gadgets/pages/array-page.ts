@@ -20,6 +20,8 @@ interface ChannelStatistics {
   mean: number | null;
   rms: number | null;
   nan: number;
+  /** ±Infinity values (a dB spectrum's silent bins); absent in statistics computed before they were counted. */
+  infinite?: number;
 }
 
 /** CSV export stops here: beyond, a spreadsheet cannot open it anyway; zoom in first. */
@@ -320,7 +322,7 @@ export class ArrayPage extends Gadget {
         ${statistics
           ? statistics.map(
               (channel, index) => html`<tr><th scope="row">Statistics${statistics.length > 1 ? ` (channel ${index + 1})` : ''}</th>
-                <td>min ${format(channel.min ?? NaN)} · max ${format(channel.max ?? NaN)} · mean ${format(channel.mean ?? NaN)} · RMS ${format(channel.rms ?? NaN)}${channel.nan ? ` · ${channel.nan} NaN` : ''}</td></tr>`,
+                <td>min ${format(channel.min ?? NaN)} · max ${format(channel.max ?? NaN)} · mean ${format(channel.mean ?? NaN)} · RMS ${format(channel.rms ?? NaN)}${channel.nan ? ` · ${channel.nan} NaN` : ''}${channel.infinite ? ` · ${channel.infinite} infinite` : ''}</td></tr>`,
             )
           : nothing}
       </table>
