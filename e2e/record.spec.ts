@@ -27,8 +27,11 @@ async function startRecording(page: Page, title: string): Promise<void> {
   await page.getByRole('link', { name: 'Record' }).click();
   await expect(page).toHaveURL(/#\/record$/);
   await page.getByLabel('Title (optional)').fill(title);
+  const traceHint = page.getByText('The signal scrolls here as it is recorded');
+  await expect(traceHint).toBeVisible(); // the empty trace says what it is for
   await page.getByRole('button', { name: 'Start recording' }).click();
   await expect(status(page)).toContainText('Recording');
+  await expect(traceHint).toBeHidden();
 }
 
 const count = async (page: Page, pattern: RegExp) => Number(pattern.exec((await status(page).textContent()) ?? '')?.[1]?.replace(/,/g, '') ?? 0);

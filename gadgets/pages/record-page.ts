@@ -96,6 +96,7 @@ export class RecordPage extends Gadget {
         <meter min="-60" max="0" low="-18" high="-3" optimum="-30" .value=${Math.max(-60, progress?.rmsDb ?? -60)}></meter>
         <span class="db">${active && Number.isFinite(progress?.peakDb) ? `peak ${Math.round(progress!.peakDb)} dBFS` : '—'}</span>
       </label>
+      ${active || this.finished ? nothing : html`<p class="hint">The signal scrolls here as it is recorded:</p>`}
       <fs-live-trace sample-rate=${rate ?? 48000}></fs-live-trace>
       ${this.problem ? html`<p class="error" role="alert">${this.problem}</p>` : nothing}
       ${this.finished
