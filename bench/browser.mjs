@@ -2,12 +2,15 @@
 // The module is served by a Vite dev server (so TypeScript, workers and wasm work as in the app).
 import { createServer } from 'vite';
 import { chromium } from '@playwright/test';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { chromiumLaunchOptions } from '../scripts/find-browser.mjs';
 
 /**
  * @param {string} modulePath  path from the repo root, e.g. '/bench/storage.bench.ts'
  * @param {unknown} [options]   JSON-serialisable, passed to run()
- * @param {{ timeoutMs?: number, viewport?: {width: number, height: number} }} [settings]
+ * @param {{ timeoutMs?: number, viewport?: {width: number, height: number}, onDisk?: boolean }} [settings]
  */
 export async function runInBrowser(modulePath, options = {}, settings = {}) {
   const server = await createServer({
@@ -21,12 +24,14 @@ export async function runInBrowser(modulePath, options = {}, settings = {}) {
   const address = server.httpServer?.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   const launch = chromiumLaunchOptions();
-  const browser = await chromium.launch({
-    ...launch,
-    args: [...launch.args, '--enable-precise-memory-info', '--js-flags=--expose-gc'],
-  });
+  const args = [...launch.args, '--enable-precise-memory-info', '--js-flags=--expose-gc'];
+  const viewport = settings.viewport ?? { width: 1200, height: 800 };
+  // A browser's own contexts are off the record: IndexedDB and Blobs live in memory, capped at 500 MiB. A profile on
+  // disk (as a tablet's) has no such cap, for benches that store more.
+  const profile = settings.onDisk ? await mkdtemp(join(tmpdir(), 'fieldscope-bench-profile-')) : undefined;
+  const browser = profile ? await chromium.launchPersistentContext(profile, { ...launch, args, viewport }) : await chromium.launch({ ...launch, args });
   try {
-    const page = await browser.newPage({ viewport: settings.viewport ?? { width: 1200, height: 800 } });
+    const page = profile ? await browser.newPage() : await browser.newPage({ viewport });
     page.on('console', (message) => console.log(`  [browser] ${message.text()}`));
     page.on('pageerror', (error) => console.error(`  [browser error] ${error.message}`));
     page.on('response', (response) => response.status() >= 400 && console.log(`  [browser] ${response.status()} ${response.url()}`));
@@ -42,6 +47,7 @@ export async function runInBrowser(modulePath, options = {}, settings = {}) {
   } finally {
     await browser.close();
     await server.close();
+    if (profile) await rm(profile, { recursive: true, force: true });
   }
 }
 
