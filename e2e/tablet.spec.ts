@@ -76,6 +76,9 @@ test.describe('portrait tablet', () => {
     // dygraphs given an infinite value cannot scale its y axis and draws nothing: the axis has labels only when it drew.
     await expect(page.locator('fs-graph .dygraph-axis-label-y').first()).toBeVisible();
     await expect(page.getByRole('row', { name: /Resolution/ })).toContainText('2 Hz per sample · 5998 Hz in all');
+    // The range selector's zoom handles are big enough for a finger (dygraphs makes them 9×16 px).
+    await expect(page.locator('fs-graph img')).toHaveCount(2);
+    for (const handle of await page.locator('fs-graph img').all()) expect((await handle.boundingBox())?.height ?? 0).toBeGreaterThanOrEqual(40);
     // The chain's statistics are of the finite bins; the silent ones are counted apart.
     await expect(page.getByRole('row', { name: /Statistics/ })).toContainText('min -69 · max -21', { timeout: 20_000 });
     await expect(page.getByRole('row', { name: /Statistics/ })).toContainText('1500 infinite');

@@ -26,6 +26,9 @@ const OVERVIEW_COLUMNS = 400;
 /** The smallest range one can zoom into, in samples. */
 const MIN_SPAN = 8;
 
+/** Width (px) of the range selector's zoom handles on touch screens: about 4 mm, with the height in proportion. */
+const TOUCH_HANDLE_WIDTH = 24;
+
 /**
  * The graph of a Data Array (dygraphs). Whatever the array's size, each view reads about 4 points per pixel column
  * through the storage — the pyramid's M4 envelope, so zoomed-out views still show the true extremes — as a job: a new
@@ -261,8 +264,14 @@ export class GraphGadget extends Gadget {
         },
       });
       // dygraphs draws the range selector's zoom handles as <img> without alt: mark them decorative (the plot is one
-      // labelled image and is zoomed by keys), else screen readers read out their data: URLs.
-      for (const handle of this.container.querySelectorAll('img')) handle.alt = '';
+      // labelled image and is zoomed by keys), else screen readers read out their data: URLs. It makes them 9×16 px,
+      // doubled only on devices whose user agent says "mobile": on any touch screen, make them big enough for a finger
+      // (dygraphs positions them by their width, so they stay centred).
+      const coarse = matchMedia('(pointer: coarse)').matches;
+      for (const handle of this.container.querySelectorAll('img')) {
+        handle.alt = '';
+        if (coarse && handle.width < TOUCH_HANDLE_WIDTH) [handle.width, handle.height] = [TOUCH_HANDLE_WIDTH, (TOUCH_HANDLE_WIDTH * 16) / 9];
+      }
     } else {
       this.graph.updateOptions({ file: rows, dateWindow: window });
     }
