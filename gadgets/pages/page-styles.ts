@@ -10,6 +10,11 @@ export const pageStyles = css`
     font-size: 1.3rem;
     margin: 0 0 0.75rem;
   }
+  /* A section of a document's page, under the header's h1 (the page has no h2 of its own). */
+  h2.section {
+    font-size: 1.1rem;
+    margin-top: 1.25rem;
+  }
   p.hint {
     color: var(--muted, #4a5f66);
   }

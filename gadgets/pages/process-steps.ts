@@ -7,7 +7,7 @@ import type { ProcessStep } from '../../storage';
  */
 export function renderProcessSteps(steps: ProcessStep[], onRerun: (name: string) => void) {
   if (steps.length === 0) return nothing;
-  return html`<h3>Processing</h3>
+  return html`<h2 class="section">Processing</h2>
     <ol class="process">
       ${steps.map(
         (step) => html`<li>

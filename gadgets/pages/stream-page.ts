@@ -77,7 +77,7 @@ export class StreamPage extends Gadget {
         <tr><th scope="row">Data</th><td><fs-keep-offline doc-id=${this.docId} expected-bytes=${size}></fs-keep-offline></td></tr>
         <tr><th scope="row">Type</th><td>${textField(doc, 'content_type')}</td></tr>
       </table>
-      ${arrays.length > 0 ? html`<h3>Arrays</h3><ul>${arrays.map((id, index) => html`<li><a class="next" href=${formatHash('array/:id', { id })}>${arrays.length > 1 ? `Channel ${index + 1}` : 'Samples'}</a></li>`)}</ul>` : nothing}
+      ${arrays.length > 0 ? html`<h2 class="section">Arrays</h2><ul>${arrays.map((id, index) => html`<li><a class="next" href=${formatHash('array/:id', { id })}>${arrays.length > 1 ? `Channel ${index + 1}` : 'Samples'}</a></li>`)}</ul>` : nothing}
       ${renderProcessSteps(steps, (name) => void this.rerun(name))}
       <button class="danger" @click=${() => void confirmAndDelete(this, this.docId, `the stream “${textField(doc, 'title')}”`, '#/streams')}>Delete stream</button>
     `;
