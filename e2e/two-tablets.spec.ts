@@ -90,13 +90,19 @@ test('a 20 MB array syncs in pieces; the other tablet views it by range, keeps i
   test.setTimeout(180_000);
   const database = freshDatabase();
   const a = await tablet(browser, baseURL!, database);
+  await a.page.getByRole('button', { name: 'Pause sync' }).click(); // made before it can sync: the page says so
   await a.page.goto('./#/arrays');
   await a.page.getByText('Make a test signal').click();
   await a.page.getByLabel('Samples').fill('5000000'); // float32: 20 MB
   await a.page.getByRole('button', { name: 'Generate' }).click();
   await expect(a.page).toHaveURL(/#\/array\/[^/?]+/, { timeout: 60_000 });
   const id = decodeURIComponent(new URL(a.page.url()).hash.split('/')[2]!.split('?')[0]!);
+  await expect(a.page.locator('fs-keep-offline')).toContainText('On this device only: the next sync sends it to the server');
+  await a.page.goto('./#/remotes');
+  await a.page.getByRole('button', { name: 'Resume sync' }).click();
   await syncNow(a);
+  await a.page.goto(`./#/array/${encodeURIComponent(id)}`);
+  await expect(a.page.locator('fs-keep-offline')).toContainText('On this device and the sync server');
   const pieces = Object.entries((await serverDoc(database, id))._attachments ?? {}).filter(([name]) => name.startsWith('data#'));
   expect(pieces.length).toBe(20); // 20,000,000 bytes in 1 MiB pieces
   expect(pieces.reduce((sum, [, piece]) => sum + piece.length, 0)).toBe(20_000_000);

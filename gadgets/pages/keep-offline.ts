@@ -6,8 +6,11 @@ import { DATA_ATTACHMENT } from '../../storage';
 import { pageStyles } from './page-styles';
 import { formatBytes } from './format-bytes';
 
-/** 'here-synced': on this device and on the one sync server, so it can be freed from here. */
-type Where = 'here' | 'here-synced' | 'server' | 'kept';
+/**
+ * 'here': on this device, no sync server. 'here-only': not on the sync server yet (its next sync sends it).
+ * 'here-synced': on this device and the sync server, so it can be freed from here.
+ */
+type Where = 'here' | 'here-only' | 'here-synced' | 'server' | 'kept';
 
 /**
  * Where a document's data is (`<fs-keep-offline doc-id=… expected-bytes=…>`): on this device, or on the sync server
@@ -34,6 +37,16 @@ export class KeepOffline extends Gadget {
     this.expectedBytes = 0;
     this.where = undefined;
     this.busy = false;
+    this.service(async (signal) => {
+      // After each sync, where the data is may have changed (sent to the server, freed or kept from another page).
+      const sync = await this.acquireWith({ signal }, syncKey);
+      const subscription = sync.status.subscribe((status) => {
+        // Not while keeping or freeing it: that action checks when it is done (a half-fetched array is not "here").
+        if (status.state === 'idle' && this.docId && !this.busy) void this.check(this.docId).catch(() => undefined);
+      });
+      await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+      subscription.unsubscribe();
+    });
   }
 
   private readonly check = this.job(
@@ -42,7 +55,10 @@ export class KeepOffline extends Gadget {
       const here = (await storage.allAttachments(id, { signal }))[DATA_ATTACHMENT]?.length ?? 0;
       if (this.expectedBytes === 0) return 'here' as Where;
       const sync = await this.acquireWith({ signal }, syncKey);
-      if (here > 0) return ((await sync.remotes()).length === 1 ? 'here-synced' : 'here') as Where;
+      if (here >= this.expectedBytes) {
+        if ((await sync.remotes()).length === 0) return 'here' as Where;
+        return ((await sync.releasable(id)) ? 'here-synced' : 'here-only') as Where;
+      }
       return ((await sync.isPinned(id)) ? 'kept' : 'server') as Where;
     },
     (where) => (this.where = where),
@@ -84,8 +100,10 @@ export class KeepOffline extends Gadget {
     switch (this.where) {
       case 'here':
         return html`<span>On this device</span>`;
+      case 'here-only':
+        return html`<span>On this device only: the next sync sends it to the server</span>`;
       case 'here-synced':
-        return html`<span>On this device</span>
+        return html`<span>On this device and the sync server</span>
           <button @click=${() => void this.free()} ?disabled=${this.busy}>${this.busy ? 'Freeing…' : 'Free space on this device'}</button>`;
       case 'kept':
         return html`<span>On the sync server; kept offline from the next sync</span>`;

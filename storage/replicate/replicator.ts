@@ -1,6 +1,6 @@
 import { canonicalJson } from './hash';
 import { groupChunks } from './chunk-names';
-import type { PeerDoc, PeerWrite, ReplicationPeer, Seq, Version } from './peer';
+import type { PeerChunk, PeerDoc, PeerWrite, ReplicationPeer, Seq, Version } from './peer';
 import type { Signature, SyncConflict, SyncStateStore } from './sync-state';
 
 /**
@@ -141,19 +141,30 @@ export class Replicator {
   async release(id: string, { signal }: { signal?: AbortSignal } = {}): Promise<number> {
     while (this.running) await this.running.catch(() => undefined); // not in the middle of a round that copies its pieces
     await this.state.setPinned(id, false, { signal });
-    const localDoc = await this.readOne(this.local, id, signal);
-    const signature = (await this.state.getSignatures([id], { signal })).get(id);
-    const pieces = Object.entries(localDoc.chunks);
-    if (localDoc.deleted || pieces.length === 0) return 0;
-    const onRemote = (name: string, digest: string) => signature?.chunks?.[name]?.[0] === digest && signature.chunks[name]![1] !== '';
-    if (signature?.local !== localDoc.version || !pieces.every(([name, piece]) => onRemote(name, piece.digest))) {
-      throw new Error('This data has changes the sync server does not have yet: sync first, then free the space.');
-    }
-    const [result] = await this.local.write([{ id, expected: localDoc.version, body: localDoc.body ?? {}, keepChunks: {} }], { signal });
+    const held = await this.heldOnRemote(id, signal);
+    if (held === 'nothing') return 0;
+    if (held === 'not-yet') throw new Error('This data has changes the sync server does not have yet: sync first, then free the space.');
+    const { doc, signature } = held;
+    const [result] = await this.local.write([{ id, expected: doc.version, body: doc.body ?? {}, keepChunks: {} }], { signal });
     if (!result?.ok) throw new Error('The document changed meanwhile: try again.');
     const remoteOnly = Object.entries(signature.chunks ?? {}).filter(([, [, remote]]) => remote !== '');
     await this.state.putSignatures([[id, { ...signature, local: result.version, chunks: Object.fromEntries(remoteOnly.map(([name, [, remote]]) => [name, ['', remote]])) }]], { signal });
-    return pieces.reduce((sum, [, piece]) => sum + piece.length, 0);
+    return Object.values(doc.chunks).reduce((sum, piece) => sum + piece.length, 0);
+  }
+
+  /** Whether the remote has all of a document's data that is here, as it is here (so `release` would free it). */
+  async releasable(id: string, { signal }: { signal?: AbortSignal } = {}): Promise<boolean> {
+    return typeof (await this.heldOnRemote(id, signal)) === 'object';
+  }
+
+  /** The document here and its signature when the remote holds every piece here as it is; else why not. */
+  private async heldOnRemote(id: string, signal: AbortSignal | undefined): Promise<{ doc: PeerDoc; signature: Signature } | 'nothing' | 'not-yet'> {
+    const doc = await this.readOne(this.local, id, signal);
+    const signature = (await this.state.getSignatures([id], { signal })).get(id);
+    const pieces = Object.entries(doc.chunks);
+    if (doc.deleted || pieces.length === 0) return 'nothing';
+    const onRemote = ([name, piece]: [string, PeerChunk]) => signature?.chunks?.[name]?.[0] === piece.digest && signature.chunks[name]![1] !== '';
+    return signature?.local === doc.version && pieces.every(onRemote) ? { doc, signature } : 'not-yet';
   }
 
   private async round(signal: AbortSignal | undefined, onProgress: ((progress: SyncProgress) => void) | undefined): Promise<SyncReport> {

@@ -101,11 +101,14 @@ describe('large arrays between tablets', () => {
     await appendSamples(a.local, id, written);
 
     // Not synced yet: nothing is removed.
+    expect(await a.manager.releasable(id)).toBe(false);
     await expect(a.manager.release(id)).rejects.toThrow('sync first');
     expect((await a.local.allAttachments(id))['data']?.length).toBe(written.byteLength);
 
     await a.manager.syncOnce();
+    expect(await a.manager.releasable(id)).toBe(true);
     expect(await a.manager.release(id)).toBeGreaterThanOrEqual(written.byteLength);
+    expect(await a.manager.releasable(id)).toBe(false); // nothing left here to free
     expect(await a.local.allAttachments(id)).toEqual({});
     const onServer = (await (await fetch(`${database}/${id}`)).json()) as { _attachments: Record<string, { length?: number }> };
     const dataPieces = Object.entries(onServer._attachments).filter(([name]) => name.startsWith('data#'));

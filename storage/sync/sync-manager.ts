@@ -121,6 +121,12 @@ export class SyncManager {
     return this.replicator(remotes[0]!).release(id);
   }
 
+  /** Whether `release` would free the document's data now: one remote, which has all of it as it is here. */
+  async releasable(id: string): Promise<boolean> {
+    const remotes = await this.remotes();
+    return remotes.length === 1 && this.replicator(remotes[0]!).releasable(id);
+  }
+
   /** Whether the document is pinned for offline use with any remote. */
   async isPinned(id: string): Promise<boolean> {
     for (const remote of await this.remotes()) if ((await this.replicator(remote).state.listPinned({})).has(id)) return true;
