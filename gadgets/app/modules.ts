@@ -48,6 +48,11 @@ export const modules: readonly ModuleEntry[] = [
 ];
 
 /** The module whose page is at `path`, if any. */
+/** The route pattern of a document's page by its portal type (`Data Array` → `array/:id`); undefined for others. */
+export function itemPatternOf(portalType: unknown): string | undefined {
+  return modules.find((module) => module.list?.portalType === portalType)?.list?.itemPattern;
+}
+
 export function moduleAt(path: string): ModuleEntry | undefined {
   return modules.find((module) => module.path === path);
 }

@@ -4,7 +4,7 @@ import { navigateKey, notifyKey, pageTitleKey, storageKey } from '../app/keys';
 import { formatHash } from '../app/router';
 import { messageOf } from '../app/error-report';
 import { DATA_ATTACHMENT } from '../../storage';
-import { bytesPerElement, channelCount, getDataArray, iterateChunks, sampleCount, type DataArrayDocument } from '../../storage/arrays';
+import { channelCount, dataBytes, getDataArray, iterateChunks, sampleCount, type DataArrayDocument } from '../../storage/arrays';
 import { GraphGadget, type SampleRange } from '../graph/graph-gadget';
 import '../graph/graph-gadget';
 import type { SpectrogramGadget } from '../graph/spectrogram-gadget';
@@ -314,7 +314,7 @@ export class ArrayPage extends Gadget {
       <table class="meta">
         <tr><th scope="row">Samples</th><td>${count.toLocaleString('en')}${channelCount(doc) > 1 ? ` × ${channelCount(doc)} channels` : ''}</td></tr>
         <tr><th scope="row">Type</th><td>${doc.dtype}</td></tr>
-        <tr><th scope="row">Data</th><td><fs-keep-offline doc-id=${this.docId} expected-bytes=${count * channelCount(doc) * bytesPerElement(doc.dtype)}></fs-keep-offline></td></tr>
+        <tr><th scope="row">Data</th><td><fs-keep-offline doc-id=${this.docId} expected-bytes=${dataBytes(doc)}></fs-keep-offline></td></tr>
         ${doc.sampling_rate ? renderAxisSpacing(doc.sampling_rate, count, doc.units?.x) : nothing}
         ${doc.start_time ? html`<tr><th scope="row">Start</th><td>${new Date(doc.start_time).toLocaleString()}</td></tr>` : nothing}
         ${doc.units?.y ? html`<tr><th scope="row">Unit</th><td>${doc.units.y}</td></tr>` : nothing}

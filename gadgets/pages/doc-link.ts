@@ -1,8 +1,9 @@
 import { html, type PropertyValues } from 'lit';
 import { Gadget } from '../core';
 import { storageKey } from '../app/keys';
-import { modules } from '../app/modules';
+import { itemPatternOf } from '../app/modules';
 import { formatHash } from '../app/router';
+import { textField } from './doc-fields';
 
 /**
  * A link to another document's page by its title (`<fs-doc-link doc-id=…>`), e.g. an array's source stream: its page is
@@ -24,9 +25,8 @@ export class DocLink extends Gadget {
       const storage = await this.acquireWith({ signal }, storageKey);
       try {
         const doc = await storage.get(id, { signal });
-        const pattern = modules.find((module) => module.list?.portalType === doc['portal_type'])?.list?.itemPattern;
-        const title = typeof doc['title'] === 'string' && doc['title'] !== '' ? doc['title'] : id;
-        return { title, href: pattern ? formatHash(pattern, { id }) : undefined };
+        const pattern = itemPatternOf(doc['portal_type']);
+        return { title: textField(doc, 'title') || id, href: pattern ? formatHash(pattern, { id }) : undefined };
       } catch (error) {
         if (signal.aborted) throw error;
         return 'missing' as const;

@@ -2,17 +2,19 @@ import { css, html, nothing } from 'lit';
 import { Gadget } from '../core';
 import { storageKey, syncKey } from '../app/keys';
 import { formatHash } from '../app/router';
+import { itemPatternOf } from '../app/modules';
 import { messageOf } from '../app/error-report';
-import { bytesPerElement, channelCount, isDType, sampleCount, type DataArrayDocument } from '../../storage/arrays';
+import { dataBytes, isDType, type DataArrayDocument } from '../../storage/arrays';
 import type { Doc } from '../../storage';
 import { formatBytes } from './format-bytes';
+import { textField } from './doc-fields';
 import { pageStyles } from './page-styles';
 import './keep-offline';
 
 interface LargeData {
   id: string;
   title: string;
-  route: 'array/:id' | 'stream/:id';
+  href: string;
   bytes: number;
 }
 
@@ -71,7 +73,7 @@ export class OfflineData extends Gadget {
         <tbody>
           ${this.rows.slice(0, SHOWN).map(
             (row) => html`<tr>
-              <td><a href=${formatHash(row.route, { id: row.id })}>${row.title}</a></td>
+              <td><a href=${row.href}>${row.title}</a></td>
               <td>${formatBytes(row.bytes)}</td>
               <td><fs-keep-offline doc-id=${row.id} expected-bytes=${row.bytes}></fs-keep-offline></td>
             </tr>`,
@@ -87,11 +89,11 @@ export class OfflineData extends Gadget {
 
 /** A document's data size as written (its data may be on the sync server only); undefined for anything else. */
 function describe(id: string, doc: Doc): LargeData | undefined {
-  const title = typeof doc['title'] === 'string' && doc['title'] !== '' ? doc['title'] : id;
-  if (doc['portal_type'] === 'Data Stream') return { id, title, route: 'stream/:id', bytes: typeof doc['size'] === 'number' ? doc['size'] : 0 };
+  const row = (bytes: number): LargeData => ({ id, title: textField(doc, 'title') || id, href: formatHash(itemPatternOf(doc['portal_type'])!, { id }), bytes });
+  if (doc['portal_type'] === 'Data Stream') return row(typeof doc['size'] === 'number' ? doc['size'] : 0);
   const array = doc as DataArrayDocument;
-  if (doc['portal_type'] !== 'Data Array' || !Array.isArray(array.shape) || !isDType(array.dtype)) return undefined;
-  return { id, title, route: 'array/:id', bytes: sampleCount(array) * channelCount(array) * bytesPerElement(array.dtype) };
+  if (doc['portal_type'] === 'Data Array' && Array.isArray(array.shape) && isDType(array.dtype)) return row(dataBytes(array));
+  return undefined;
 }
 
 customElements.define('fs-offline-data', OfflineData);

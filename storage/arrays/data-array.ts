@@ -60,6 +60,11 @@ export function sampleCount(doc: DataArrayDocument): number {
   return doc.shape[0];
 }
 
+/** Bytes of the array's samples as its document describes them (the data itself may be on the sync server only). */
+export function dataBytes(doc: DataArrayDocument): number {
+  return sampleCount(doc) * channelCount(doc) * bytesPerElement(doc.dtype);
+}
+
 /** Creates an empty Data Array; returns its id (the storage must be able to post). */
 export async function createDataArray(storage: Storage, spec: NewDataArray, { signal }: CallOptions = {}): Promise<string> {
   if (!isDType(spec.dtype)) throw new StorageError(400, `Unknown dtype "${String(spec.dtype)}".`);

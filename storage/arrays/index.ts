@@ -9,6 +9,7 @@ export {
   iterateChunks,
   channelCount,
   sampleCount,
+  dataBytes,
   pyramidAttachment,
   PYRAMID_BASE,
   type DataArrayDocument,
