@@ -76,3 +76,28 @@ describe('checking a remote before it is saved', () => {
     proxy.mode = 'ok';
   });
 });
+
+describe('pausing while a round runs', () => {
+  it('stays paused when that round ends, and the next rounds wait for Resume', async () => {
+    const { local, manager, database } = await setup();
+    await local.put('first', { portal_type: 'Notebook', title: 'before the pause' });
+    const round = manager.syncOnce();
+    await waitFor(manager, (status) => status.state === 'syncing');
+    manager.pause(true);
+    await round;
+    expect(manager.status.value.state).toBe('paused');
+
+    await local.put('second', { portal_type: 'Notebook', title: 'while paused' });
+    const controller = new AbortController();
+    const running = manager.run(controller.signal);
+    manager.syncSoon();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(manager.status.value.state).toBe('paused');
+    expect((await fetch(`${database}/second`)).status).toBe(404);
+    manager.pause(false);
+    await waitFor(manager, (status) => status.state === 'idle' && status.message === 'Up to date.');
+    controller.abort();
+    await running;
+    expect((await fetch(`${database}/second`)).status).toBe(200);
+  });
+});

@@ -26,6 +26,8 @@ export interface RemoteConfig {
 
 export type SyncState = 'none' | 'idle' | 'syncing' | 'offline' | 'paused' | 'error';
 
+const PAUSED = { state: 'paused', message: 'Sync is paused: changes stay on this device.' } as const;
+
 export interface SyncStatus {
   state: SyncState;
   /** What is happening or what went wrong, in words for the user. */
@@ -183,7 +185,7 @@ export class SyncManager {
 
   pause(paused: boolean): void {
     this.paused = paused;
-    this.setStatus(paused ? { state: 'paused', message: 'Sync is paused: changes stay on this device.' } : { state: 'idle', message: '' });
+    this.setStatus(paused ? PAUSED : { state: 'idle', message: '' });
     if (!paused) this.syncSoon();
   }
 
@@ -217,7 +219,8 @@ export class SyncManager {
     }
     await this.refreshConflicts();
     if (failure) throw failure;
-    this.setStatus({ state: 'idle', message: 'Up to date.', lastSync: new Date().toISOString(), pending: Math.max(0, this.status.value.pending - pendingAtStart), progress: undefined });
+    // A pause pressed while this round ran holds: the round's end must not show sync as running again.
+    this.setStatus({ ...(this.paused ? PAUSED : { state: 'idle', message: 'Up to date.' }), lastSync: new Date().toISOString(), pending: Math.max(0, this.status.value.pending - pendingAtStart), progress: undefined });
   }
 
   /**
@@ -243,7 +246,7 @@ export class SyncManager {
             if (signal.aborted) break;
             this.failures += 1;
             delay = Math.min(300_000, 2000 * 2 ** (this.failures - 1)) * (0.5 + Math.random());
-            this.setStatus({ state: 'error', message: `${describeFailure(error)} Next try in ${Math.round(delay / 1000)} s.`, retryAt: Date.now() + delay, progress: undefined });
+            this.setStatus(this.paused ? { ...PAUSED, progress: undefined } : { state: 'error', message: `${describeFailure(error)} Next try in ${Math.round(delay / 1000)} s.`, retryAt: Date.now() + delay, progress: undefined });
           }
         }
         await new Promise<void>((resolve) => {
