@@ -92,7 +92,7 @@ export async function run(options: Options | ImportOptions) {
 // Blobs live in memory, capped at 500 MiB, and what an earlier part wrote is not given back even once deleted.
 
 interface ImportOptions {
-  importPart: 'raw-idb' | 'import';
+  importPart: 'raw-idb' | 'raw-opfs' | 'import';
   /** Size of the raw file (MiB). */
   importMiB: number;
 }
@@ -187,10 +187,27 @@ async function measureImportPart({ importPart, importMiB }: ImportOptions): Prom
     console.log(`import: ${importMiB} MiB in ${(ms / 1000).toFixed(2)} s`);
     return { mb_per_s: importMiB / (ms / 1000) };
   }
+  if (importPart === 'raw-opfs') return rawOpfs(file, name, importMiB);
   const ms = await timed(() => rawIdbWrite(file, name));
   const readMs = await timed(() => rawIdbRead(name));
   console.log(`raw idb: ${importMiB} MiB written in ${(ms / 1000).toFixed(2)} s, read back in ${(readMs / 1000).toFixed(2)} s`);
   return { mb_per_s: importMiB / (ms / 1000), read_mb_per_s: importMiB / (readMs / 1000) };
+}
+
+/** Raw OPFS writes and reads of the file's bytes, in a worker (bench/raw-opfs.worker.ts); MiB/s of each. */
+async function rawOpfs(file: File, name: string, importMiB: number): Promise<Record<string, number>> {
+  const worker = new Worker(new URL('./raw-opfs.worker.ts', import.meta.url), { type: 'module' });
+  try {
+    const reply = await new Promise<{ writeMs: number; readMs: number; error?: string }>((resolve) => {
+      worker.onmessage = (event) => resolve(event.data);
+      worker.postMessage({ file, name });
+    });
+    if (reply.error) throw new Error(`raw OPFS: ${reply.error}`);
+    console.log(`raw opfs: ${importMiB} MiB written in ${(reply.writeMs / 1000).toFixed(2)} s, read back in ${(reply.readMs / 1000).toFixed(2)} s`);
+    return { mb_per_s: importMiB / (reply.writeMs / 1000), read_mb_per_s: importMiB / (reply.readMs / 1000) };
+  } finally {
+    worker.terminate();
+  }
 }
 
 /** Drops unreferenced Blobs now (bench/browser.mjs starts Chromium with --expose-gc). */

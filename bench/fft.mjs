@@ -1,7 +1,7 @@
 // Real FFT in Chromium: our path (pffft with our cached plans, as the spectra call it) vs pffft-wasm SIMD, fft.js and
 // ndarray-fft called directly, at 2^10, 2^16, 2^20, 2^22 in one run; then Welch's spectrum of a 1e8-sample array read from IndexedDB (QUICK=1: 1e7);
 // then the import of a 256 MiB raw float32 file against raw idb writes of the same bytes, which are then read back to
-// show what reading alone costs (IMPORT_MIB=<n> to change the size, 0 to skip it).
+// show what reading alone costs, and against raw OPFS writes and reads of them (sync access handle in a worker) (IMPORT_MIB=<n> to change the size, 0 to skip it).
 // Run: npm run bench:fft
 import { printResult, runInBrowser } from './browser.mjs';
 
@@ -14,10 +14,13 @@ const r = await runInBrowser('/bench/fft.bench.ts', { exponents, welchSamples },
 if (importMiB > 0) {
   // Each part in a fresh browser with a profile on disk, as the Welch part: the same storage underneath.
   const raw = await runInBrowser('/bench/fft.bench.ts', { importPart: 'raw-idb', importMiB }, { onDisk: true });
+  const opfs = await runInBrowser('/bench/fft.bench.ts', { importPart: 'raw-opfs', importMiB }, { onDisk: true });
   const imported = await runInBrowser('/bench/fft.bench.ts', { importPart: 'import', importMiB }, { onDisk: true });
   Object.assign(r, {
     raw_idb_mb_per_s: raw.mb_per_s,
     raw_idb_read_mb_per_s: raw.read_mb_per_s,
+    raw_opfs_mb_per_s: opfs.mb_per_s,
+    raw_opfs_read_mb_per_s: opfs.read_mb_per_s,
     import_mb_per_s: imported.mb_per_s,
     import_ratio_vs_raw: imported.mb_per_s / raw.mb_per_s,
   });
@@ -41,11 +44,23 @@ if (importMiB > 0) {
     `import of a ${importMiB} MiB raw file: ${r.import_mb_per_s.toFixed(1)} MB/s vs raw idb writes ${r.raw_idb_mb_per_s.toFixed(1)} MB/s: ` +
       `${r.import_ratio_vs_raw.toFixed(2)}× (goal ≥ 0.9×)`,
   );
+  console.log(
+    `raw OPFS (sync access handle in a worker), same bytes: writes ${r.raw_opfs_mb_per_s.toFixed(1)} MB/s, reads ${r.raw_opfs_read_mb_per_s.toFixed(0)} MB/s; ` +
+      `import ${(r.import_mb_per_s / r.raw_opfs_mb_per_s).toFixed(2)}× raw OPFS writes (goal ≥ 0.9× once arrays are on OPFS)`,
+  );
 }
 printResult('fft', {
   ms_2e20: r.ours_ms_20,
   pffft_ms_2e20: r.pffft_ms_20,
   fftjs_ms_2e20: r.fftjs_ms_20,
   [quick ? 'welch_1e7_s' : 'welch_1e8_s']: r.welch_s,
-  ...(importMiB > 0 ? { [importMiB === 256 ? 'import_ratio_vs_raw' : `import_ratio_vs_raw_${importMiB}mib`]: r.import_ratio_vs_raw } : {}),
+  ...(importMiB > 0
+    ? {
+        [importMiB === 256 ? 'import_ratio_vs_raw' : `import_ratio_vs_raw_${importMiB}mib`]: r.import_ratio_vs_raw,
+        raw_idb_write_mb_s: r.raw_idb_mb_per_s,
+        raw_idb_read_mb_s: r.raw_idb_read_mb_per_s,
+        raw_opfs_write_mb_s: r.raw_opfs_mb_per_s,
+        raw_opfs_read_mb_s: r.raw_opfs_read_mb_per_s,
+      }
+    : {}),
 });

@@ -6,3 +6,14 @@ export function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
   joined.set(b, a.length);
   return joined;
 }
+
+/** The pieces one after another in one new array (`total` is the sum of their lengths). */
+export function joinBytes(pieces: Uint8Array[], total: number): Uint8Array {
+  const joined = new Uint8Array(total);
+  let at = 0;
+  for (const piece of pieces) {
+    joined.set(piece, at);
+    at += piece.length;
+  }
+  return joined;
+}

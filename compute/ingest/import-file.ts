@@ -1,5 +1,6 @@
 import { isStorageError, type ProcessStep, type Storage } from '../../storage';
 import { appendSamples, completeDataArray, createDataArray } from '../../storage/arrays';
+import { joinBytes } from './concat-bytes';
 import { IngestError } from './ingest-error';
 import { WavDecoder } from './wav-decoder';
 import { CsvDecoder } from './csv-decoder';
@@ -169,11 +170,12 @@ export async function importFile(
     const contentType = file.type || 'application/octet-stream';
     // The file's pieces (64 KiB in Chromium) are appended to the stream 8 MiB at a time: each append of a part-filled
     // storage chunk rewrites it, so small appends would write every byte many times over.
-    let gathered: BlobPart[] = [];
+    // Bytes, not a Blob: a Blob lives in the browser's capped blob registry until it is garbage collected.
+    let gathered: Uint8Array[] = [];
     let gatheredBytes = 0;
     const appendGathered = async () => {
       if (gatheredBytes === 0) return;
-      await storage.appendAttachment(streamId, 'data', new Blob(gathered), { contentType, ...options });
+      await storage.appendAttachment(streamId, 'data', joinBytes(gathered, gatheredBytes), { contentType, ...options });
       gathered = [];
       gatheredBytes = 0;
     };

@@ -1,5 +1,6 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { Doc } from '../types';
+import type { ChunkValue } from './chunk-values';
 
 /** A stored document with the fields its indexes read. */
 export interface DocumentRecord {
@@ -35,7 +36,7 @@ export interface FieldscopeDB extends DBSchema {
   /** Key [docId, name]. */
   attachments: { key: [string, string]; value: AttachmentRecord };
   /** Key [docId, name, chunkIndex]: arrays compare element by element, so no two attachments' chunks can collide. */
-  chunks: { key: [string, string, number]; value: Blob };
+  chunks: { key: [string, string, number]; value: ChunkValue };
   /** One record per document, at its latest change; `seq` grows forever (auto-increment survives deletions). */
   changes: { key: number; value: ChangeRecord; indexes: { id: string } };
 }

@@ -1,6 +1,6 @@
 import { Subject } from 'rxjs';
 import type { IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
-import { checkRange, readAs, toBlob } from '../attachment-data';
+import { checkRange } from '../attachment-data';
 import { changeFeed } from '../change-feed';
 import { checkDoc, checkId, notFound, throwIfAborted, unsupported } from '../checks';
 import { listRows } from '../query/query-storage';
@@ -22,6 +22,7 @@ import type {
   PutAttachmentOptions,
   Storage,
 } from '../types';
+import { chunkValue, incomingBytes, joinChunk, readChunks, type ChunkValue, type IncomingBytes } from './chunk-values';
 import { INDEXED_KEYS, openDatabase, type AttachmentRecord, type FieldscopeDB } from './database';
 
 /** Attachments are cut into Blob chunks of this size, so a range read touches only the chunks it needs. */
@@ -123,32 +124,32 @@ export class IndexedDBStorage implements Storage {
     const meta = await tx.objectStore('attachments').get([id, name]);
     if (!meta) throw notFound(id, name);
     const range = checkRange(start, end, meta.length);
-    let blob = new Blob([], { type: meta.contentType });
+    let values: ChunkValue[] = [];
+    let offset = range.start;
     if (range.end > range.start) {
       const first = Math.floor(range.start / meta.chunkSize);
       const last = Math.floor((range.end - 1) / meta.chunkSize);
-      const chunks = await tx.objectStore('chunks').getAll(IDBKeyRange.bound([id, name, first], [id, name, last]));
-      const offset = first * meta.chunkSize;
-      blob = new Blob(chunks, { type: meta.contentType }).slice(range.start - offset, range.end - offset, meta.contentType);
+      values = await tx.objectStore('chunks').getAll(IDBKeyRange.bound([id, name, first], [id, name, last]));
+      offset = first * meta.chunkSize;
     }
     throwIfAborted(signal);
-    return readAs(blob, format);
+    return readChunks(values, offset, range.start, range.end, meta.contentType, format);
   }
 
   async putAttachment(id: string, name: string, data: AttachmentInput, { contentType, signal }: PutAttachmentOptions = {}): Promise<void> {
     checkId(id);
     checkId(name, 'Attachment name');
-    const blob = toBlob(data, contentType);
+    const incoming = await incomingBytes(data, contentType);
     await this.write(['documents', 'attachments', 'chunks', 'changes'], signal, async (tx) => {
       if ((await tx.objectStore('documents').getKey(id)) === undefined) throw notFound(id);
       const previous = await tx.objectStore('attachments').get([id, name]);
       await tx.objectStore('chunks').delete(attachmentRange(id, name));
-      await this.putChunks(tx, id, name, blob, 0);
+      await this.putChunks(tx, id, name, incoming, 0, 0);
       await tx.objectStore('attachments').put({
         docId: id,
         name,
-        length: blob.size,
-        contentType: blob.type,
+        length: incoming.size,
+        contentType: incoming.type,
         chunkSize: this.chunkSize,
         revision: (previous?.revision ?? 0) + 1,
         appendBase: crypto.randomUUID(),
@@ -160,6 +161,9 @@ export class IndexedDBStorage implements Storage {
   async appendAttachment(id: string, name: string, data: AttachmentInput, { contentType, signal }: PutAttachmentOptions = {}): Promise<number> {
     checkId(id);
     checkId(name, 'Attachment name');
+    // Read before the transaction, which cannot wait for anything but its own requests. An append keeps the
+    // attachment's existing type.
+    const incoming = await incomingBytes(data, contentType);
     let size = 0;
     await this.write(['documents', 'attachments', 'chunks', 'changes'], signal, async (tx) => {
       if ((await tx.objectStore('documents').getKey(id)) === undefined) throw notFound(id);
@@ -173,25 +177,22 @@ export class IndexedDBStorage implements Storage {
         revision: 0,
         appendBase: crypto.randomUUID(),
       };
-      const tail = toBlob(data, contentType ?? (previous?.contentType || undefined));
       const chunks = tx.objectStore('chunks');
       let index = Math.floor(meta.length / meta.chunkSize);
-      let rest = tail;
+      let written = 0;
       const partial = meta.length % meta.chunkSize;
-      if (partial > 0 && tail.size > 0) {
+      if (partial > 0 && incoming.size > 0) {
         // Only the last, partly filled chunk is rewritten; every earlier chunk stays untouched.
-        const last = await chunks.get([id, name, index]);
-        const fill = tail.slice(0, meta.chunkSize - partial);
-        await chunks.put(new Blob([last ?? new Blob(), fill]), [id, name, index]);
-        rest = tail.slice(fill.size);
+        written = Math.min(meta.chunkSize - partial, incoming.size);
+        await chunks.put(joinChunk(await chunks.get([id, name, index]), incoming, written), [id, name, index]);
         index += 1;
       }
-      await this.putChunks(tx, id, name, rest, index, meta.chunkSize);
-      size = meta.length + tail.size;
+      await this.putChunks(tx, id, name, incoming, written, index, meta.chunkSize);
+      size = meta.length + incoming.size;
       await tx.objectStore('attachments').put({
         ...meta,
         length: size,
-        contentType: meta.contentType || tail.type,
+        contentType: meta.contentType || incoming.type,
         revision: meta.revision + 1,
       });
       return recordChange(tx, id, false);
@@ -251,11 +252,11 @@ export class IndexedDBStorage implements Storage {
     });
   }
 
-  /** Stores `blob` as chunks of `chunkSize` from chunk number `firstIndex` on. */
-  private async putChunks(tx: WriteTransaction, id: string, name: string, blob: Blob, firstIndex: number, chunkSize = this.chunkSize): Promise<void> {
+  /** Stores the incoming bytes from byte `from` on as chunks of `chunkSize`, from chunk number `firstIndex` on. */
+  private async putChunks(tx: WriteTransaction, id: string, name: string, incoming: IncomingBytes, from: number, firstIndex: number, chunkSize = this.chunkSize): Promise<void> {
     const chunks = tx.objectStore('chunks');
-    for (let offset = 0, index = firstIndex; offset < blob.size; offset += chunkSize, index += 1) {
-      await chunks.put(blob.slice(offset, offset + chunkSize), [id, name, index]);
+    for (let offset = from, index = firstIndex; offset < incoming.size; offset += chunkSize, index += 1) {
+      await chunks.put(chunkValue(incoming, offset, Math.min(offset + chunkSize, incoming.size)), [id, name, index]);
     }
   }
 
