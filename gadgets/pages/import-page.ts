@@ -1,9 +1,9 @@
 import { css, html, nothing } from 'lit';
 import { Gadget } from '../core';
-import { storageKey } from '../app/keys';
 import { formatHash } from '../app/router';
 import { messageOf } from '../app/error-report';
-import { importFile, needsRawFormat, type ImportResult } from '../../compute/ingest/import-file';
+import { needsRawFormat, type ImportResult } from '../../compute/ingest/import-file';
+import { importFileInWorker } from '../../compute/ingest/import-in-worker';
 import { MAX_CHANNELS } from '../../compute/ingest/channel-limit';
 import { RAW_DTYPES, parseRawFormat, type RawDType, type RawFormat } from '../../compute/ingest/raw-decoder';
 import { pageStyles } from './page-styles';
@@ -108,8 +108,8 @@ export class ImportPage extends Gadget {
       this.imports = [...this.imports];
     };
     try {
-      const storage = await this.acquire(storageKey);
-      const result = await importFile(storage, file, { signal: entry.controller.signal, onProgress: (progress) => update({ progress }), ...(rawFormat ? { rawFormat } : {}) });
+      // In a worker: decoding and writing a large file leave the page responsive.
+      const result = await importFileInWorker(file, { signal: entry.controller.signal, onProgress: (progress) => update({ progress }), ...(rawFormat ? { rawFormat } : {}) });
       update({ result, progress: 1 });
     } catch (error) {
       update({ problem: entry.controller.signal.aborted ? `${file.name}: cancelled, nothing was kept.` : messageOf(error) });
