@@ -34,3 +34,16 @@ test('an import runs in a worker, and one cut short by a reload is cleaned up at
   await expect(list.getByRole('link', { name: /short\.wav/ }).first()).toBeVisible();
   await expect(list.getByRole('link', { name: /long-run\.wav/ })).toHaveCount(0);
 });
+
+test('Cancel stops an import in its worker, and nothing of it is kept', async ({ page }, testInfo) => {
+  const path = testInfo.outputPath('cancelled.wav');
+  await writeFile(path, bigWav(24_000_000));
+  await page.goto('./#/import');
+  await page.locator('fs-import-page input[type=file]').setInputFiles(path);
+  const progress = page.getByRole('progressbar', { name: 'Importing cancelled.wav' });
+  await expect.poll(() => progress.evaluate((bar: HTMLProgressElement) => bar.value)).toBeGreaterThan(0);
+  await page.getByRole('list', { name: 'Imports' }).getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByRole('list', { name: 'Imports' }).getByRole('alert')).toHaveText('cancelled.wav: cancelled, nothing was kept.');
+  await page.goto('./#/streams');
+  await expect(page.locator('fs-document-list-page')).toContainText('Import a file or record'); // the empty list's hint
+});
