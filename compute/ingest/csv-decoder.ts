@@ -1,8 +1,16 @@
 import { IngestError } from './ingest-error';
+import { MAX_CHANNELS } from './channel-limit';
 
 /** A time column is recognised by its header name. */
 const TIME_NAMES = /^(time|t|timestamp|seconds|time_s|date|datetime)$/i;
 const DELIMITERS = [',', ';', '\t'];
+/**
+ * The longest line accepted, in characters: a row of MAX_CHANNELS numbers written in full is about 25 KiB, so 1 MiB
+ * without a line break is not a CSV of samples (and bounds what is held while waiting for the break).
+ */
+const MAX_LINE_CHARS = 1 << 20;
+/** Line breaks: LF, CRLF, or CR alone (old Mac and some loggers). */
+const LINE_BREAK = /\r\n?|\n/g;
 
 export interface CsvFormat {
   delimiter: string;
@@ -19,12 +27,17 @@ export interface CsvFormat {
 /**
  * Decodes CSV fed in pieces of any size: an optional header row, the delimiter guessed from the first line
  * (comma, semicolon or tab), an optional time column (by its header name: time, t, timestamp… — seconds or ISO dates)
- * from which the sampling rate is taken. Value columns come out interleaved as float32. A ragged or non-numeric row is
- * an IngestError naming the file, the line and the column.
+ * from which the sampling rate is taken. Lines end with LF, CRLF or CR. Value columns come out interleaved as float32.
+ * A ragged or non-numeric row, more than MAX_CHANNELS columns or a line over 1 MiB is an IngestError naming the file,
+ * the line and the column.
  */
 export class CsvDecoder {
   format: CsvFormat | undefined;
-  private partial = '';
+  /** The start of a line whose break has not arrived: its pieces, joined once the line is whole. */
+  private partial: string[] = [];
+  private partialLength = 0;
+  /** The last piece ended with CR: a LF starting the next one belongs to the same line break. */
+  private afterCarriageReturn = false;
   private line = 0;
   private readonly text = new TextDecoder();
   private firstTime: number | undefined;
@@ -33,26 +46,53 @@ export class CsvDecoder {
   constructor(private readonly file: string) {}
 
   push(bytes: Uint8Array): Float32Array {
-    const lines = (this.partial + this.text.decode(bytes, { stream: true })).split(/\r?\n/);
-    this.partial = lines.pop() ?? '';
-    return this.decodeLines(lines);
+    return this.decodeLines(this.splitLines(this.text.decode(bytes, { stream: true })));
   }
 
   /** Decodes the last line; an empty file or one with a header only is an error. */
   finish(): Float32Array {
-    const rest = this.partial + this.text.decode();
-    this.partial = '';
-    const frames = this.decodeLines(rest === '' ? [] : [rest]);
+    const lines = this.splitLines(this.text.decode());
+    if (this.partialLength > 0) lines.push(this.partial.join(''));
+    this.partial = [];
+    this.partialLength = 0;
+    const frames = this.decodeLines(lines);
     if (!this.format) throw new IngestError(this.file, 'the file is empty.');
     if (this.rows === 0) throw new IngestError(this.file, 'there are no data rows after the header.');
     return frames;
+  }
+
+  /** The lines `text` completes; the start of an unfinished one is kept (in pieces: joining on every piece is quadratic). */
+  private splitLines(text: string): string[] {
+    const lines: string[] = [];
+    let from = this.afterCarriageReturn && text.startsWith('\n') ? 1 : 0;
+    if (text.length > 0) this.afterCarriageReturn = text.endsWith('\r');
+    LINE_BREAK.lastIndex = from;
+    for (let found = LINE_BREAK.exec(text); found; found = LINE_BREAK.exec(text)) {
+      this.partial.push(text.slice(from, found.index));
+      lines.push(this.partial.join(''));
+      this.partial = [];
+      this.partialLength = 0;
+      from = LINE_BREAK.lastIndex;
+    }
+    if (from < text.length) {
+      this.partial.push(text.slice(from));
+      this.partialLength += text.length - from;
+      if (this.partialLength > MAX_LINE_CHARS) this.lineTooLong(this.line + lines.length + 1);
+    }
+    return lines;
+  }
+
+  private lineTooLong(line: number): never {
+    throw new IngestError(this.file, `this line is longer than ${MAX_LINE_CHARS} characters without a line break: this is not a CSV file of samples.`, { line });
   }
 
   private decodeLines(lines: string[]): Float32Array {
     const values: number[] = [];
     for (const raw of lines) {
       this.line += 1;
-      const text = raw.trim();
+      if (raw.length > MAX_LINE_CHARS) this.lineTooLong(this.line);
+      // Spaces around a line go; a tab does not when it separates the columns (trailing empty cells).
+      const text = this.format?.delimiter === '\t' ? raw.replace(/^ +| +$/g, '') : raw.trim();
       if (text === '' || text.startsWith('#')) continue;
       if (!this.format) {
         this.format = this.readFirstLine(text);
@@ -70,6 +110,7 @@ export class CsvDecoder {
     const timeColumn = header ? TIME_NAMES.test(cells[0]!) : false;
     const labels = (header ? cells : cells.map((_, index) => `column_${index + 1}`)).slice(timeColumn ? 1 : 0);
     if (labels.length === 0) throw new IngestError(this.file, 'there is a time column but no value column.', { line: this.line });
+    if (labels.length > MAX_CHANNELS) throw new IngestError(this.file, `the first row has ${labels.length} value columns; at most ${MAX_CHANNELS} channels can be imported.`, { line: this.line });
     return { delimiter, labels, channels: labels.length, timeColumn, sampleRate: undefined, startTime: undefined };
   }
 
@@ -97,14 +138,18 @@ export class CsvDecoder {
     const format = this.format!;
     const seconds = Number(cell);
     const time = Number.isNaN(seconds) ? Date.parse(cell) / 1000 : seconds;
-    if (Number.isNaN(time)) throw new IngestError(this.file, `the time “${cell.slice(0, 40)}” is neither seconds nor a date.`, { line: this.line });
+    if (!Number.isFinite(time)) throw new IngestError(this.file, `the time “${cell.slice(0, 40)}” is neither seconds nor a date.`, { line: this.line });
     if (this.rows === 0) {
       this.firstTime = time;
       if (Number.isNaN(seconds)) format.startTime = new Date(time * 1000).toISOString();
     } else if (this.rows === 1 && format.sampleRate === undefined) {
       const step = time - (this.firstTime as number);
       if (!(step > 0)) throw new IngestError(this.file, 'the times do not increase.', { line: this.line });
-      format.sampleRate = 1 / step;
+      const rate = 1 / step;
+      if (!Number.isFinite(rate)) {
+        throw new IngestError(this.file, `the time step of ${step} s between the first two rows is too small to give a sampling rate: check the time column's unit.`, { line: this.line });
+      }
+      format.sampleRate = rate;
     }
   }
 }

@@ -3,6 +3,7 @@ import { MemoryStorage, QueryStorage, UuidStorage } from '../../storage';
 import { getDataArray, readRange } from '../../storage/arrays';
 import { encodeWav } from './wav-encoder';
 import { importFile } from './import-file';
+import { npyHeader, npyShape } from './npy-encoder';
 
 const stack = () => new QueryStorage(new UuidStorage(new MemoryStorage()));
 
@@ -70,11 +71,7 @@ describe('importing a CSV file', () => {
 
 /** A .npy file as NumPy writes it (version 1 header padded to 64 bytes). */
 function npy(descr: string, shape: number[], values: ArrayLike<number>, write: (view: DataView, at: number, value: number) => number): Uint8Array<ArrayBuffer> {
-  let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
-  header += ' '.repeat(64 - ((10 + header.length + 1) % 64)) + '\n';
-  const head = new Uint8Array(10 + header.length);
-  head.set([0x93, ...new TextEncoder().encode('NUMPY'), 1, 0, header.length & 0xff, header.length >> 8]);
-  head.set(new TextEncoder().encode(header), 10);
+  const head = npyHeader(descr, npyShape(shape));
   const body = new Uint8Array(values.length * 8);
   const view = new DataView(body.buffer);
   let at = 0;

@@ -6,6 +6,7 @@ import { WavDecoder } from './wav-decoder';
 import { CsvDecoder } from './csv-decoder';
 import { NpyDecoder } from './npy-decoder';
 import { RAW_FILE_NAME, RawDecoder, checkRawSize, parseRawFormat, type RawFormat } from './raw-decoder';
+import { withImportLock } from './interrupted-imports';
 
 export interface ImportResult {
   streamId: string;
@@ -135,22 +136,50 @@ export class ArraysWriter {
 /** Bytes of the file gathered before each append to its stream. */
 const STREAM_APPEND_BYTES = 8 * 1024 * 1024;
 
+export interface ImportOptions {
+  signal?: AbortSignal;
+  /** 0 … 1 as the file is read. */
+  onProgress?: (fraction: number) => void;
+  /** The format of headerless samples (required for them, ignored by the other decoders). */
+  rawFormat?: RawFormat;
+  /**
+   * This device's journal of imports in progress (see `openImportJournal`): the import is entered there before anything
+   * is written and leaves it once complete or cleaned up, so one killed mid-way is cleaned at the next start.
+   */
+  journal?: Storage;
+}
+
 /**
  * Imports a file (WAV, CSV, .npy, or raw samples of a declared `rawFormat`, which the stream keeps as `raw_format` so it
  * can be decoded again after sync): its bytes become a Data Stream (appended as they are read, so files larger than
  * memory work) and its samples one Data Array per channel, linked to the stream. On failure or cancellation nothing
- * stays: the stream and the arrays made so far are removed, and the error names the file (and where in it).
+ * stays: the stream and the arrays made so far are removed, and the error names the file (and where in it). Holds the
+ * import's Web Lock while it runs (see `cleanInterruptedImports`).
  */
-export async function importFile(
-  storage: Storage,
-  file: Blob & { name: string },
-  { signal, onProgress, rawFormat }: { signal?: AbortSignal; onProgress?: (fraction: number) => void; rawFormat?: RawFormat } = {},
-): Promise<ImportResult> {
-  const options = signal ? { signal } : {};
-  const raw = rawFormat ? parseRawFormat(rawFormat, file.name) : undefined;
+export async function importFile(storage: Storage, file: Blob & { name: string }, { journal, ...options }: ImportOptions = {}): Promise<ImportResult> {
+  const raw = options.rawFormat ? parseRawFormat(options.rawFormat, file.name) : undefined;
   if (raw) checkRawSize(file.name, raw, file.size); // a ragged file is refused before anything is written
-  const started = new Date().toISOString();
-  const streamId = await storage.post(
+  const streamId = crypto.randomUUID(); // known before anything is written, so the journal can name it first
+  return withImportLock(streamId, async () => {
+    const started = new Date().toISOString();
+    await journal?.put(streamId, { file: file.name, started }, options.signal ? { signal: options.signal } : {});
+    try {
+      const result = await writeImport(storage, file, streamId, started, { ...options, ...(raw ? { rawFormat: raw } : {}) });
+      await journal?.remove(streamId);
+      return result;
+    } catch (error) {
+      // Cleaned up (the stream is gone): nothing left for the next start. Otherwise the entry stays, so it is cleaned then.
+      const gone = await storage.get(streamId).then(() => false, (failure: unknown) => isStorageError(failure, 404));
+      if (gone) await journal?.remove(streamId).catch(() => undefined);
+      throw error;
+    }
+  });
+}
+
+async function writeImport(storage: Storage, file: Blob & { name: string }, streamId: string, started: string, { signal, onProgress, rawFormat: raw }: Omit<ImportOptions, 'journal'>): Promise<ImportResult> {
+  const options = signal ? { signal } : {};
+  await storage.put(
+    streamId,
     {
       portal_type: 'Data Stream',
       title: file.name,

@@ -125,3 +125,12 @@ describe('RawDecoder', () => {
     expect(() => parseRawFormat({ dtype: 'float32' })).toThrow('the raw format: the channel count must be');
   });
 });
+
+describe('raw samples in pieces, empty ones included', () => {
+  it('keeps a split frame across an empty piece (it used to be dropped, shifting every later sample)', () => {
+    const format: RawFormat = { dtype: 'int16', channels: 2, littleEndian: true };
+    const bytes = encode('int16', [1, 2, 3, 4, 5, 6], true);
+    expect(decode(format, bytes, [3, 3, 3, 7, 7])).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(decode(format, bytes, [0, 0, 1, 1])).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+});

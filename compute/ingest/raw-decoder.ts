@@ -1,4 +1,5 @@
 import { IngestError } from './ingest-error';
+import { MAX_CHANNELS } from './channel-limit';
 
 export type RawDType = 'int8' | 'uint8' | 'int16' | 'uint16' | 'int32' | 'uint32' | 'float32' | 'float64';
 
@@ -32,7 +33,6 @@ export const RAW_DTYPES: Record<RawDType, TypedArrayClass> = {
   float64: Float64Array,
 };
 
-export const MAX_RAW_CHANNELS = 1024;
 
 /** File names that are headerless samples (more may be: any name the other decoders do not know). */
 export const RAW_FILE_NAME = /\.(raw|bin|dat|f32|pcm)$/i;
@@ -49,8 +49,8 @@ export function parseRawFormat(value: unknown, fileName = 'the raw format'): Raw
   if (typeof dtype !== 'string' || !Object.hasOwn(RAW_DTYPES, dtype)) {
     throw new IngestError(fileName, `the sample type “${String(dtype)}” is unknown: use one of ${Object.keys(RAW_DTYPES).join(', ')}.`);
   }
-  if (typeof channels !== 'number' || !Number.isInteger(channels) || channels < 1 || channels > MAX_RAW_CHANNELS) {
-    throw new IngestError(fileName, `the channel count must be a whole number from 1 to ${MAX_RAW_CHANNELS}, not ${String(channels)}.`);
+  if (typeof channels !== 'number' || !Number.isInteger(channels) || channels < 1 || channels > MAX_CHANNELS) {
+    throw new IngestError(fileName, `the channel count must be a whole number from 1 to ${MAX_CHANNELS}, not ${String(channels)}.`);
   }
   if (sampleRate !== undefined && (typeof sampleRate !== 'number' || !Number.isFinite(sampleRate) || sampleRate <= 0)) {
     throw new IngestError(fileName, `the sample rate must be a number of Hz above 0 (or left out), not ${String(sampleRate)}.`);
@@ -109,6 +109,8 @@ export class RawDecoder {
 
   /** Decodes the whole frames now complete; the start of a split frame waits for the next piece. */
   push(bytes: Uint8Array): Float32Array {
+    // Nothing to add (a reader may hand out empty pieces): the split frame carried over must stay as it is.
+    if (bytes.length === 0) return new Float32Array(0);
     this.offset += bytes.length;
     const head = this.carry.length > 0 ? Math.min(this.frameBytes - this.carry.length, bytes.length) : 0;
     const frames = Math.floor((this.carry.length + bytes.length) / this.frameBytes);

@@ -57,4 +57,39 @@ describe('bad WAV files give clear messages naming the file and the place', () =
     new DataView(bytes.buffer).setUint16(20, 2, true); // ADPCM
     expect(failure(bytes)).toMatch(/format code 2 is not supported/);
   });
+  it('more channels than can be imported', () => {
+    const bytes = encodeWav(new Array(2000).fill(0), { channels: 1000 });
+    new DataView(bytes.buffer).setUint16(22, 2000, true);
+    expect(failure(bytes)).toBe('pump.wav (at byte 22): the header says there are 2000 channels; at most 1024 can be imported.');
+    expect(failure(encodeWav(new Array(2048).fill(0), { channels: 1024 }))).toBe('no error');
+  });
+  it('no samples at all', () => expect(failure(encodeWav([]))).toBe('pump.wav (at byte 44): the file holds no samples: its data chunk is empty.'));
+  it('a format chunk too large to be one', () => {
+    const bytes = encodeWav(signal);
+    new DataView(bytes.buffer).setUint32(16, 1 << 20, true);
+    expect(failure(bytes)).toBe('pump.wav (at byte 16): the format chunk says it is 1048576 bytes; a WAV format chunk is at most 65536.');
+  });
+});
+
+describe('chunks before the samples', () => {
+  /** `plain` with a chunk of `size` zero bytes (id LIST, padded to an even size) put between its format chunk and its samples. */
+  function withChunk(plain: Uint8Array, size: number): Uint8Array {
+    const padded = size + (size % 2);
+    const file = new Uint8Array(plain.length + 8 + padded);
+    file.set(plain.subarray(0, 36));
+    file.set(new TextEncoder().encode('LIST'), 36);
+    new DataView(file.buffer).setUint32(40, size, true);
+    file.set(plain.subarray(36), 44 + padded);
+    return file;
+  }
+
+  it('passes over a 32 MiB chunk fed in 64 KiB pieces as it comes (it was re-joined with every piece: quadratic, seconds)', () => {
+    const { samples, format } = decodeInPieces(withChunk(encodeWav(signal, { sampleRate: 8000 }), 32 << 20), 65536);
+    expect(format.sampleRate).toBe(8000);
+    expect(samples).toHaveLength(signal.length);
+  });
+
+  it('passes over an odd-sized chunk and its padding byte, in pieces of one byte', () => {
+    expect(decodeInPieces(withChunk(encodeWav(signal), 1001), 1).samples).toHaveLength(signal.length);
+  });
 });

@@ -1,10 +1,11 @@
 import { css, html, nothing } from 'lit';
 import { Gadget } from '../core';
-import { storageKey } from '../app/keys';
 import { formatHash } from '../app/router';
 import { messageOf } from '../app/error-report';
-import { importFile, needsRawFormat, type ImportResult } from '../../compute/ingest/import-file';
-import { MAX_RAW_CHANNELS, RAW_DTYPES, parseRawFormat, type RawDType, type RawFormat } from '../../compute/ingest/raw-decoder';
+import { needsRawFormat, type ImportResult } from '../../compute/ingest/import-file';
+import { importFileInWorker } from '../../compute/ingest/import-in-worker';
+import { MAX_CHANNELS } from '../../compute/ingest/channel-limit';
+import { RAW_DTYPES, parseRawFormat, type RawDType, type RawFormat } from '../../compute/ingest/raw-decoder';
 import { pageStyles } from './page-styles';
 
 interface FileImport {
@@ -73,8 +74,8 @@ export class ImportPage extends Gadget {
     event.preventDefault();
     const { dtype, channels, sampleRate, littleEndian } = this.rawFields;
     const count = Number(channels);
-    if (channels.trim() === '' || !Number.isInteger(count) || count < 1 || count > MAX_RAW_CHANNELS) {
-      this.rawProblem = { field: 'channels', message: `Channels: enter a whole number from 1 to ${MAX_RAW_CHANNELS}.` };
+    if (channels.trim() === '' || !Number.isInteger(count) || count < 1 || count > MAX_CHANNELS) {
+      this.rawProblem = { field: 'channels', message: `Channels: enter a whole number from 1 to ${MAX_CHANNELS}.` };
       return;
     }
     const rate = sampleRate.trim() === '' ? undefined : Number(sampleRate);
@@ -107,8 +108,8 @@ export class ImportPage extends Gadget {
       this.imports = [...this.imports];
     };
     try {
-      const storage = await this.acquire(storageKey);
-      const result = await importFile(storage, file, { signal: entry.controller.signal, onProgress: (progress) => update({ progress }), ...(rawFormat ? { rawFormat } : {}) });
+      // In a worker: decoding and writing a large file leave the page responsive.
+      const result = await importFileInWorker(file, { signal: entry.controller.signal, onProgress: (progress) => update({ progress }), ...(rawFormat ? { rawFormat } : {}) });
       update({ result, progress: 1 });
     } catch (error) {
       update({ problem: entry.controller.signal.aborted ? `${file.name}: cancelled, nothing was kept.` : messageOf(error) });
@@ -195,7 +196,7 @@ export class ImportPage extends Gadget {
               type="number"
               inputmode="numeric"
               min="1"
-              max=${MAX_RAW_CHANNELS}
+              max=${MAX_CHANNELS}
               step="1"
               .value=${fields.channels}
               aria-invalid=${invalid('channels')}

@@ -1,5 +1,6 @@
 import type { Doc } from '../types';
 import type { QueryNode, QueryOperator } from './query-parser';
+import { LikePattern } from './like-pattern';
 
 /**
  * How one key is read and compared (jIO's key_schema): `readFrom` names the property holding the value, `castTo`
@@ -100,19 +101,16 @@ function scalar(value: unknown): string | number | undefined {
   return undefined;
 }
 
-const likeCache = new Map<string, RegExp>();
+const likeCache = new Map<string, LikePattern>();
 
 function likeMatch(text: string, pattern: string): boolean {
-  let regexp = likeCache.get(pattern);
-  if (!regexp) {
-    const source = [...pattern]
-      .map((character) => (character === '%' ? '.*' : character === '_' ? '.' : character.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')))
-      .join('');
-    regexp = new RegExp(`^${source}$`, 'is');
+  let compiled = likeCache.get(pattern);
+  if (!compiled) {
+    compiled = new LikePattern(pattern);
     if (likeCache.size > 500) likeCache.clear();
-    likeCache.set(pattern, regexp);
+    likeCache.set(pattern, compiled);
   }
-  return regexp.test(text);
+  return compiled.matches(text);
 }
 
 const datePattern = /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:[T ](\d{2})(?::(\d{2})(?::(\d{2})(?:\.(\d{1,3})\d*)?)?)?)?)?)?(Z|[+-]\d{2}:?\d{2})?$/;

@@ -17,11 +17,18 @@ type Token =
 const operators: QueryOperator[] = ['!=', '<=', '>=', '=', '<', '>'];
 
 /**
+ * How deep parentheses and NOTs may nest. The parser recurses once per level: without a limit a query of a few
+ * thousand `(` (a pasted link, a fuzzer) overflows the stack instead of being refused. No sensible query comes close.
+ */
+export const MAX_QUERY_DEPTH = 100;
+
+/**
  * Parses jIO's query language:
  * `key:value` (like-match, `%` any run of characters, `_` one character, case-insensitive), `key:=v`, `key:!=v`,
  * `key:<v` `<=` `>` `>=`, `key:(a OR b)`, `"quoted \"strings\""`, AND / OR / NOT (AND binds tighter than OR, NOT
  * tightest), juxtaposition as AND, parentheses, and bare values matching any property.
- * A malformed query throws StorageError 400 with `details.position` (0-based) and the query text.
+ * A malformed query, or one nested deeper than MAX_QUERY_DEPTH, throws StorageError 400 with `details.position`
+ * (0-based) and the query text.
  */
 export function parseQuery(query: string): QueryNode {
   const parser = new Parser(query, tokenize(query));
@@ -77,6 +84,7 @@ function tokenize(query: string): Token[] {
 
 class Parser {
   private index = 0;
+  private depth = 0;
 
   constructor(
     private readonly query: string,
@@ -117,20 +125,40 @@ class Parser {
 
   private parseNot(key: string | undefined): QueryNode {
     if (this.token.kind === 'NOT') {
-      this.index += 1;
-      return { type: 'not', child: this.parseNot(key) };
+      return this.nested(() => {
+        this.index += 1;
+        return { type: 'not', child: this.parseNot(key) };
+      });
     }
     return this.parsePrimary(key);
   }
 
-  private parsePrimary(key: string | undefined): QueryNode {
-    const token = this.token;
-    if (token.kind === '(') {
+  /** One level deeper (a `NOT` or a parenthesised group at the current token), refused past MAX_QUERY_DEPTH. */
+  private nested(parse: () => QueryNode): QueryNode {
+    if (this.depth >= MAX_QUERY_DEPTH) {
+      throw syntaxError(this.query, this.token.position, `parentheses and NOT nest more than ${MAX_QUERY_DEPTH} deep here; write the query with fewer levels`);
+    }
+    this.depth += 1;
+    try {
+      return parse();
+    } finally {
+      this.depth -= 1;
+    }
+  }
+
+  /** `( … )` at the current token: its contents, with `key` applying inside when given. */
+  private parseGroup(key: string | undefined): QueryNode {
+    return this.nested(() => {
       this.index += 1;
       const node = this.parseOr(key);
       this.expect(')');
       return node;
-    }
+    });
+  }
+
+  private parsePrimary(key: string | undefined): QueryNode {
+    const token = this.token;
+    if (token.kind === '(') return this.parseGroup(key);
     if (token.kind === 'operator') throw syntaxError(this.query, token.position, 'an operator needs a key before it (key:>=value)');
     if (token.kind !== 'word' && token.kind !== 'string') {
       throw syntaxError(this.query, token.position, `expected a value, a key:value or "(" but found ${describe(token.kind)}`);
@@ -153,12 +181,7 @@ class Parser {
       this.index += 1;
     }
     const value = this.token;
-    if (value.kind === '(' && operator === undefined) {
-      this.index += 1;
-      const node = this.parseOr(key);
-      this.expect(')');
-      return node;
-    }
+    if (value.kind === '(' && operator === undefined) return this.parseGroup(key);
     if (value.kind !== 'word' && value.kind !== 'string') {
       throw syntaxError(this.query, value.position, `expected a value after "${key}:" but found ${describe(value.kind)}`);
     }

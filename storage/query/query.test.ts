@@ -85,6 +85,35 @@ describe('jIO query language', () => {
     });
   }
 
+  it('refuses nesting past 100 levels with a 400 where it goes too deep, not with a stack overflow', async () => {
+    const deep: [string, number][] = [
+      ['('.repeat(101) + 'a' + ')'.repeat(101), 100],
+      ['NOT '.repeat(20_000) + 'a', 400],
+      ['title:(' + '('.repeat(5_000) + 'a', 106],
+    ];
+    for (const [query, position] of deep) {
+      const error = await ids(query).catch((failure: unknown) => failure);
+      expect(isStorageError(error, 400) && error.details['position'], query.slice(0, 12)).toBe(position);
+    }
+  });
+
+  it('accepts nesting up to 100 levels', async () => {
+    expect(await ids('('.repeat(100) + 'title:pump%' + ')'.repeat(100))).toEqual(['a', 'b']);
+    expect(await ids('NOT '.repeat(100) + 'title:pump%')).toEqual(['a', 'b']);
+  });
+
+  it('matches runs of % in linear time (a backtracking regex took seconds per document)', async () => {
+    const memory = new MemoryStorage();
+    await memory.put('long', { title: 'a'.repeat(60) });
+    await memory.put('hash', { title: `${'a'.repeat(60)}#` });
+    const query = new QueryStorage(memory);
+    const found = async (text: string) => (await query.allDocs({ query: text })).rows.map((row) => row.id).sort();
+    expect(await found('title:%%%%%%#')).toEqual(['hash']);
+    expect(await found('title:"%a%a%a%a%a%a%a%a%b"')).toEqual([]);
+    expect(await found('title:%_%_%_%_%_%_%_%_%_%#')).toEqual(['hash']);
+    expect(await found('title:%A%#%')).toEqual(['hash']);
+  });
+
   it('uses key_schema to read from another property and to cast before comparing', async () => {
     const schema = {
       year: { readFrom: 'date', castTo: (value: unknown) => (typeof value === 'number' ? value : Number(String(value).slice(0, 4))) },
