@@ -4,6 +4,7 @@ import { GadgetDeclarationError, SandboxError } from '../errors';
 import { resolveGadgetUrl } from '../module-loader';
 import { Endpoint, HELLO, INIT, WORKER_ERROR, deserializeError, type RequestHandler, type WireMessage } from './protocol';
 import type { RemoteGadget } from './remote';
+import { NOT_ISOLATED, startBootstrappedWorker } from './worker-bootstrap';
 
 /** Answers a sandboxed child's acquisitions (the declaring gadget does, as if the child were in its tree). */
 export type ChildAcquisitionAnswer = (name: string, args: unknown[], signal: AbortSignal) => Promise<unknown>;
@@ -162,29 +163,53 @@ export async function startIframeSandbox(options: SandboxStartOptions): Promise<
   }
 }
 
-/**
- * Starts a headless gadget in a module Worker; `url` is a worker script calling `serveWorkerGadget(Class)`. The worker
- * is started by a hidden sandboxed page (worker-host.html) from a blob: URL, so its origin is opaque like the page's:
- * no IndexedDB, Cache Storage, Web Locks, cookies or BroadcastChannel of the app. The port goes straight to the worker.
- */
-export async function startWorkerSandbox(options: SandboxStartOptions): Promise<SandboxHandle> {
-  const channel = new MessageChannel();
-  const endpoint = new Endpoint(channel.port1, parentHandler(options));
-  let failWorker: (error: GadgetDeclarationError) => void = () => {};
-  const workerFailed = new Promise<never>((_, reject) => (failWorker = reject));
-  // Headless: the page only starts the worker, so it is hidden and kept out of the declaring gadget's DOM.
-  const host = openSandboxFrame(workerHostEntryUrl(), options, channel.port2, {
+/** The cause of a worker gadget's declaration error when its worker could not run at all (not its script failing). */
+class WorkerStartError extends Error {
+  override readonly name = 'WorkerStartError';
+}
+
+/** Starts the worker gadget's worker with `port`; `fail` rejects the start (the worker could not run at all). */
+type WorkerLauncher = (options: SandboxStartOptions, port: MessagePort, fail: (reason: string) => void) => { close(): void };
+
+/** A data: URL worker started by the app itself: in the app's process, so calls are as fast as with a plain Worker. */
+const launchDirect: WorkerLauncher = (options, port, fail) => {
+  const worker = startBootstrappedWorker(resolveGadgetUrl(options.url), options.scope);
+  worker.addEventListener('error', (event) => {
+    event.preventDefault();
+    fail(event.message || 'the worker did not start');
+  });
+  worker.postMessage({ type: INIT, token: '', url: resolveGadgetUrl(options.url), scope: options.scope }, [port]);
+  return { close: () => worker.terminate() };
+};
+
+/** The worker started from a hidden opaque-origin page (worker-host.html), for browsers where launchDirect is not. */
+const launchFromSandboxPage: WorkerLauncher = (options, port, fail) =>
+  // Headless: the page only starts the worker, so it is hidden and kept out of the declaring gadget's DOM. The worker
+  // ends with the page that started it.
+  openSandboxFrame(workerHostEntryUrl(), options, port, {
     container: document.body,
     hidden: true,
     onPageMessage: (data) => {
       if (data.type !== WORKER_ERROR) return;
-      const reason = typeof data.message === 'string' && data.message ? data.message : 'script error (check the URL)';
-      failWorker(new GadgetDeclarationError(options.url, options.scope, `the worker gadget "${options.scope}" failed to start: ${reason}`, 502));
+      const reason = typeof data.message === 'string' && data.message ? data.message : 'the worker did not start';
+      fail(`${reason} (the Content-Security-Policy of gadgets/core/sandbox/worker-host.html must allow data: workers)`);
     },
   });
+
+async function startWorkerWith(launch: WorkerLauncher, options: SandboxStartOptions): Promise<SandboxHandle> {
+  const channel = new MessageChannel();
+  const endpoint = new Endpoint(channel.port1, parentHandler(options));
+  let fail: (reason: string) => void = () => {};
+  const workerFailed = new Promise<never>((_, reject) => {
+    fail = (reason) => {
+      const message = `the worker gadget "${options.scope}" failed to start: ${reason}`;
+      reject(new GadgetDeclarationError(options.url, options.scope, message, 502, { cause: new WorkerStartError(reason) }));
+    };
+  });
+  const worker = launch(options, channel.port2, fail);
   const close = () => {
     endpoint.close(new SandboxError(`the worker gadget "${options.scope}" was dropped or detached`, 410));
-    host.close(); // the worker ends with the page that started it
+    worker.close();
   };
   try {
     const methods = await whenReady(endpoint, options, workerFailed);
@@ -192,5 +217,26 @@ export async function startWorkerSandbox(options: SandboxStartOptions): Promise<
   } catch (error) {
     close();
     throw error;
+  }
+}
+
+/** The direct worker had the app's origin, or could not run at all (e.g. a policy refusing data: workers). */
+function directWorkerUnusable(error: unknown): boolean {
+  if (!(error instanceof GadgetDeclarationError)) return false;
+  return error.cause instanceof WorkerStartError || (error.cause as { name?: unknown } | undefined)?.name === NOT_ISOLATED;
+}
+
+/**
+ * Starts a headless gadget in a module Worker; `url` is a worker script calling `serveWorkerGadget(Class)`. The worker
+ * has an opaque origin: no IndexedDB, Cache Storage, Web Locks, cookies or BroadcastChannel of the app. It is a data:
+ * URL worker the app starts; where such a worker gets the app's origin (its bootstrap checks before loading the
+ * gadget) or cannot start, a hidden sandboxed page starts it instead. Either way the port goes straight to the worker.
+ */
+export async function startWorkerSandbox(options: SandboxStartOptions): Promise<SandboxHandle> {
+  try {
+    return await startWorkerWith(launchDirect, options);
+  } catch (error) {
+    if (!directWorkerUnusable(error) || options.signal.aborted) throw error;
+    return startWorkerWith(launchFromSandboxPage, options);
   }
 }
