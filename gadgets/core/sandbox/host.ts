@@ -192,7 +192,7 @@ const launchFromSandboxPage: WorkerLauncher = (options, port, fail) =>
     onPageMessage: (data) => {
       if (data.type !== WORKER_ERROR) return;
       const reason = typeof data.message === 'string' && data.message ? data.message : 'the worker did not start';
-      fail(`${reason} (the Content-Security-Policy of gadgets/core/sandbox/worker-host.html must allow data: workers)`);
+      fail(`${reason} (a Content-Security-Policy on gadgets/core/sandbox/worker-host.html must allow data: workers)`);
     },
   });
 
