@@ -46,7 +46,6 @@ const foreignUrl = `data:text/javascript,${encodeURIComponent(`
   export default class extends HTMLElement { static declaredMethods = ['hello']; hello() { return 'hi'; } }
 `)}`;
 declare global {
-  // eslint-disable-next-line no-var
   var foreignGadgetRan: boolean | undefined;
 }
 
