@@ -173,12 +173,13 @@ type WorkerLauncher = (options: SandboxStartOptions, port: MessagePort, fail: (r
 
 /** A data: URL worker started by the app itself: in the app's process, so calls are as fast as with a plain Worker. */
 const launchDirect: WorkerLauncher = (options, port, fail) => {
-  const worker = startBootstrappedWorker(resolveGadgetUrl(options.url), options.scope);
+  const url = resolveGadgetUrl(options.url);
+  const worker = startBootstrappedWorker(url, options.scope);
   worker.addEventListener('error', (event) => {
     event.preventDefault();
     fail(event.message || 'the worker did not start');
-  });
-  worker.postMessage({ type: INIT, token: '', url: resolveGadgetUrl(options.url), scope: options.scope }, [port]);
+  }, { once: true }); // later errors are the gadget's own: left to the console
+  worker.postMessage({ type: INIT, token: '', url, scope: options.scope }, [port]);
   return { close: () => worker.terminate() };
 };
 

@@ -16,7 +16,7 @@ function startWorker(url: string, scope: string, port: MessagePort): void {
   worker.addEventListener('error', (event) => {
     event.preventDefault();
     window.parent.postMessage({ type: WORKER_ERROR, token, message: event.message || 'script error' }, parentOrigin);
-  });
+  }, { once: true }); // later errors are the gadget's own: left to the console
   worker.postMessage({ type: INIT, token: '', url, scope }, [port]);
 }
 
