@@ -16,8 +16,10 @@ export default defineConfig({
     emptyOutDir: true,
     sourcemap: true,
     manifest: true, // bench/size.mjs reads it to find the initial chunk and its static imports
-    // The sandboxed-gadget page is a second HTML entry (gadgets/core/sandbox/host.ts loads it in iframes).
-    rollupOptions: { input: { main: 'index.html', 'gadget-sandbox': 'gadgets/core/sandbox/iframe.html' } },
+    // The sandbox pages are HTML entries of their own (gadgets/core/sandbox/host.ts loads them in iframes).
+    rollupOptions: {
+      input: { main: 'index.html', 'gadget-sandbox': 'gadgets/core/sandbox/iframe.html', 'gadget-worker-host': 'gadgets/core/sandbox/worker-host.html' },
+    },
   },
   define: {
     // Shown on the settings page; the e2e update test builds twice with different ids.

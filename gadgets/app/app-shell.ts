@@ -10,7 +10,11 @@ import { routes } from './routes';
 import { moduleOfRoute, modules } from './modules';
 import { registerServiceWorker } from './service-worker';
 import { requestPersistence } from './persistence';
-import { errorReportDocument, toErrorReport, type ErrorReport } from './error-report';
+import { toErrorReport, type ErrorReport } from './error-report';
+import { ErrorReportKeeper } from './error-report-keeper';
+
+/** The most errors the panel lists (the latest); all of them are still kept as Error Report documents, within limits. */
+const PANEL_ERRORS = 50;
 
 interface Toast {
   id: number;
@@ -49,6 +53,14 @@ export class AppShell extends Gadget {
   private readonly onHashChange = () => void this.route();
   private readonly onWindowError = (event: ErrorEvent) => this.reportError(event.error ?? event.message, 'window');
   private readonly onRejection = (event: PromiseRejectionEvent) => this.reportError(event.reason, 'window');
+  /** Error Report documents, rate-limited and with repeats counted, so a looping failure cannot fill the device. */
+  private readonly errorReports = new ErrorReportKeeper(
+    {
+      post: async (doc) => (await appStorage()).post(doc),
+      put: async (id, doc) => (await appStorage()).put(id, doc),
+    },
+    { buildId: __FIELDSCOPE_BUILD__ },
+  );
 
   constructor() {
     super();
@@ -94,15 +106,14 @@ export class AppShell extends Gadget {
   reportError(error: unknown, origin: string): void {
     if (error instanceof DOMException && error.name === 'AbortError') return; // cancellation is not a failure
     const report = toErrorReport(error, origin);
-    this.errors = [...this.errors, report];
+    this.errors = [...this.errors, report].slice(-PANEL_ERRORS);
     void this.keepErrorReport(report);
   }
 
   /** Keeps the report as a document, so it reaches the server with the next sync. Never reports its own failure. */
   private async keepErrorReport(report: ErrorReport): Promise<void> {
     try {
-      const storage = await appStorage();
-      await storage.post(errorReportDocument(report, __FIELDSCOPE_BUILD__));
+      await this.errorReports.keep(report);
     } catch (failure) {
       console.warn('The error report could not be kept:', failure);
     }

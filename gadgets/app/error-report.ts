@@ -10,13 +10,32 @@ export interface ErrorReport {
   time: string;
 }
 
+/** The most of each text a report keeps: a looping failure with a huge message cannot fill the device or the server. */
+export const REPORT_LIMITS = { name: 200, message: 2_000, origin: 500, stack: 16_000 } as const;
+
+/** `text` cut to `max` characters (never inside a surrogate pair), saying how much was cut. */
+export function truncate(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const end = /[\uD800-\uDBFF]/.test(text.charAt(max - 1)) ? max - 1 : max;
+  return `${text.slice(0, end)}… (${text.length - end} more characters)`;
+}
+
+function describeThrown(value: unknown): string {
+  if (typeof value === 'string') return value;
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value); // cyclic or BigInt: still say something
+  }
+}
+
 export function toErrorReport(error: unknown, origin: string): ErrorReport {
-  const asError = error instanceof Error ? error : new Error(typeof error === 'string' ? error : JSON.stringify(error));
+  const asError = error instanceof Error ? error : new Error(describeThrown(error));
   return {
-    message: asError.message || asError.name,
-    name: asError.name,
-    origin,
-    ...(asError.stack ? { stack: asError.stack } : {}),
+    message: truncate(asError.message || asError.name, REPORT_LIMITS.message),
+    name: truncate(asError.name, REPORT_LIMITS.name),
+    origin: truncate(origin, REPORT_LIMITS.origin),
+    ...(asError.stack ? { stack: truncate(asError.stack, REPORT_LIMITS.stack) } : {}),
     time: new Date().toISOString(),
   };
 }

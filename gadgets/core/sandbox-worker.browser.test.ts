@@ -100,6 +100,7 @@ describe('worker sandbox', () => {
     const parent = mountParent();
     const failure = parent.declareGadget('/gadgets/core/testing/fixtures/does-not-exist.worker.js', { sandbox: 'worker', scope: 'missing', timeout: 5000 });
     await expect(failure).rejects.toBeInstanceOf(GadgetDeclarationError);
+    await expect(failure).rejects.toMatchObject({ status: 502, message: expect.stringMatching(/does-not-exist\.worker\.js/) });
   });
 
   it('is terminated when dropped: pending calls reject', async () => {

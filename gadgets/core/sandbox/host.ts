@@ -2,8 +2,9 @@
 import { abortError } from '../cancel';
 import { GadgetDeclarationError, SandboxError } from '../errors';
 import { resolveGadgetUrl } from '../module-loader';
-import { Endpoint, HELLO, INIT, deserializeError, type RequestHandler, type WireMessage } from './protocol';
+import { Endpoint, HELLO, INIT, WORKER_ERROR, deserializeError, type RequestHandler, type WireMessage } from './protocol';
 import type { RemoteGadget } from './remote';
+import { NOT_ISOLATED, startBootstrappedWorker } from './worker-bootstrap';
 
 /** Answers a sandboxed child's acquisitions (the declaring gadget does, as if the child were in its tree). */
 export type ChildAcquisitionAnswer = (name: string, args: unknown[], signal: AbortSignal) => Promise<unknown>;
@@ -28,9 +29,12 @@ export interface SandboxHandle {
   close(): void;
 }
 
-/** The sandbox page, built as its own HTML entry (vite.config.ts build.rollupOptions.input). */
+/** The sandbox pages, built as HTML entries of their own (vite.config.ts build.rollupOptions.input). */
 export function iframeEntryUrl(): string {
   return resolveGadgetUrl(`${import.meta.env.BASE_URL}gadgets/core/sandbox/iframe.html`);
+}
+export function workerHostEntryUrl(): string {
+  return resolveGadgetUrl(`${import.meta.env.BASE_URL}gadgets/core/sandbox/worker-host.html`);
 }
 
 function parentHandler(options: SandboxStartOptions): RequestHandler {
@@ -92,34 +96,64 @@ function whenReady(endpoint: Endpoint, options: SandboxStartOptions, extraFailur
   return ready;
 }
 
+interface SandboxFrame {
+  frame: HTMLIFrameElement;
+  /** Stops listening to the page and removes the iframe. */
+  close(): void;
+}
+
 /**
- * Starts a gadget in `<iframe sandbox="allow-scripts">` (no allow-same-origin: the child cannot reach the parent's DOM,
- * storage or cookies). Handshake: the child posts hello with the token from its URL; the parent checks the source is
- * its iframe, the origin is opaque ("null", so the sandbox is in force) and the token matches, then sends the port.
+ * Loads `page` in `<iframe sandbox="allow-scripts">` (no allow-same-origin: the page cannot reach the parent's DOM,
+ * storage or cookies) and hands it `port` once its hello checks out: the message comes from this iframe, its origin
+ * is opaque ("null", so the sandbox is in force) and it carries the token from the page's URL. Later messages passing
+ * the same checks go to `onPageMessage`.
  */
-export async function startIframeSandbox(options: SandboxStartOptions): Promise<SandboxHandle> {
+function openSandboxFrame(
+  page: string,
+  options: SandboxStartOptions,
+  port: MessagePort,
+  { container, hidden = false, onPageMessage }: { container: HTMLElement; hidden?: boolean; onPageMessage?: (data: { type?: unknown; message?: unknown }) => void },
+): SandboxFrame {
   const token = crypto.randomUUID();
   const frame = document.createElement('iframe');
   frame.setAttribute('sandbox', 'allow-scripts');
   frame.setAttribute('title', `gadget ${options.scope}`);
-  frame.src = `${iframeEntryUrl()}#${token}`;
-  const channel = new MessageChannel();
-  let endpoint: Endpoint | undefined;
-  const onHello = (event: MessageEvent): void => {
-    const data = event.data as { type?: unknown; token?: unknown } | null;
+  frame.src = `${page}#${token}`;
+  frame.hidden = hidden;
+  let greeted = false;
+  const onMessage = (event: MessageEvent): void => {
+    const data = event.data as { type?: unknown; token?: unknown; message?: unknown } | null;
     if (event.source === null || event.source !== frame.contentWindow) return;
-    if (event.origin !== 'null' || !data || data.type !== HELLO || data.token !== token) return;
-    window.removeEventListener('message', onHello);
-    (event.source as Window).postMessage({ type: INIT, token, url: resolveGadgetUrl(options.url), scope: options.scope }, '*', [channel.port2]);
+    if (event.origin !== 'null' || !data || data.token !== token) return;
+    if (data.type !== HELLO) {
+      if (greeted) onPageMessage?.(data);
+      return;
+    }
+    if (greeted) return;
+    greeted = true;
+    if (!onPageMessage) window.removeEventListener('message', onMessage);
+    (event.source as Window).postMessage({ type: INIT, token, url: resolveGadgetUrl(options.url), scope: options.scope }, '*', [port]);
   };
-  window.addEventListener('message', onHello);
-  endpoint = new Endpoint(channel.port1, parentHandler(options));
+  window.addEventListener('message', onMessage);
+  container.append(frame);
+  return {
+    frame,
+    close: () => {
+      window.removeEventListener('message', onMessage);
+      frame.remove();
+    },
+  };
+}
+
+/** Starts a gadget module in a sandboxed iframe (gadgets/core/sandbox/iframe.html) inside `options.container`. */
+export async function startIframeSandbox(options: SandboxStartOptions): Promise<SandboxHandle> {
+  const channel = new MessageChannel();
+  const endpoint = new Endpoint(channel.port1, parentHandler(options));
+  const { frame, close: closeFrame } = openSandboxFrame(iframeEntryUrl(), options, channel.port2, { container: options.container ?? document.body });
   const close = () => {
-    window.removeEventListener('message', onHello);
-    endpoint?.close(new SandboxError(`the sandboxed gadget "${options.scope}" was dropped or detached`, 410));
-    frame.remove();
+    endpoint.close(new SandboxError(`the sandboxed gadget "${options.scope}" was dropped or detached`, 410));
+    closeFrame();
   };
-  (options.container ?? document.body).append(frame);
   try {
     const methods = await whenReady(endpoint, options);
     return { remote: makeRemote('iframe', options.scope, methods, endpoint, frame), close };
@@ -129,26 +163,54 @@ export async function startIframeSandbox(options: SandboxStartOptions): Promise<
   }
 }
 
-/** Starts a headless gadget in a module Worker; `url` is a worker script calling `serveWorkerGadget(Class)`. */
-export async function startWorkerSandbox(options: SandboxStartOptions): Promise<SandboxHandle> {
-  let worker: Worker;
-  try {
-    worker = new Worker(resolveGadgetUrl(options.url), { type: 'module', name: `gadget ${options.scope}` });
-  } catch (error) {
-    throw new GadgetDeclarationError(options.url, options.scope, `cannot start the worker gadget "${options.scope}": ${String(error)}`, 502, { cause: error });
-  }
+/** The cause of a worker gadget's declaration error when its worker could not run at all (not its script failing). */
+class WorkerStartError extends Error {
+  override readonly name = 'WorkerStartError';
+}
+
+/** Starts the worker gadget's worker with `port`; `fail` rejects the start (the worker could not run at all). */
+type WorkerLauncher = (options: SandboxStartOptions, port: MessagePort, fail: (reason: string) => void) => { close(): void };
+
+/** A data: URL worker started by the app itself: in the app's process, so calls are as fast as with a plain Worker. */
+const launchDirect: WorkerLauncher = (options, port, fail) => {
+  const url = resolveGadgetUrl(options.url);
+  const worker = startBootstrappedWorker(url, options.scope);
+  worker.addEventListener('error', (event) => {
+    event.preventDefault();
+    fail(event.message || 'the worker did not start');
+  }, { once: true }); // later errors are the gadget's own: left to the console
+  worker.postMessage({ type: INIT, token: '', url, scope: options.scope }, [port]);
+  return { close: () => worker.terminate() };
+};
+
+/** The worker started from a hidden opaque-origin page (worker-host.html), for browsers where launchDirect is not. */
+const launchFromSandboxPage: WorkerLauncher = (options, port, fail) =>
+  // Headless: the page only starts the worker, so it is hidden and kept out of the declaring gadget's DOM. The worker
+  // ends with the page that started it.
+  openSandboxFrame(workerHostEntryUrl(), options, port, {
+    container: document.body,
+    hidden: true,
+    onPageMessage: (data) => {
+      if (data.type !== WORKER_ERROR) return;
+      const reason = typeof data.message === 'string' && data.message ? data.message : 'the worker did not start';
+      fail(`${reason} (a Content-Security-Policy on gadgets/core/sandbox/worker-host.html must allow data: workers)`);
+    },
+  });
+
+async function startWorkerWith(launch: WorkerLauncher, options: SandboxStartOptions): Promise<SandboxHandle> {
   const channel = new MessageChannel();
   const endpoint = new Endpoint(channel.port1, parentHandler(options));
+  let fail: (reason: string) => void = () => {};
   const workerFailed = new Promise<never>((_, reject) => {
-    worker.addEventListener('error', (event) => {
-      event.preventDefault();
-      reject(new GadgetDeclarationError(options.url, options.scope, `the worker gadget "${options.scope}" failed to start: ${event.message || 'script error (check the URL)'}`, 502));
-    }, { once: true });
+    fail = (reason) => {
+      const message = `the worker gadget "${options.scope}" failed to start: ${reason}`;
+      reject(new GadgetDeclarationError(options.url, options.scope, message, 502, { cause: new WorkerStartError(reason) }));
+    };
   });
-  worker.postMessage({ type: INIT, token: '', url: resolveGadgetUrl(options.url), scope: options.scope }, [channel.port2]);
+  const worker = launch(options, channel.port2, fail);
   const close = () => {
     endpoint.close(new SandboxError(`the worker gadget "${options.scope}" was dropped or detached`, 410));
-    worker.terminate();
+    worker.close();
   };
   try {
     const methods = await whenReady(endpoint, options, workerFailed);
@@ -156,5 +218,26 @@ export async function startWorkerSandbox(options: SandboxStartOptions): Promise<
   } catch (error) {
     close();
     throw error;
+  }
+}
+
+/** The direct worker had the app's origin, or could not run at all (e.g. a policy refusing data: workers). */
+function directWorkerUnusable(error: unknown): boolean {
+  if (!(error instanceof GadgetDeclarationError)) return false;
+  return error.cause instanceof WorkerStartError || (error.cause as { name?: unknown } | undefined)?.name === NOT_ISOLATED;
+}
+
+/**
+ * Starts a headless gadget in a module Worker; `url` is a worker script calling `serveWorkerGadget(Class)`. The worker
+ * has an opaque origin: no IndexedDB, Cache Storage, Web Locks, cookies or BroadcastChannel of the app. It is a data:
+ * URL worker the app starts; where such a worker gets the app's origin (its bootstrap checks before loading the
+ * gadget) or cannot start, a hidden sandboxed page starts it instead. Either way the port goes straight to the worker.
+ */
+export async function startWorkerSandbox(options: SandboxStartOptions): Promise<SandboxHandle> {
+  try {
+    return await startWorkerWith(launchDirect, options);
+  } catch (error) {
+    if (!directWorkerUnusable(error) || options.signal.aborted) throw error;
+    return startWorkerWith(launchFromSandboxPage, options);
   }
 }

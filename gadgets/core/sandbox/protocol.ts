@@ -7,6 +7,8 @@ import { AcquisitionError, SandboxError, ScopeError } from '../errors';
 export const HELLO = 'fieldscope-sandbox-hello';
 /** Posted by the parent (with the MessagePort) once the hello checked out. */
 export const INIT = 'fieldscope-sandbox-init';
+/** Posted by the worker host page to its parent when the worker it started fails (error event in the worker). */
+export const WORKER_ERROR = 'fieldscope-sandbox-worker-error';
 
 export interface SerializedError {
   name: string;
