@@ -3,6 +3,7 @@ import { DATA_ATTACHMENT, type BaseDocument } from '../documents';
 import { StorageError } from '../storage-error';
 import type { AttachmentInfo, CallOptions, Storage } from '../types';
 import { bytesPerElement, isDType, summaryDType, typedArrayFor, viewAs, type DType, type NumericArray } from './dtypes';
+import { checkDataArray } from './check-data-array';
 import { SUMMARY_FIELDS, blockCount, mergeLevel, summarizeSamples } from './pyramid';
 
 /**
@@ -102,13 +103,12 @@ export async function completeDataArray(storage: Storage, id: string, { signal }
   await storage.put(id, { ...doc, status: 'complete' }, signal ? { signal } : {});
 }
 
-/** Reads and checks a Data Array document (400 when the document is something else). */
+/**
+ * Reads and checks a Data Array document: 400 when it is something else or its data cannot be read by it; descriptive
+ * fields of the wrong type are made safe (see `checkDataArray`).
+ */
 export async function getDataArray(storage: Storage, id: string, { signal }: CallOptions = {}): Promise<DataArrayDocument> {
-  const doc = await storage.get(id, signal ? { signal } : {});
-  if (doc['portal_type'] !== 'Data Array' || !isDType(doc['dtype']) || !Array.isArray(doc['shape'])) {
-    throw new StorageError(400, `“${id}” is not a Data Array.`, { id });
-  }
-  return doc as DataArrayDocument;
+  return checkDataArray(await storage.get(id, signal ? { signal } : {}), id);
 }
 
 /**
