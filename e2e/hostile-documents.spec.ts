@@ -143,7 +143,7 @@ test('the app is served with a strict Content-Security-Policy: an inline script 
   });
   expect(refused).toEqual({ script: 'script-src-elem inline', handler: 'script-src-attr inline', ran: undefined });
 
-  // What the app itself needs still works under it: its sandboxed gadget iframe starts (see also e2e/runtime.spec.ts).
+  // The sandbox page has a policy of its own (e2e/runtime.spec.ts starts a gadget under it); no page has an inline script.
   const sandbox = await page.request.get('./gadgets/core/sandbox/iframe.html');
   expect(sandbox.headers()['content-security-policy']).toContain("object-src 'none'");
   expect(await sandbox.text()).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);

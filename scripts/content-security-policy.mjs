@@ -26,11 +26,12 @@ const APP = {
 
 /**
  * The sandbox page: its origin is opaque, so what runs there cannot reach the app's storage, cookies or DOM; it loads
- * gadget modules from any http(s) URL the declaring gadget names. Still no inline script, eval, plugins or <base>.
+ * the gadget module the declaring gadget names, from any http(s), data: or blob: URL. Still no inline script, eval,
+ * plugins or <base>.
  */
 const SANDBOX = {
   'default-src': ["'self'", 'http:', 'https:', 'data:', 'blob:'],
-  'script-src': ["'self'", 'http:', 'https:', "'wasm-unsafe-eval'"],
+  'script-src': ["'self'", 'http:', 'https:', 'data:', 'blob:', "'wasm-unsafe-eval'"],
   'style-src': ["'self'", 'http:', 'https:', "'unsafe-inline'"],
   'object-src': ["'none'"],
   'base-uri': ["'none'"],
