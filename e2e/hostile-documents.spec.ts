@@ -156,6 +156,8 @@ test('an array whose fields have the wrong types says what is wrong instead of b
   const base = { portal_type: 'Data Array', reference: 'odd', modification_date: new Date().toISOString(), dtype: 'float32', pyramid: { base: 512, dtype: 'float32' } };
   await putServerDoc(database, { _id: 'odd-shape', ...base, title: 'Odd shape', shape: ['4000', '<b>1</b>'] });
   await putServerDoc(database, { _id: 'odd-text', ...base, title: { html: TITLE }, shape: [0], units: [X_UNIT], channel_labels: 5, sampling_rate: 'fast', process: '<i>done</i>' });
+  const step = { name: '<b>decode</b>', status: 'done', started: '', result: { arrays: { html: TITLE } } };
+  await putServerDoc(database, { _id: 'odd-stream', portal_type: 'Data Stream', title: TITLE, reference: 'odd', modification_date: '', process: [null, 'decode', step] });
 
   const device = await freshDevice(browser, baseURL!, database);
   await device.goto('./#/array/odd-shape');
@@ -163,6 +165,10 @@ test('an array whose fields have the wrong types says what is wrong instead of b
   await device.goto('./#/array/odd-text');
   await expect(device.getByText('This array has no samples yet.')).toBeVisible();
   await expect(device.getByRole('heading', { level: 1 })).toHaveText('Data Array');
+  await expectNothingRan(device);
+  await device.goto('./#/stream/odd-stream');
+  await expect(device.getByRole('listitem').filter({ hasText: '<b>decode</b>: done' })).toBeVisible();
+  await expect(device.getByRole('heading', { name: 'Arrays' })).toHaveCount(0);
   await expectNothingRan(device);
   await device.context().close();
 });

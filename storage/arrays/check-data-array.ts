@@ -9,7 +9,7 @@ import { isDType } from './dtypes';
  * descriptive ones are made safe instead, so the array can still be shown: a text field that is not a string becomes ''
  * (title, reference, modification_date) or is left out (units.x, units.y, source, start_time); a sampling rate or x
  * origin that is not a positive / finite number is left out (the x axis is then the sample index); channel labels
- * that are not all strings, and units or process that are not of their shape, are left out.
+ * that are not all strings and units that are not an object are left out, and so are process entries that are not objects.
  * Returns a copy: the stored document is not changed (a later write of the copy stores the safe version).
  */
 export function checkDataArray(doc: Doc, id: string): DataArrayDocument {
@@ -31,7 +31,8 @@ export function checkDataArray(doc: Doc, id: string): DataArrayDocument {
   const labels = checked['channel_labels'];
   if ('channel_labels' in checked && !(Array.isArray(labels) && labels.every((label) => typeof label === 'string'))) delete checked['channel_labels'];
   const process = checked['process'];
-  if ('process' in checked && !(Array.isArray(process) && process.every(isObject))) delete checked['process'];
+  if (Array.isArray(process)) checked['process'] = process.filter(isObject);
+  else delete checked['process'];
   return checked as DataArrayDocument;
 }
 
