@@ -6,6 +6,7 @@ import { chromiumLaunchOptions } from './scripts/find-browser.mjs';
 import { initialJsReport } from './scripts/initial-js.mjs';
 import { gadgetTestEndpoints } from './gadgets/core/testing/test-endpoints.mjs';
 import { gadgetSandboxes } from './gadgets/core/sandbox/vite-plugin.mjs';
+import { contentSecurityPolicy } from './scripts/content-security-policy.mjs';
 
 // The build and the unit tests share this file: Vitest runs `*.test.ts` in Node
 // and `*.browser.test.ts` in a real Chromium (IndexedDB, Workers, iframes, DOM).
@@ -29,6 +30,7 @@ export default defineConfig({
   plugins: [
     initialJsReport(),
     gadgetSandboxes(),
+    contentSecurityPolicy(),
     VitePWA({
       // We register with workbox-window ourselves (gadgets/app/service-worker.ts) to show the update prompt.
       injectRegister: false,

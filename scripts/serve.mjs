@@ -3,6 +3,7 @@
 import { createServer, request as httpRequest } from 'node:http';
 import { createReadStream, statSync } from 'node:fs';
 import { extname, join, normalize, resolve, sep } from 'node:path';
+import { headerPolicy } from './content-security-policy.mjs';
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -49,6 +50,8 @@ export async function startStaticServer({ root, host = '127.0.0.1', port = 0, pr
       // public and sent without credentials, so any origin may read them.
       'access-control-allow-origin': '*',
       'access-control-expose-headers': 'content-range, content-length, accept-ranges',
+      'x-content-type-options': 'nosniff',
+      ...(file.endsWith('.html') ? { 'content-security-policy': headerPolicy(file) } : {}),
     };
     if (range === 'unsatisfiable') {
       res.writeHead(416, { ...headers, 'content-range': `bytes */${size}` }).end();

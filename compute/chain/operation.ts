@@ -10,8 +10,10 @@ export interface Operation {
   run(storage: Storage, id: string, doc: Doc, options: { signal: AbortSignal }): Promise<unknown>;
 }
 
+/** A document's processing history: its `process` entries that are objects (documents may come from other clients). */
 export function processSteps(doc: Doc): ProcessStep[] {
-  return Array.isArray(doc['process']) ? (doc['process'] as ProcessStep[]) : [];
+  const steps = doc['process'];
+  return Array.isArray(steps) ? steps.filter((step): step is ProcessStep => typeof step === 'object' && step !== null) : [];
 }
 
 /** Whether a step of that name has finished well on the document. */

@@ -6,6 +6,7 @@ import { storageKey } from '../app/keys';
 import { messageOf } from '../app/error-report';
 import { channelCount, getDataArray, readEnvelope, sampleCount, type DataArrayDocument, type Envelope } from '../../storage/arrays';
 import type { Storage } from '../../storage';
+import { escapeHtml } from './escape-html';
 import { envelopeRows, mergeRows, visibleExtremes, type Row } from './series';
 
 /** A visible range of samples [start, end). */
@@ -242,9 +243,10 @@ export class GraphGadget extends Gadget {
     const channels = this.channelLabels(doc).length;
     if (!this.graph) {
       this.graph = new Dygraph(this.container, rows, {
+        // dygraphs escapes series labels in its legend but writes xlabel/ylabel with innerHTML: document text is escaped.
         labels: [this.xLabel(doc), ...this.channelLabels(doc)],
-        xlabel: this.xLabel(doc),
-        ylabel: doc.units?.y ?? '',
+        xlabel: escapeHtml(this.xLabel(doc)),
+        ylabel: escapeHtml(doc.units?.y ?? ''),
         colors: COLOURS,
         legend: 'always',
         labelsSeparateLines: false,

@@ -1,8 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { html } from 'lit';
-import { Gadget } from '../core';
-import { define, until } from '../core/test-helpers';
-import { storageKey } from '../app/keys';
+import { until } from '../core/test-helpers';
+import { StorageRoot, storageRootTag } from './testing/storage-root';
 import { createLocalStorage, type Storage } from '../../storage';
 import { appendSamples, createDataArray } from '../../storage/arrays';
 import type { Spectrogram } from '../../compute/spectrum/stft';
@@ -10,22 +8,6 @@ import './spectrogram-gadget';
 import type { SpectrogramGadget } from './spectrogram-gadget';
 
 const RATE = 8000;
-
-/** Stands in for the app shell: provides the storage to the spectrogram inside it (shown through a slot). */
-class StorageRoot extends Gadget {
-  storage: Storage | undefined;
-  constructor() {
-    super();
-    this.provide(storageKey, () => {
-      if (!this.storage) throw new Error('no storage yet');
-      return this.storage;
-    });
-  }
-  override render() {
-    return html`<slot></slot>`;
-  }
-}
-const rootTag = define(StorageRoot, 'test-storage-root');
 
 let databases = 0;
 const freshStorage = () => createLocalStorage(`spectrogram-test-${Date.now()}-${++databases}`);
@@ -43,7 +25,7 @@ afterEach(() => {
 
 /** A spectrogram inside a storage root, 640 px wide; resolves with it and the details of every drawing. */
 function mount(storage: Storage): { gadget: SpectrogramGadget; drawn: Spectrogram[] } {
-  const root = document.createElement(rootTag) as StorageRoot;
+  const root = document.createElement(storageRootTag) as StorageRoot;
   root.storage = storage;
   const gadget = document.createElement('fs-spectrogram') as SpectrogramGadget;
   gadget.style.width = '640px';

@@ -267,8 +267,8 @@ export class ArrayPage extends Gadget {
     if (!doc) return html`<p class="hint" role="status">Loading the array…</p>`;
     const count = sampleCount(doc);
     const drawn = this.graph?.drawn;
-    const peak = doc['peak'] as { frequency: number; value: number } | undefined;
-    const statistics = (doc.process?.find((step) => step.name === 'statistics' && step.status === 'done')?.result as { channels?: ChannelStatistics[] } | undefined)?.channels;
+    const peak = peakOf(doc);
+    const statistics = statisticsOf(doc);
     return html`
       <div class="toolbar" role="toolbar" aria-label="Graph">
         <button @click=${() => this.graph?.zoom(2)} aria-label="Zoom in">+</button>
@@ -392,6 +392,19 @@ function renderAxisSpacing(rate: number, count: number, axis: string | undefined
   if (!axis) return html`<tr><th scope="row">Sampling rate</th><td>${format(rate)} per s · ${format(count / rate)} s in all</td></tr>`;
   const unit = /\(([^)]+)\)\s*$/.exec(axis)?.[1] ?? axis;
   return html`<tr><th scope="row">Resolution</th><td>${format(1 / rate)} ${unit} per sample · ${format((count - 1) / rate)} ${unit} in all</td></tr>`;
+}
+
+/** A spectrum's peak, when the document holds one as numbers (documents may come from other clients). */
+function peakOf(doc: DataArrayDocument): { frequency: number; value: number } | undefined {
+  const peak = doc['peak'] as { frequency?: unknown; value?: unknown } | null | undefined;
+  return typeof peak?.frequency === 'number' && typeof peak.value === 'number' ? { frequency: peak.frequency, value: peak.value } : undefined;
+}
+
+/** The statistics step's figures per channel, when its result has that shape. */
+function statisticsOf(doc: DataArrayDocument): ChannelStatistics[] | undefined {
+  const result = doc.process?.find((step) => step.name === 'statistics' && step.status === 'done')?.result as { channels?: unknown } | null | undefined;
+  const channels = result?.channels;
+  return Array.isArray(channels) && channels.every((channel) => typeof channel === 'object' && channel !== null) ? (channels as ChannelStatistics[]) : undefined;
 }
 
 function format(value: number): string {

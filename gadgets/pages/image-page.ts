@@ -6,11 +6,12 @@ import { pageTitleKey, storageKey } from '../app/keys';
 import { formatHash } from '../app/router';
 import { confirmAndDelete } from './delete-document';
 import { pageStyles } from './page-styles';
+import { imageBytes, type ImageBytes } from './inline-image';
 import { DATA_ATTACHMENT, type Doc } from '../../storage';
 
 type ImageView =
   | { status: 'loading' }
-  | { status: 'ready'; doc: Doc; url: string; size: number }
+  | { status: 'ready'; doc: Doc; url: string; size: number; bytes: ImageBytes }
   | { status: 'failed'; message: string };
 
 /** An Image document (`#/image/<id>`): a saved plot or spectrogram, its source, download and delete. */
@@ -36,8 +37,8 @@ export class ImagePage extends Gadget {
         const storage = await this.acquireWith({ signal }, storageKey);
         const doc = await storage.get(id, { signal });
         if (doc['portal_type'] !== 'Image') throw new Error(`“${id}” is a ${String(doc['portal_type'])}, not an image.`);
-        const blob = await storage.getAttachment(id, DATA_ATTACHMENT, { signal });
-        return { status: 'ready', doc, url: URL.createObjectURL(blob), size: blob.size };
+        const bytes = imageBytes(await storage.getAttachment(id, DATA_ATTACHMENT, { signal }));
+        return { status: 'ready', doc, url: URL.createObjectURL(bytes.blob), size: bytes.blob.size, bytes };
       } catch (error) {
         if (signal.aborted) throw error;
         return { status: 'failed', message: messageOf(error) };
@@ -78,17 +79,21 @@ export class ImagePage extends Gadget {
     }
     const title = textField(view.doc, 'title') || 'Image';
     const source = textField(view.doc, 'source');
-    const fileName = `${(textField(view.doc, 'reference') || this.docId).replace(/[^\w.-]+/g, '_')}.png`;
+    const { bytes } = view;
+    const fileName = `${(textField(view.doc, 'reference') || this.docId).replace(/[^\w.-]+/g, '_')}.${bytes.extension}`;
+    const from = source ? html` — from <a href=${formatHash('array/:id', { id: source })}>its data array</a>` : nothing;
     return html`
-      <figure>
-        <img src=${view.url} alt=${title} />
-        <figcaption>
-          ${title}
-          ${source ? html` — from <a href=${formatHash('array/:id', { id: source })}>its data array</a>` : nothing}
-        </figcaption>
-      </figure>
+      ${bytes.inline
+        ? html`<figure>
+            <img src=${view.url} alt=${title} />
+            <figcaption>${title}${from}</figcaption>
+          </figure>`
+        : html`<p class="hint" role="status">
+            “${title}”${from} is of type ${bytes.type}, which is not shown here: only PNG, JPEG, GIF, WebP, AVIF and BMP images are,
+            as other types can carry script. Download it to open it elsewhere.
+          </p>`}
       <div class="actions">
-        <a class="button" href=${view.url} download=${fileName}>Download PNG (${Math.ceil(view.size / 1024)} KB)</a>
+        <a class="button" href=${view.url} download=${fileName}>Download ${bytes.inline ? bytes.format : 'the file'} (${Math.ceil(view.size / 1024)} KB)</a>
         <button class="danger" @click=${() => void confirmAndDelete(this, this.docId, `the image “${title}”`, '#/images')}>Delete</button>
       </div>
     `;

@@ -4,7 +4,7 @@ import { storageKey, syncKey } from '../app/keys';
 import { formatHash } from '../app/router';
 import { itemPatternOf } from '../app/modules';
 import { messageOf } from '../app/error-report';
-import { dataBytes, isDType, type DataArrayDocument } from '../../storage/arrays';
+import { asDataArray, dataBytes } from '../../storage/arrays';
 import type { Doc } from '../../storage';
 import { formatBytes } from './format-bytes';
 import { textField } from './doc-fields';
@@ -91,8 +91,8 @@ export class OfflineData extends Gadget {
 function describe(id: string, doc: Doc): LargeData | undefined {
   const row = (bytes: number): LargeData => ({ id, title: textField(doc, 'title') || id, href: formatHash(itemPatternOf(doc['portal_type'])!, { id }), bytes });
   if (doc['portal_type'] === 'Data Stream') return row(typeof doc['size'] === 'number' ? doc['size'] : 0);
-  const array = doc as DataArrayDocument;
-  if (doc['portal_type'] === 'Data Array' && Array.isArray(array.shape) && isDType(array.dtype)) return row(dataBytes(array));
+  const array = doc['portal_type'] === 'Data Array' ? asDataArray(doc, id) : undefined;
+  if (array) return row(dataBytes(array));
   return undefined;
 }
 

@@ -3,11 +3,12 @@ import { Gadget } from '../core';
 import { pageTitleKey, storageKey } from '../app/keys';
 import { formatHash } from '../app/router';
 import { messageOf } from '../app/error-report';
-import type { Doc, ProcessStep } from '../../storage';
+import type { Doc } from '../../storage';
 import { confirmAndDelete } from './delete-document';
 import { textField } from './doc-fields';
 import { pageStyles } from './page-styles';
 import { renderProcessSteps } from './process-steps';
+import { forgetFailedStep, processSteps } from '../../compute/chain/operation';
 import './keep-offline';
 
 /** A Data Stream (`#/stream/<id>`): what it is, its processing history and the arrays made from it. */
@@ -57,7 +58,6 @@ export class StreamPage extends Gadget {
 
   private async rerun(name: string): Promise<void> {
     const storage = await this.acquire(storageKey);
-    const { forgetFailedStep } = await import('../../compute/chain/operation');
     await forgetFailedStep(storage, this.docId, name);
     void this.load(this.docId);
   }
@@ -66,10 +66,10 @@ export class StreamPage extends Gadget {
     if (this.problem) return html`<div class="error" role="alert"><p>This stream cannot be opened: ${this.problem}</p><p><a class="button" href="#/streams">All data streams</a></p></div>`;
     const doc = this.doc;
     if (!doc) return html`<p class="hint" role="status">Loading the stream…</p>`;
-    const steps = (doc['process'] as ProcessStep[] | undefined) ?? [];
+    const steps = processSteps(doc);
     // The size the stream was written with (its data may be on the sync server only), else what is here.
     const size = typeof doc['size'] === 'number' ? doc['size'] : (this.size ?? 0);
-    const arrays = steps.flatMap((step) => ((step.result as { arrays?: string[] } | undefined)?.arrays ?? []));
+    const arrays = steps.flatMap((step) => (step.result as { arrays?: unknown } | null | undefined)?.arrays).filter((id): id is string => typeof id === 'string' && id !== '');
     return html`
       <table>
         <tr><th scope="row">Status</th><td>${textField(doc, 'status') || 'complete'}</td></tr>

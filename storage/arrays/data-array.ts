@@ -1,8 +1,9 @@
-import ndarray from 'ndarray';
 import { DATA_ATTACHMENT, type BaseDocument } from '../documents';
 import { StorageError } from '../storage-error';
 import type { AttachmentInfo, CallOptions, Storage } from '../types';
 import { bytesPerElement, isDType, summaryDType, typedArrayFor, viewAs, type DType, type NumericArray } from './dtypes';
+import { checkDataArray } from './check-data-array';
+import { SampleRows } from './sample-rows';
 import { SUMMARY_FIELDS, blockCount, mergeLevel, summarizeSamples } from './pyramid';
 
 /**
@@ -102,13 +103,12 @@ export async function completeDataArray(storage: Storage, id: string, { signal }
   await storage.put(id, { ...doc, status: 'complete' }, signal ? { signal } : {});
 }
 
-/** Reads and checks a Data Array document (400 when the document is something else). */
+/**
+ * Reads and checks a Data Array document: 400 when it is something else or its data cannot be read by it; descriptive
+ * fields of the wrong type are made safe (see `checkDataArray`).
+ */
 export async function getDataArray(storage: Storage, id: string, { signal }: CallOptions = {}): Promise<DataArrayDocument> {
-  const doc = await storage.get(id, signal ? { signal } : {});
-  if (doc['portal_type'] !== 'Data Array' || !isDType(doc['dtype']) || !Array.isArray(doc['shape'])) {
-    throw new StorageError(400, `“${id}” is not a Data Array.`, { id });
-  }
-  return doc as DataArrayDocument;
+  return checkDataArray(await storage.get(id, signal ? { signal } : {}), id);
 }
 
 /**
@@ -142,7 +142,7 @@ export async function appendSamples(storage: Storage, id: string, samples: Numer
 }
 
 /**
- * Samples [start, end) as an ndarray of shape [samples, channels] (a view over a fresh typed array). `end` beyond the
+ * Samples [start, end) as a view of shape [samples, channels] over a fresh typed array. `end` beyond the
  * array is clamped; start > end or negative → 400.
  */
 export async function readRange(
@@ -152,7 +152,7 @@ export async function readRange(
   start: number,
   end: number,
   { signal }: CallOptions = {},
-): Promise<ndarray.NdArray<NumericArray>> {
+): Promise<SampleRows> {
   const count = sampleCount(doc);
   if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || start > end) {
     throw new StorageError(400, `A sample range needs whole numbers 0 ≤ start ≤ end, not [${start}, ${end}).`, { start, end });
@@ -165,18 +165,18 @@ export async function readRange(
     to > from
       ? await storage.getAttachment(id, DATA_ATTACHMENT, { start: from * rowBytes, end: to * rowBytes, format: 'arraybuffer', ...(signal ? { signal } : {}) })
       : new ArrayBuffer(0);
-  return ndarray(viewAs(doc.dtype, buffer), [to - from, channels]);
+  return new SampleRows(viewAs(doc.dtype, buffer), to - from, channels);
 }
 
 /**
  * Walks the array chunk by chunk ("BigFile reader") so an operation never holds the whole array: yields
- * `{start, samples}` with `samples` an ndarray [rows, channels] of at most `chunkSamples` rows (default 2^18).
+ * `{start, samples}` with `samples` a view [rows, channels] of at most `chunkSamples` rows (default 2^18).
  */
 export async function* iterateChunks(
   storage: Storage,
   id: string,
   { chunkSamples = 1 << 18, start = 0, end, signal }: CallOptions & { chunkSamples?: number; start?: number; end?: number } = {},
-): AsyncGenerator<{ start: number; samples: ndarray.NdArray<NumericArray> }> {
+): AsyncGenerator<{ start: number; samples: SampleRows }> {
   const doc = await getDataArray(storage, id, signal ? { signal } : {});
   const last = Math.min(end ?? sampleCount(doc), sampleCount(doc));
   for (let from = start; from < last; from += chunkSamples) {

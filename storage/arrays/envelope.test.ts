@@ -79,7 +79,7 @@ describe('Data Array envelope (pyramid) equals brute-force M4', () => {
 });
 
 describe('Data Array reads', () => {
-  it('reads exact ranges as ndarrays and walks the array chunk by chunk', async () => {
+  it('reads exact ranges as views and walks the array chunk by chunk', async () => {
     const storage = new UuidStorage(new MemoryStorage());
     const id = await createDataArray(storage, { title: 'two channels', dtype: 'int16', channels: 2, sampling_rate: 100 });
     const values = Int16Array.from({ length: 2000 }, (_, index) => index - 1000);

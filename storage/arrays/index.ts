@@ -15,4 +15,5 @@ export {
   type DataArrayDocument,
   type NewDataArray,
 } from './data-array';
+export { checkDataArray, asDataArray } from './check-data-array';
 export { readEnvelope, type Envelope } from './envelope';
