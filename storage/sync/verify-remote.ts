@@ -1,4 +1,5 @@
 import { CouchClient } from '../remote/couch-client';
+import { maskCredentials } from '../remote/mask-credentials';
 import { RemoteError } from '../remote/remote-error';
 
 export interface RemoteCheck {
@@ -23,12 +24,12 @@ export async function verifyRemote(
     const response = await fetch(client.serverUrl, { headers: { accept: 'application/json' }, ...(signal ? { signal } : {}) });
     const welcome = (await response.json().catch(() => undefined)) as Record<string, unknown> | undefined;
     if (!welcome || !('couchdb' in welcome || 'express-pouchdb' in welcome || 'version' in welcome)) {
-      throw new Error(`${client.serverUrl} answers, but not as a CouchDB server. Check the address (it should end at the server, e.g. …/db/).`);
+      throw new Error(`${maskCredentials(client.serverUrl)} answers, but not as a CouchDB server. Check the address (it should end at the server, e.g. …/db/).`);
     }
   } catch (error) {
     if (signal?.aborted) throw error;
     if (error instanceof Error && error.message.includes('not as a CouchDB server')) throw error;
-    throw new Error(`${client.serverUrl} cannot be reached. Check the address and the network.`, { cause: error });
+    throw new Error(`${maskCredentials(client.serverUrl)} cannot be reached. Check the address and the network.`, { cause: error });
   }
   let user: string | undefined;
   if (credentials.user) {
