@@ -1,12 +1,11 @@
-// Preloaded into pouchdb-server (`node --import`) by pouchdb-server.mjs, to give it what CouchDB has and pouchdb-server
-// 4.2 lacks. Every request must name this server (127.0.0.1, localhost or [::1] with its own port): a DNS-rebound
-// page is refused. With FIELDSCOPE_REQUIRE_VALID_USER=1 (the default of startPouchServer), every request but the
-// welcome and `_session` (signing in and out) needs a signed-in user, as CouchDB's `require_valid_user` does, and
-// creating or deleting a database needs a server admin (pouchdb-server crashes when anyone else tries).
+// Preloaded into pouchdb-server (`node --import`) by pouchdb-server.mjs unless it runs as an admin party, to give it
+// what CouchDB has and pouchdb-server 4.2 lacks. Every request must name this server (127.0.0.1, localhost or [::1]
+// with its own port): a DNS-rebound page is refused. Every request but the welcome and `_session` (signing in and
+// out) needs a signed-in user, as CouchDB's `require_valid_user` does, and creating or deleting a database needs a
+// server admin (pouchdb-server crashes when anyone else tries).
 import http from 'node:http';
 import { isOwnLoopbackHost } from './loopback-host.mjs';
 
-const requireValidUser = process.env.FIELDSCOPE_REQUIRE_VALID_USER === '1';
 /** Paths anyone may use: the welcome (tells clients this is a CouchDB server) and signing in and out. */
 const OPEN = new Set(['/', '/_session', '/favicon.ico']);
 /** How long a checked session is trusted without asking again (the server refreshes its cookie on each request). */
@@ -29,7 +28,7 @@ function guard(handler) {
     if (!isOwnLoopbackHost(req.headers.host, port)) {
       return refuse(res, 403, 'forbidden', `This sync server answers only to 127.0.0.1:${port}, localhost:${port} or [::1]:${port}, not to ${JSON.stringify(req.headers.host ?? '')}.`);
     }
-    if (!requireValidUser || OPEN.has(rawPath(req.url))) return handler(req, res);
+    if (OPEN.has(rawPath(req.url))) return handler(req, res);
     userOf(req, port).then(
       (user) => {
         if (!user) return refuse(res, 401, 'unauthorized', 'Sign in to the sync server first (its _session, with a name and password).');

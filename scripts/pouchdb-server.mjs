@@ -37,8 +37,8 @@ export async function freePort() {
  * @param {{ port?: number, dataDir?: string, inMemory?: boolean, timeoutMs?: number, quiet?: boolean, adminParty?: boolean }} [options]
  *   port 0 or unset picks a free port; inMemory (default true unless dataDir is given) keeps nothing on disk;
  *   dataDir (default ./.data/pouchdb when not in memory) holds the databases, config.json, log.txt and admin.json;
- *   adminParty (default false) leaves it open to anyone on this machine, as pouchdb-server is out of the box: only for
- *   tests of the sync protocol, never for a server a browser can reach.
+ *   adminParty (default false) leaves it open to anyone on this machine, as pouchdb-server is out of the box (CORS off
+ *   still): only for tests of the sync protocol, never for a server a browser can reach.
  * @returns {Promise<{ url: string, port: number, admin?: { name: string, password: string }, createdAdmin: boolean,
  *   credentialsFile?: string, stop(): Promise<void> }>} url ends with '/'; createdAdmin is true at first start.
  */
@@ -73,7 +73,7 @@ async function startOnce({ port, dataDir, inMemory, timeoutMs, quiet, adminParty
   }
   writeFileSync(config, JSON.stringify(settings, null, 2), { mode: 0o600 });
   chmodSync(config, 0o600); // holds the signing secret; an older file may have been made readable by all
-  const args = ['--import', GUARD, BIN, '--port', String(port), '--host', '127.0.0.1', '--config', config, '--no-color'];
+  const args = [...(adminParty ? [] : ['--import', GUARD]), BIN, '--port', String(port), '--host', '127.0.0.1', '--config', config, '--no-color'];
   if (inMemory) args.push('--in-memory');
   else args.push('--dir', scratch);
   // express-pouchdb keeps each multipart upload (how the sync sends array pieces) as a temp file and never deletes it:
@@ -83,8 +83,7 @@ async function startOnce({ port, dataDir, inMemory, timeoutMs, quiet, adminParty
   mkdirSync(uploads);
   const sweep = setInterval(() => sweepUploads(uploads, 60_000), 30_000);
   sweep.unref();
-  const env = { ...process.env, TMPDIR: uploads, FIELDSCOPE_REQUIRE_VALID_USER: adminParty ? '0' : '1' };
-  const child = spawn(process.execPath, args, { cwd: scratch, stdio: ['ignore', quiet ? 'ignore' : 'inherit', 'pipe'], env });
+  const child = spawn(process.execPath, args, { cwd: scratch, stdio: ['ignore', quiet ? 'ignore' : 'inherit', 'pipe'], env: { ...process.env, TMPDIR: uploads } });
   let stderr = '';
   child.stderr?.on('data', (chunk) => {
     stderr = (stderr + chunk).slice(-4000);

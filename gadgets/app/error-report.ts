@@ -1,4 +1,5 @@
 import type { BaseDocument } from '../../storage';
+import { maskCredentials } from '../../storage/remote/mask-credentials';
 
 /** What the error panel shows, and what is kept as an Error Report document once storage is there. */
 export interface ErrorReport {
@@ -10,13 +11,14 @@ export interface ErrorReport {
   time: string;
 }
 
+/** The report of a thrown value; a password in an address it names is masked (the report is synced to the server). */
 export function toErrorReport(error: unknown, origin: string): ErrorReport {
   const asError = error instanceof Error ? error : new Error(typeof error === 'string' ? error : JSON.stringify(error));
   return {
-    message: asError.message || asError.name,
+    message: maskCredentials(asError.message || asError.name),
     name: asError.name,
     origin,
-    ...(asError.stack ? { stack: asError.stack } : {}),
+    ...(asError.stack ? { stack: maskCredentials(asError.stack) } : {}),
     time: new Date().toISOString(),
   };
 }

@@ -4,6 +4,7 @@ import { CouchClient } from '../remote/couch-client';
 import { RemoteError } from '../remote/remote-error';
 import { isUnencryptedRemote, splitCredentials } from './remote-address';
 import { verifyRemote } from './verify-remote';
+import { toErrorReport } from '../../gadgets/app/error-report';
 
 describe('maskCredentials', () => {
   it('masks the password of every URL in a text and leaves the rest', () => {
@@ -20,6 +21,13 @@ describe('credentials in an address are never echoed', () => {
     expect(error).toBeInstanceOf(RemoteError);
     expect((error as Error).message).toContain('ana:***@127.0.0.1:9');
     expect((error as Error).message).not.toContain('s3cret');
+  });
+
+  it('an Error Report (it is synced to the server)', async () => {
+    const thrown = await fetch('http://ana:s3cret@127.0.0.1:9/').catch((e: unknown) => e);
+    const report = toErrorReport(thrown, 'window');
+    expect(JSON.stringify(report)).toContain('ana:***@127.0.0.1:9');
+    expect(JSON.stringify(report)).not.toContain('s3cret');
   });
 
   it('the checks before a remote is added', async () => {

@@ -31,15 +31,7 @@ export async function verifyRemote(
     if (error instanceof Error && error.message.includes('not as a CouchDB server')) throw error;
     throw new Error(`${maskCredentials(client.serverUrl)} cannot be reached. Check the address and the network.`, { cause: error });
   }
-  let user: string | undefined;
-  if (credentials.user) {
-    try {
-      user = (await client.login(credentials.user, credentials.password ?? '', signal ? { signal } : {})).name;
-    } catch (error) {
-      if (error instanceof RemoteError && error.status === 401) throw new Error('The server refused this name and password. Check them and try again.', { cause: error });
-      throw error;
-    }
-  }
+  const user = credentials.user ? await signIn(client, credentials.user, credentials.password ?? '', signal) : undefined;
   try {
     await client.info(signal ? { signal } : {});
     return { created: false, ...(user ? { user } : {}) };
@@ -54,9 +46,22 @@ export async function verifyRemote(
   }
 }
 
+/**
+ * Signs in with the server's `_session` (the browser keeps the cookie; the password is used once, here) and resolves to
+ * the name the server knows; a refused name or password is an Error that says so.
+ */
+export async function signIn(client: CouchClient, name: string, password: string, signal?: AbortSignal): Promise<string> {
+  try {
+    return (await client.login(name, password, signal ? { signal } : {})).name;
+  } catch (error) {
+    if (error instanceof RemoteError && error.status === 401) throw new Error('The server refused this name and password. Check them and try again.', { cause: error });
+    throw error;
+  }
+}
+
 function explain(error: unknown, forbidden?: string): Error {
   if (error instanceof RemoteError && (error.status === 401 || error.status === 403)) {
-    return new Error(forbidden ?? 'The server needs a name and password for this database: enter them and try again.', { cause: error });
+    return new Error(forbidden ?? 'Sign in to the sync server: it needs a name and password for this database. Enter them and try again.', { cause: error });
   }
   return error instanceof Error ? error : new Error(String(error));
 }
