@@ -66,8 +66,11 @@ describe('the local sync server at first start', () => {
     expect(sync.createdAdmin).toBe(true);
     expect(statSync(sync.credentialsFile).mode & 0o777).toBe(0o600);
     expect(JSON.parse(readFileSync(sync.credentialsFile, 'utf8'))).toMatchObject(sync.admin);
-    // pouchdb-server's own config keeps a hash, not the password.
-    expect(readFileSync(join(dataDir, 'couch', 'config.json'), 'utf8')).not.toContain(sync.admin.password);
+    // pouchdb-server's own config keeps a hash, not the password, and the session secret: for its owner only too.
+    const config = join(dataDir, 'couch', 'config.json');
+    expect(readFileSync(config, 'utf8')).not.toContain(sync.admin.password);
+    expect(readFileSync(config, 'utf8')).toMatch(/"admin": "-pbkdf2-/);
+    expect(statSync(config).mode & 0o777).toBe(0o600);
   });
 });
 

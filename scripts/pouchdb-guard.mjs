@@ -6,6 +6,10 @@
 import http from 'node:http';
 import { isOwnLoopbackHost } from './loopback-host.mjs';
 
+// pouchdb-server rewrites its config.json (the admin's hash, the session secret) through a new file: owner-only, as
+// everything else it writes.
+process.umask(0o077);
+
 /** Paths anyone may use: the welcome (tells clients this is a CouchDB server) and signing in and out. */
 const OPEN = new Set(['/', '/_session', '/favicon.ico']);
 /** How long a checked session is trusted without asking again (the server refreshes its cookie on each request). */
