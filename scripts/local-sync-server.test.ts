@@ -89,6 +89,14 @@ describe('the /db/ proxy', () => {
     expect(json(answer)).toMatchObject({ error: 'forbidden' });
   });
 
+  it("refuses another page's image or script, which carries no Origin but says where it comes from", async () => {
+    for (const site of ['cross-site', 'same-site']) {
+      const answer = await send(`${db}_all_dbs`, { headers: { 'sec-fetch-site': site } });
+      expect(answer.status).toBe(403);
+    }
+    expect((await send(`${db}_all_dbs`, { headers: { 'sec-fetch-site': 'same-origin' } })).status).toBe(401); // on to sign-in
+  });
+
   it('refuses a foreign Host (a DNS-rebound name), even with a matching Origin', async () => {
     const host = `evil.example:${app.port}`;
     const answer = await send(`${db}_all_dbs`, { headers: { host, origin: `http://${host}` } });

@@ -53,7 +53,7 @@ function rawPath(url = '/') {
 
 /** PUT or DELETE of `/<database>` itself (not of a document in it). */
 function changesDatabase(req) {
-  return (req.method === 'PUT' || req.method === 'DELETE') && /^\/[^/]+\/?$/.test(rawPath(req.url)) && rawPath(req.url) !== '/';
+  return (req.method === 'PUT' || req.method === 'DELETE') && /^\/[^/]+\/?$/.test(rawPath(req.url));
 }
 
 /** The signed-in user a request's cookie or basic credentials stand for, asked of the server itself; undefined if none. */

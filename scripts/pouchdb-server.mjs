@@ -44,9 +44,11 @@ export async function freePort() {
  */
 export async function startPouchServer({ port = 0, dataDir, inMemory = dataDir === undefined, timeoutMs = 20_000, quiet = true, adminParty = false } = {}) {
   let lastError;
+  // An attempt that made the admin and then failed (a port taken meanwhile) still made it: the next one says so.
+  const firstStart = { createdAdmin: false };
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      return await startOnce({ port: port || (await freePort()), dataDir, inMemory, timeoutMs, quiet, adminParty });
+      return await startOnce({ port: port || (await freePort()), dataDir, inMemory, timeoutMs, quiet, adminParty, firstStart });
     } catch (error) {
       lastError = error;
       if (port) break; // a fixed port that fails will not succeed on retry
@@ -55,7 +57,7 @@ export async function startPouchServer({ port = 0, dataDir, inMemory = dataDir =
   throw lastError;
 }
 
-async function startOnce({ port, dataDir, inMemory, timeoutMs, quiet, adminParty }) {
+async function startOnce({ port, dataDir, inMemory, timeoutMs, quiet, adminParty, firstStart }) {
   // pouchdb-server writes config.json and log.txt into its working folder: give it its own.
   const scratch = inMemory ? mkdtempSync(join(tmpdir(), 'fieldscope-pouch-')) : resolve(dataDir ?? join(repo, '.data', 'pouchdb'));
   mkdirSync(scratch, { recursive: true });
@@ -66,10 +68,11 @@ async function startOnce({ port, dataDir, inMemory, timeoutMs, quiet, adminParty
   settings.httpd = { ...settings.httpd, enable_cors: false };
   const credentials = adminParty ? undefined : adminCredentials(scratch);
   if (credentials) {
+    firstStart.createdAdmin ||= credentials.created;
     // Sessions are signed with this secret: kept, so a restart does not sign every tablet out.
     settings.couch_httpd_auth = { secret: randomBytes(16).toString('hex'), ...settings.couch_httpd_auth };
     // Written hashed, as pouchdb-server would hash it, so it is never readable here and is in force from the first request.
-    if (credentials.created || !settings.admins?.[credentials.name]) settings.admins = { ...settings.admins, [credentials.name]: hashAdminPassword(credentials.password) };
+    if (firstStart.createdAdmin || !settings.admins?.[credentials.name]) settings.admins = { ...settings.admins, [credentials.name]: hashAdminPassword(credentials.password) };
   }
   writeFileSync(config, JSON.stringify(settings, null, 2), { mode: 0o600 });
   chmodSync(config, 0o600); // holds the signing secret; an older file may have been made readable by all
@@ -112,8 +115,8 @@ async function startOnce({ port, dataDir, inMemory, timeoutMs, quiet, adminParty
         const body = await response.json();
         if (body && (body.couchdb || body.express_pouchdb || body.version)) {
           if (!credentials) return { url, port, createdAdmin: false, stop };
-          const { created, file, ...admin } = credentials;
-          return { url, port, admin, createdAdmin: created, credentialsFile: file, stop };
+          const admin = { name: credentials.name, password: credentials.password };
+          return { url, port, admin, createdAdmin: firstStart.createdAdmin, credentialsFile: credentials.file, stop };
         }
       }
     } catch {

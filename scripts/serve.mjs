@@ -159,5 +159,10 @@ function crossOriginRefusal(req) {
   if (origin !== undefined && origin !== `http://${host.toLowerCase()}`) {
     return `The sync server takes requests from this app's own pages only, not from the origin ${JSON.stringify(origin)}.`;
   }
+  // A browser names where a request comes from even when it sends no Origin (an image or script of another page).
+  const site = req.headers['sec-fetch-site'];
+  if (site !== undefined && site !== 'same-origin' && site !== 'none') {
+    return `The sync server takes requests from this app's own pages only, not from a ${site} page.`;
+  }
   return undefined;
 }
