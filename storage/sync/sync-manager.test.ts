@@ -77,6 +77,17 @@ describe('checking a remote before it is saved', () => {
   });
 });
 
+describe('pausing', () => {
+  it('a pause while a round runs holds when that round ends', async () => {
+    const { manager } = await setup();
+    const round = manager.syncOnce();
+    manager.pause(true);
+    await round;
+    expect(manager.status.value).toMatchObject({ state: 'paused', message: 'Sync is paused: changes stay on this device.' });
+    expect(manager.status.value.lastSync).toBeDefined();
+  });
+});
+
 describe('a sync server that needs a signed-in user (the local server as npm start runs it)', () => {
   it('a refused sync names the remote that needs "Sign in" and says so; signing in clears it, a wrong password is refused', async () => {
     const locked = await startPouchServer({ inMemory: true });

@@ -203,7 +203,7 @@ export class SyncManager {
 
   pause(paused: boolean): void {
     this.paused = paused;
-    this.setStatus(paused ? { state: 'paused', message: 'Sync is paused: changes stay on this device.' } : { state: 'idle', message: '' });
+    this.setStatus(paused ? PAUSED : { state: 'idle', message: '' });
     if (!paused) this.syncSoon();
   }
 
@@ -239,7 +239,8 @@ export class SyncManager {
     }
     await this.refreshConflicts();
     if (failure) throw failure;
-    this.setStatus({ state: 'idle', message: 'Up to date.', lastSync: new Date().toISOString(), pending: Math.max(0, this.status.value.pending - pendingAtStart), progress: undefined });
+    // Paused while this round ran: it stays paused (the round's end does not resume it).
+    this.setStatus({ ...(this.paused ? PAUSED : { state: 'idle', message: 'Up to date.' }), lastSync: new Date().toISOString(), pending: Math.max(0, this.status.value.pending - pendingAtStart), progress: undefined });
   }
 
   /**
@@ -265,7 +266,7 @@ export class SyncManager {
             if (signal.aborted) break;
             this.failures += 1;
             delay = Math.min(300_000, 2000 * 2 ** (this.failures - 1)) * (0.5 + Math.random());
-            this.setStatus({ state: 'error', message: `${describeFailure(error)} Next try in ${Math.round(delay / 1000)} s.`, retryAt: Date.now() + delay, progress: undefined });
+            if (!this.paused) this.setStatus({ state: 'error', message: `${describeFailure(error)} Next try in ${Math.round(delay / 1000)} s.`, retryAt: Date.now() + delay, progress: undefined });
           }
         }
         await new Promise<void>((resolve) => {
@@ -336,6 +337,8 @@ export class SyncManager {
     this.status.next({ ...this.status.value, ...change });
   }
 }
+
+const PAUSED: Pick<SyncStatus, 'state' | 'message'> = { state: 'paused', message: 'Sync is paused: changes stay on this device.' };
 
 function pieceBytes(doc: PeerDoc): number {
   return Object.values(doc.chunks).reduce((sum, chunk) => sum + chunk.length, 0);
