@@ -12,7 +12,7 @@ const quick = process.env.QUICK === '1';
 const docs = quick ? 2000 : 10_000;
 const megabytes = quick ? 20 : 100;
 
-const couch = await startPouchServer({ inMemory: true });
+const couch = await startPouchServer({ inMemory: true, adminParty: true });
 const vite = await createServer({ configFile: new URL('../vite.config.ts', import.meta.url).pathname, server: { middlewareMode: true, hmr: false }, logLevel: 'warn', appType: 'custom' });
 const seconds = async (work) => {
   const start = performance.now();

@@ -16,9 +16,11 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     await buildInto(E2E_UPDATE_BUILD_DIR, 'e2e-update');
     await buildInto(E2E_BUILD_DIR, 'e2e');
   }
-  // A real CouchDB-protocol server for the sync tests, behind the app's origin at /db/ as `npm start` does.
+  // A real CouchDB-protocol server for the sync tests, behind the app's origin at /db/ and locked down as `npm start`
+  // runs it (an admin, a signed-in user required): the tests sign in as that admin (e2e/support/couch.ts).
   const couch = await startPouchServer({ inMemory: true });
   process.env.FIELDSCOPE_E2E_COUCH = couch.url;
+  process.env.FIELDSCOPE_E2E_COUCH_ADMIN = JSON.stringify(couch.admin);
   const server = await startStaticServer({ root: E2E_BUILD_DIR, port: E2E_PORT, proxies: { '/db/': couch.url } });
   return async () => {
     await server.stop();

@@ -1,11 +1,11 @@
 import { test, expect, type Page } from '@playwright/test';
+import { couchAdmin, couchFetch, fillAdminSignIn } from './support/couch';
 
-const couch = () => process.env.FIELDSCOPE_E2E_COUCH as string;
 let counter = 0;
 const freshDatabase = () => `e2e-${process.pid}-${Date.now()}-${++counter}`;
 
 async function serverDocs(database: string): Promise<Record<string, unknown>[]> {
-  const response = await fetch(`${couch()}${database}/_all_docs?include_docs=true`);
+  const response = await couchFetch(`${database}/_all_docs?include_docs=true`);
   const body = (await response.json()) as { rows?: { doc: Record<string, unknown> }[] };
   return (body.rows ?? []).map((row) => row.doc);
 }
@@ -13,6 +13,7 @@ async function serverDocs(database: string): Promise<Record<string, unknown>[]> 
 async function addRemote(page: Page, database: string): Promise<void> {
   await page.goto('./#/remotes');
   await page.getByLabel('Database').fill(database);
+  await fillAdminSignIn(page);
   await page.getByRole('button', { name: 'Check and add' }).click();
   await expect(page.getByText(`Created the database and added ${database} on /db/.`)).toBeVisible();
 }
@@ -33,7 +34,15 @@ test.describe('sync with a CouchDB-protocol server', () => {
   test('the local sync server is offered; local work reaches it and its documents reach the device', async ({ page }) => {
     await page.goto('./#/remotes');
     await expect(page.getByText('This device does not sync yet')).toBeVisible();
-    await page.getByRole('button', { name: 'Sync with it' }).click();
+    // The local sync server needs its admin: the page says where the name and password are.
+    const offer = page.getByRole('form', { name: 'Sync with the local sync server' });
+    await expect(offer).toContainText('.data/couch/admin.json');
+    await offer.getByLabel('Password').fill('not the password');
+    await offer.getByRole('button', { name: 'Sync with it' }).click();
+    await expect(page.getByRole('alert')).toContainText('The server refused this name and password');
+    await expect(offer.getByLabel('Name')).toHaveValue(couchAdmin().name);
+    await offer.getByLabel('Password').fill(couchAdmin().password);
+    await offer.getByRole('button', { name: 'Sync with it' }).click();
     await expect(page.getByText(/added Local sync server/)).toBeVisible();
     await expect(syncStatus(page)).toContainText('Synced');
 
@@ -42,7 +51,7 @@ test.describe('sync with a CouchDB-protocol server', () => {
     await expect.poll(async () => (await serverDocs('fieldscope')).find((doc) => doc['_id'] === id)?.['text'], { timeout: 20_000 }).toBe('Bearing noise at 120 Hz.');
 
     // Written by another CouchDB client: appears here after a sync.
-    await fetch(`${couch()}fieldscope/from-server`, {
+    await couchFetch('fieldscope/from-server', {
       method: 'PUT',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ portal_type: 'Notebook', title: 'Written on the server', reference: 'server-1', modification_date: new Date().toISOString(), text: 'hello' }),
@@ -73,7 +82,7 @@ test.describe('sync with a CouchDB-protocol server', () => {
     await expect.poll(async () => (await serverDocs(database)).find((doc) => doc['_id'] === id)?.['text'], { timeout: 20_000 }).toBe('first');
     // The server's copy changes (another device) while this device edits its own.
     const onServer = (await serverDocs(database)).find((doc) => doc['_id'] === id)!;
-    await fetch(`${couch()}${database}/${encodeURIComponent(id)}`, {
+    await couchFetch(`${database}/${encodeURIComponent(id)}`, {
       method: 'PUT',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ ...onServer, text: 'edited on the other tablet' }),
@@ -97,9 +106,19 @@ test.describe('sync with a CouchDB-protocol server', () => {
 
   test('a remote that cannot be reached or is not CouchDB is refused with a clear message, nothing saved', async ({ page }) => {
     await page.goto('./#/remotes');
-    await page.getByLabel('Server address').fill('http://127.0.0.1:9/');
+    const unencrypted = page.locator('[data-warning=unencrypted]');
+    // Typed with its name and password: they are used to sign in, never shown nor kept.
+    await page.getByLabel('Server address').fill('http://ana:s3cret@127.0.0.1:9/');
+    await expect(unencrypted).toHaveCount(0); // this machine: nothing travels on a network
     await page.getByRole('button', { name: 'Check and add' }).click();
-    await expect(page.getByRole('alert')).toContainText('cannot be reached');
+    await expect(page.getByRole('alert')).toContainText('http://127.0.0.1:9/ cannot be reached');
+    await expect(page.locator('fs-remotes-page')).not.toContainText('s3cret');
+    await expect(page.getByLabel('Server address')).toHaveValue('http://127.0.0.1:9/');
+    // Another machine over plain http: warned while typing (nothing is sent there by this test).
+    await page.getByLabel('Server address').fill('http://couch.example.org:5984/');
+    await expect(unencrypted).toContainText('This address is not encrypted');
+    await page.getByLabel('Server address').fill('https://couch.example.org/');
+    await expect(unencrypted).toHaveCount(0);
     await page.getByLabel('Server address').fill('/');
     await page.getByRole('button', { name: 'Check and add' }).click();
     await expect(page.getByRole('alert')).toContainText('not as a CouchDB server');
@@ -109,14 +128,14 @@ test.describe('sync with a CouchDB-protocol server', () => {
 
 test('signing in keeps only the session cookie, and signing out ends the session', async ({ page }) => {
   const user = `tech${Date.now()}`;
-  await fetch(`${couch()}_users/org.couchdb.user:${user}`, {
+  await couchFetch(`_users/org.couchdb.user:${user}`, {
     method: 'PUT',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ _id: `org.couchdb.user:${user}`, name: user, password: 'field-secret', roles: [], type: 'user' }),
   });
-  // Made beforehand: pouchdb-server drops the connection when a non-admin creates a database (CouchDB answers 403).
+  // Made beforehand by the admin: only an admin creates databases.
   const database = freshDatabase();
-  await fetch(`${couch()}${database}`, { method: 'PUT' });
+  await couchFetch(database, { method: 'PUT' });
   await page.goto('./#/remotes');
   await page.getByLabel('Database').fill(database);
   await page.getByLabel('Name (optional)').fill(user);
@@ -133,4 +152,17 @@ test('signing in keeps only the session cookie, and signing out ends the session
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page.getByText(/Signed out of/)).toBeVisible();
   expect(await session()).toBeNull();
+
+  // Signed out, the server refuses the sync and the page says to sign in, where; signing in there syncs again.
+  await page.getByRole('button', { name: 'Sync now' }).click();
+  await expect(page.locator('fs-remotes-page p.status')).toContainText('Sign in to the sync server', { timeout: 20_000 });
+  const signIn = page.getByRole('form', { name: `Sign in to ${database} on /db/` });
+  await signIn.getByLabel('Name').fill(user);
+  await signIn.getByLabel('Password').fill('field-secret');
+  await signIn.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByText(`Signed in to ${database} on /db/ as ${user}: syncing.`)).toBeVisible();
+  await expect(signIn).toHaveCount(0);
+  expect(await session()).toBe(user);
+  await expect(syncStatus(page)).toContainText('Synced', { timeout: 20_000 });
+  expect(await page.evaluate(() => JSON.stringify(localStorage) + document.cookie)).not.toContain('field-secret');
 });

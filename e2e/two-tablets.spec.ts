@@ -1,9 +1,9 @@
 import { test, expect, type Browser, type BrowserContext, type Page, type Request } from '@playwright/test';
 import { withAppStorage } from './support/app-storage';
+import { couchFetch, fillAdminSignIn } from './support/couch';
 
 // Two browser contexts are two tablets: each has its own IndexedDB, both sync with one database of the test server.
 
-const couch = () => process.env.FIELDSCOPE_E2E_COUCH as string;
 let counter = 0;
 const freshDatabase = () => `tablets-${process.pid}-${Date.now()}-${++counter}`;
 
@@ -17,6 +17,7 @@ async function tablet(browser: Browser, baseURL: string, database: string): Prom
   const page = await context.newPage();
   await page.goto('./#/remotes');
   await page.getByLabel('Database').fill(database);
+  await fillAdminSignIn(page);
   await page.getByRole('button', { name: 'Check and add' }).click();
   await expect(page.getByText(new RegExp(`added ${database} on /db/`, 'i'))).toBeVisible();
   return { context, page };
@@ -50,7 +51,7 @@ async function notebookTitles({ page }: Tablet): Promise<string[]> {
 }
 
 async function serverDoc(database: string, id: string): Promise<Record<string, unknown> & { _attachments?: Record<string, { length: number }> }> {
-  return (await (await fetch(`${couch()}${database}/${encodeURIComponent(id)}`)).json()) as Record<string, unknown>;
+  return (await (await couchFetch(`${database}/${encodeURIComponent(id)}`)).json()) as Record<string, unknown>;
 }
 
 test('two tablets edit offline, reconnect and converge; a deletion reaches the other tablet', async ({ browser, baseURL }) => {
@@ -152,7 +153,7 @@ test('a 20 MB array syncs in pieces; the other tablet views it by range, keeps i
 test('closing the page mid-sync, then syncing again, sends at most one batch again and makes no duplicates', async ({ context }) => {
   test.setTimeout(120_000);
   const database = freshDatabase();
-  await fetch(`${couch()}${database}`, { method: 'PUT' });
+  await couchFetch(database, { method: 'PUT' });
   // Every document id each bulk write carried, over both pages: what the server was asked to store.
   const sent: string[] = [];
   const track = (request: Request) => {
@@ -166,6 +167,7 @@ test('closing the page mid-sync, then syncing again, sends at most one batch aga
   await withAppStorage(first, 'for (let i = 0; i < 1500; i += 1) await storage.put(`note-${i}`, { portal_type: "Notebook", title: `Note ${i}` });');
   await first.goto('./#/remotes');
   await first.getByLabel('Database').fill(database);
+  await fillAdminSignIn(first);
   const firstBatchStored = first.waitForResponse((response) => response.url().endsWith(`/db/${database}/_bulk_docs`) && response.ok());
   await first.getByRole('button', { name: 'Check and add' }).click();
   await firstBatchStored;
@@ -174,7 +176,7 @@ test('closing the page mid-sync, then syncing again, sends at most one batch aga
   const second = await context.newPage();
   second.on('request', track);
   await syncNow({ context, page: second });
-  const stored = (await (await fetch(`${couch()}${database}`)).json()) as { doc_count: number };
+  const stored = (await (await couchFetch(database)).json()) as { doc_count: number };
   expect(stored.doc_count).toBe(1500);
   const resent = sent.length - new Set(sent).size;
   expect(resent).toBeLessThanOrEqual(500);

@@ -4,6 +4,7 @@ import { createServer, request as httpRequest } from 'node:http';
 import { createReadStream, statSync } from 'node:fs';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { headerPolicy } from './content-security-policy.mjs';
+import { isOwnLoopbackHost, loopbackHosts } from './loopback-host.mjs';
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -120,13 +121,26 @@ function isFile(path) {
   }
 }
 
+/**
+ * Sends a proxied request on to `target`, as the app's own origin: only for this server's own loopback name (a
+ * DNS-rebound name is refused) and for no other origin's page (a foreign or `null` Origin is refused: other sites,
+ * sandboxed frames). The browser's Origin is not passed on and the target's CORS headers are dropped, so nothing there
+ * can let another origin in again.
+ */
 function forward(req, res, prefix, target) {
+  const refusal = crossOriginRefusal(req);
+  if (refusal) {
+    res.writeHead(403, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'forbidden', reason: refusal }));
+    return;
+  }
   const url = new URL(target);
   const path = (url.pathname.replace(/\/$/, '') + '/' + (req.url ?? '').slice(prefix.length)).replace(/^\/\//, '/');
+  const { origin: _origin, ...headers } = req.headers;
   const upstream = httpRequest(
-    { host: url.hostname, port: url.port, method: req.method, path, headers: { ...req.headers, host: url.host } },
+    { host: url.hostname, port: url.port, method: req.method, path, headers: { ...headers, host: url.host } },
     (reply) => {
-      res.writeHead(reply.statusCode ?? 502, reply.headers);
+      const replyHeaders = Object.fromEntries(Object.entries(reply.headers).filter(([name]) => !name.startsWith('access-control-')));
+      res.writeHead(reply.statusCode ?? 502, replyHeaders);
       reply.pipe(res);
     },
   );
@@ -135,4 +149,23 @@ function forward(req, res, prefix, target) {
     res.end(JSON.stringify({ error: 'bad_gateway', reason: `The sync server is not reachable (${error.message}).` }));
   });
   req.pipe(upstream);
+}
+
+/** Why a proxied request is refused (it names another host, or comes from another origin's page); undefined if it is not. */
+function crossOriginRefusal(req) {
+  const port = req.socket.localPort;
+  const host = req.headers.host;
+  if (!isOwnLoopbackHost(host, port)) {
+    return `This server answers only to ${loopbackHosts(port).join(', ')}, not to the host ${JSON.stringify(host ?? '')}: open the app at http://127.0.0.1:${port}/.`;
+  }
+  const origin = req.headers.origin;
+  if (origin !== undefined && origin !== `http://${host.toLowerCase()}`) {
+    return `The sync server takes requests from this app's own pages only, not from the origin ${JSON.stringify(origin)}.`;
+  }
+  // A browser names where a request comes from even when it sends no Origin (an image or script of another page).
+  const site = req.headers['sec-fetch-site'];
+  if (site !== undefined && site !== 'same-origin' && site !== 'none') {
+    return `The sync server takes requests from this app's own pages only, not from a ${site} page.`;
+  }
+  return undefined;
 }

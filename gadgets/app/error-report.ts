@@ -1,4 +1,5 @@
 import type { BaseDocument } from '../../storage';
+import { maskCredentials } from '../../storage/remote/mask-credentials';
 
 /** What the error panel shows, and what is kept as an Error Report document once storage is there. */
 export interface ErrorReport {
@@ -29,13 +30,14 @@ function describeThrown(value: unknown): string {
   }
 }
 
+/** The report of a thrown value; a password in an address it names is masked (the report is synced to the server). */
 export function toErrorReport(error: unknown, origin: string): ErrorReport {
   const asError = error instanceof Error ? error : new Error(describeThrown(error));
   return {
-    message: truncate(asError.message || asError.name, REPORT_LIMITS.message),
+    message: truncate(maskCredentials(asError.message || asError.name), REPORT_LIMITS.message),
     name: truncate(asError.name, REPORT_LIMITS.name),
     origin: truncate(origin, REPORT_LIMITS.origin),
-    ...(asError.stack ? { stack: truncate(asError.stack, REPORT_LIMITS.stack) } : {}),
+    ...(asError.stack ? { stack: truncate(maskCredentials(asError.stack), REPORT_LIMITS.stack) } : {}),
     time: new Date().toISOString(),
   };
 }

@@ -3,16 +3,23 @@ import { Gadget } from '../core';
 import { notifyKey, syncKey } from '../app/keys';
 import { messageOf } from '../app/error-report';
 import type { RemoteConfig, SyncManager, SyncStatus } from '../../storage/sync';
+import { maskCredentials } from '../../storage/remote/mask-credentials';
+import { isUnencryptedRemote, splitCredentials } from '../../storage/sync/remote-address';
 import { pageStyles } from './page-styles';
 import './offline-data';
 
 /** The local sync server started by `npm start`, proxied on the app's own origin. */
 const LOCAL_SERVER = '/db/';
 const DEFAULT_DATABASE = 'fieldscope';
+/** The admin `npm start` creates for the local sync server. */
+const LOCAL_ADMIN = 'admin';
+const localSignInHint = html`The local sync server's name and password: <code>npm start</code> printed them at its first start, and keeps
+  them in <code>.data/couch/admin.json</code> on the computer that runs it.`;
 
 /**
  * Remotes (`#/remotes`): the servers this device syncs with. A remote is checked before it is saved (reachable, name
- * and password accepted, database there or created), with a message for each failure; no password is kept.
+ * and password accepted, database there or created), with a message for each failure. Signing in uses the server's
+ * `_session`: the browser keeps the session cookie, no password is kept. A remote whose session ended offers "Sign in".
  */
 export class RemotesPage extends Gadget {
   static override properties = {
@@ -22,6 +29,8 @@ export class RemotesPage extends Gadget {
     checking: { state: true },
     problem: { state: true },
     localServer: { state: true },
+    address: { state: true },
+    signInProblem: { state: true },
   };
 
   declare params: Record<string, string>;
@@ -31,6 +40,9 @@ export class RemotesPage extends Gadget {
   declare problem: string | undefined;
   /** Whether the local sync server answers on this origin. */
   declare localServer: boolean;
+  /** The server address being typed, for the warning about unencrypted addresses. */
+  declare address: string;
+  declare signInProblem: string | undefined;
   private manager: SyncManager | undefined;
 
   constructor() {
@@ -41,6 +53,8 @@ export class RemotesPage extends Gadget {
     this.checking = false;
     this.problem = undefined;
     this.localServer = false;
+    this.address = LOCAL_SERVER;
+    this.signInProblem = undefined;
     this.service(async (signal) => {
       const manager = await this.acquireWith({ signal }, syncKey);
       this.manager = manager;
@@ -65,7 +79,7 @@ export class RemotesPage extends Gadget {
       this.remotes = await manager.remotes();
       void this.acquire(notifyKey, check.created ? `Created the database and added ${title}.` : `Added ${title}: syncing.`);
     } catch (error) {
-      this.problem = messageOf(error);
+      this.problem = maskCredentials(messageOf(error));
     } finally {
       this.checking = false;
     }
@@ -74,7 +88,9 @@ export class RemotesPage extends Gadget {
   private onSubmit(event: SubmitEvent): void {
     event.preventDefault();
     const form = new FormData(event.target as HTMLFormElement);
-    const server = String(form.get('server') ?? '').trim();
+    // An address typed with `name:password@` signs in with them; only the address without them is kept.
+    const typed = splitCredentials(String(form.get('server') ?? '').trim());
+    const server = typed.address;
     const database = String(form.get('database') ?? '').trim();
     if (!server || !database) {
       this.problem = 'Enter the server address and the database name.';
@@ -85,8 +101,31 @@ export class RemotesPage extends Gadget {
       return;
     }
     const url = `${server.replace(/\/+$/, '')}/${encodeURIComponent(database)}`;
-    void this.add(url, `${database} on ${server}`, String(form.get('user') ?? '').trim(), String(form.get('password') ?? ''));
-    (event.target as HTMLFormElement).querySelector<HTMLInputElement>('input[name=password]')!.value = '';
+    void this.add(url, `${database} on ${server}`, String(form.get('user') ?? '').trim() || (typed.user ?? ''), String(form.get('password') ?? '') || (typed.password ?? ''));
+    forgetPassword(event.target as HTMLFormElement);
+    if (typed.user || typed.password) (event.target as HTMLFormElement).querySelector<HTMLInputElement>('input[name=server]')!.value = server;
+  }
+
+  /** "Sync with it" for the local sync server: signed in as the name and password given beside it. */
+  private onLocalSubmit(event: SubmitEvent): void {
+    event.preventDefault();
+    const form = new FormData(event.target as HTMLFormElement);
+    void this.add(`${LOCAL_SERVER}${DEFAULT_DATABASE}`, 'Local sync server', String(form.get('user') ?? '').trim(), String(form.get('password') ?? ''));
+    forgetPassword(event.target as HTMLFormElement);
+  }
+
+  private async onSignIn(event: SubmitEvent, remote: RemoteConfig): Promise<void> {
+    event.preventDefault();
+    const form = new FormData(event.target as HTMLFormElement);
+    forgetPassword(event.target as HTMLFormElement);
+    this.signInProblem = undefined;
+    try {
+      const signedIn = await this.manager?.signIn(remote.id, String(form.get('user') ?? '').trim(), String(form.get('password') ?? ''));
+      this.remotes = await this.manager?.remotes();
+      if (signedIn) void this.acquire(notifyKey, `Signed in to ${signedIn.title} as ${signedIn.user}: syncing.`);
+    } catch (error) {
+      this.signInProblem = maskCredentials(messageOf(error));
+    }
   }
 
   private async forgetRemote(remote: RemoteConfig): Promise<void> {
@@ -99,7 +138,7 @@ export class RemotesPage extends Gadget {
     try {
       await this.manager?.signOut(remote.id);
       this.remotes = await this.manager?.remotes();
-      void this.acquire(notifyKey, `Signed out of ${remote.title}: it syncs again once you sign in (remove it, then add it with your name and password).`);
+      void this.acquire(notifyKey, `Signed out of ${remote.title}: press “Sign in” by it to sync again.`);
     } catch (error) {
       void this.acquire(notifyKey, `Could not sign out: ${messageOf(error)}`, 'error');
     }
@@ -120,11 +159,14 @@ export class RemotesPage extends Gadget {
         ? html`<ul class="remotes">
               ${this.remotes.map(
                 (remote) => html`<li>
-                  <span><strong>${remote.title}</strong><br /><small>${remote.url}${remote.user ? ` · signed in as ${remote.user}` : ''}</small></span>
-                  <span class="actions">
-                    ${remote.user ? html`<button class="quiet" @click=${() => void this.signOut(remote)}>Sign out</button>` : nothing}
-                    <button class="danger" @click=${() => void this.forgetRemote(remote)}>Remove</button>
-                  </span>
+                  <div class="remote">
+                    <span><strong>${maskCredentials(remote.title)}</strong><br /><small>${maskCredentials(remote.url)}${remote.user ? ` · signed in as ${remote.user}` : ''}</small></span>
+                    <span class="actions">
+                      ${remote.user ? html`<button class="quiet" @click=${() => void this.signOut(remote)}>Sign out</button>` : nothing}
+                      <button class="danger" @click=${() => void this.forgetRemote(remote)}>Remove</button>
+                    </span>
+                  </div>
+                  ${status?.signIn.includes(remote.id) ? this.renderSignIn(remote) : nothing}
                 </li>`,
               )}
             </ul>
@@ -136,22 +178,52 @@ export class RemotesPage extends Gadget {
             <fs-offline-data></fs-offline-data>`
         : html`<p class="hint">This device does not sync yet: everything stays here until you add a remote.</p>`}
       ${this.localServer && !this.remotes?.some((remote) => remote.url.startsWith(LOCAL_SERVER))
-        ? html`<p class="offer">
-            The local sync server is running.
-            <button @click=${() => void this.add(`${LOCAL_SERVER}${DEFAULT_DATABASE}`, 'Local sync server', '', '')} ?disabled=${this.checking}>Sync with it</button>
-          </p>`
+        ? html`<form class="offer" aria-label="Sync with the local sync server" @submit=${(event: SubmitEvent) => this.onLocalSubmit(event)}>
+            <p>The local sync server is running: sign in as its admin to sync with it. ${localSignInHint}</p>
+            <label>Name <input name="user" required value=${LOCAL_ADMIN} autocomplete="username" /></label>
+            <label>Password <input name="password" type="password" required autocomplete="current-password" /></label>
+            <button type="submit" ?disabled=${this.checking}>Sync with it</button>
+          </form>`
         : nothing}
       <form @submit=${(event: SubmitEvent) => this.onSubmit(event)}>
         <h3>Add a remote</h3>
-        <label>Server address <input name="server" required value=${LOCAL_SERVER} placeholder="https://couch.example.org" autocomplete="url" /></label>
+        <label
+          >Server address
+          <input
+            name="server"
+            required
+            value=${LOCAL_SERVER}
+            placeholder="https://couch.example.org"
+            autocomplete="url"
+            @input=${(event: InputEvent) => (this.address = (event.target as HTMLInputElement).value.trim())}
+        /></label>
+        ${isUnencryptedRemote(splitCredentials(this.address).address, location.href)
+          ? html`<p class="warning" data-warning="unencrypted">
+              This address is not encrypted (<code>http://</code> to another machine): the name, the password and the data can be read
+              on the way. Use an <code>https://</code> address for a server on another machine.
+            </p>`
+          : nothing}
         <label>Database <input name="database" required value=${DEFAULT_DATABASE} /></label>
         <label>Name (optional) <input name="user" autocomplete="username" /></label>
         <label>Password (optional) <input name="password" type="password" autocomplete="current-password" /></label>
-        <p class="hint">The password is used once to sign in; the browser keeps the session, Fieldscope keeps no password.</p>
+        <p class="hint">
+          The password is used once to sign in; the browser keeps the session, Fieldscope keeps no password. ${localSignInHint}
+        </p>
         <button type="submit" ?disabled=${this.checking}>${this.checking ? 'Checking…' : 'Check and add'}</button>
         ${this.problem ? html`<p class="error" role="alert">${this.problem}</p>` : nothing}
       </form>
     `;
+  }
+
+  /** Signing in again to a remote that refused the last sync (its session ended) or was signed out. */
+  private renderSignIn(remote: RemoteConfig) {
+    return html`<form class="sign-in" aria-label=${`Sign in to ${maskCredentials(remote.title)}`} @submit=${(event: SubmitEvent) => void this.onSignIn(event, remote)}>
+      <p>Sign in to the sync server to sync again.${remote.url.startsWith(LOCAL_SERVER) ? html` ${localSignInHint}` : nothing}</p>
+      <label>Name <input name="user" required value=${remote.user ?? (remote.url.startsWith(LOCAL_SERVER) ? LOCAL_ADMIN : '')} autocomplete="username" /></label>
+      <label>Password <input name="password" type="password" required autocomplete="current-password" /></label>
+      <button type="submit">Sign in</button>
+      ${this.signInProblem ? html`<p class="error" role="alert">${this.signInProblem}</p>` : nothing}
+    </form>`;
   }
 
   static override styles = [
@@ -163,12 +235,14 @@ export class RemotesPage extends Gadget {
         margin: 0 0 1rem;
       }
       .remotes li {
+        padding: 0.6rem 0;
+        border-bottom: 1px solid var(--border, #c9d6da);
+      }
+      .remote {
         display: flex;
         justify-content: space-between;
         align-items: center;
         gap: 1rem;
-        padding: 0.6rem 0;
-        border-bottom: 1px solid var(--border, #c9d6da);
         overflow-wrap: anywhere;
       }
       .actions {
@@ -183,11 +257,13 @@ export class RemotesPage extends Gadget {
       .status.error {
         color: var(--danger, #a3201c);
       }
-      .offer {
-        display: flex;
-        gap: 1rem;
-        align-items: center;
-        flex-wrap: wrap;
+      .offer,
+      .sign-in {
+        margin-top: 1rem;
+      }
+      .offer p,
+      .sign-in p {
+        margin: 0;
       }
       form {
         display: grid;
@@ -200,6 +276,12 @@ export class RemotesPage extends Gadget {
       }
     `,
   ];
+}
+
+/** Empties a form's password field once its value is taken: it is sent once and kept nowhere. */
+function forgetPassword(form: HTMLFormElement): void {
+  const password = form.querySelector<HTMLInputElement>('input[name=password]');
+  if (password) password.value = '';
 }
 
 customElements.define('fs-remotes-page', RemotesPage);

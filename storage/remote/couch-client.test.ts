@@ -12,7 +12,7 @@ const freshDb = async () => {
 };
 
 beforeAll(async () => {
-  server = await startPouchServer({ inMemory: true });
+  server = await startPouchServer({ inMemory: true, adminParty: true });
 }, 30_000);
 afterAll(async () => server?.stop());
 
@@ -112,7 +112,7 @@ describe('CouchClient against pouchdb-server', () => {
 describe('CouchClient sessions', () => {
   let secured: { url: string; stop(): Promise<void> };
   beforeAll(async () => {
-    secured = await startPouchServer({ inMemory: true });
+    secured = await startPouchServer({ inMemory: true, adminParty: true });
     const admin = await fetch(`${secured.url}_config/admins/ana`, { method: 'PUT', body: JSON.stringify('s3cret') });
     expect(admin.ok).toBe(true);
   }, 30_000);
@@ -133,6 +133,6 @@ describe('CouchClient sessions', () => {
     const client = new CouchClient({ url: `${secured.url}sessions`, auth: { name: 'ana', password: 'nope' } });
     const error = await client.info().catch((e: unknown) => e);
     expect(error).toMatchObject({ status: 401, transient: false });
-    expect((error as Error).message).toMatch(/sign in again/);
+    expect((error as Error).message).toMatch(/Sign in to the sync server/);
   });
 });

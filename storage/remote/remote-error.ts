@@ -1,8 +1,10 @@
+import { maskCredentials } from './mask-credentials';
+
 /**
  * A failure talking to a CouchDB-protocol server. `status` is the HTTP status, or 0 when the server could not be reached,
  * 502 when it answered something that is not the CouchDB protocol, 504 on timeout. `code` is CouchDB's `error` field
  * (`not_found`, `conflict`, `unauthorized`…) or one of `unreachable`, `bad_response`, `timeout`.
- * The message says what to do.
+ * The message says what to do; a password in an address it names is masked.
  */
 export class RemoteError extends Error {
   override readonly name = 'RemoteError';
@@ -12,7 +14,7 @@ export class RemoteError extends Error {
     message: string,
     readonly reason?: string,
   ) {
-    super(message);
+    super(maskCredentials(message));
   }
 
   /** True for failures worth retrying later (network, timeout, 5xx, garbage); false for 4xx answers. */
@@ -26,7 +28,7 @@ export function remoteErrorFor(status: number, code: string, reason: string | un
   const detail = reason ? ` (${reason})` : '';
   switch (true) {
     case status === 401:
-      return new RemoteError(status, code, `The server refused the name or password for ${what}: sign in again on the Remotes page${detail}.`, reason);
+      return new RemoteError(status, code, `Sign in to the sync server: it needs a signed-in user for ${what}. On the Remotes page, press “Sign in” by this remote and enter the name and password${detail}.`, reason);
     case status === 403:
       return new RemoteError(status, code, `This account may not access ${what}: ask the server's administrator for access${detail}.`, reason);
     case status === 404:

@@ -6,7 +6,7 @@ import { RemoteReadStorage } from './remote-read-storage';
 
 let server: { url: string; stop(): Promise<void> };
 beforeAll(async () => {
-  server = await startPouchServer({ inMemory: true });
+  server = await startPouchServer({ inMemory: true, adminParty: true });
 }, 30_000);
 afterAll(async () => server?.stop());
 

@@ -15,7 +15,7 @@ let server: { url: string; stop(): Promise<void> };
 let counter = 0;
 
 beforeAll(async () => {
-  server = await startPouchServer({ inMemory: true });
+  server = await startPouchServer({ inMemory: true, adminParty: true });
 }, 30_000);
 afterAll(async () => server?.stop());
 

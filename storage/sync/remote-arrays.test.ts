@@ -13,7 +13,7 @@ let proxy: TestProxy;
 let counter = 0;
 
 beforeAll(async () => {
-  couch = await startPouchServer({ inMemory: true });
+  couch = await startPouchServer({ inMemory: true, adminParty: true });
   proxy = await startTestProxy(couch.url);
 }, 30_000);
 afterAll(async () => {

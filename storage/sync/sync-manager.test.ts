@@ -11,7 +11,7 @@ let proxy: TestProxy;
 let counter = 0;
 
 beforeAll(async () => {
-  couch = await startPouchServer({ inMemory: true });
+  couch = await startPouchServer({ inMemory: true, adminParty: true });
   proxy = await startTestProxy(couch.url);
 }, 30_000);
 afterAll(async () => {
@@ -100,4 +100,25 @@ describe('pausing while a round runs', () => {
     await running;
     expect((await fetch(`${database}/second`)).status).toBe(200);
   });
+});
+
+describe('a sync server that needs a signed-in user (the local server as npm start runs it)', () => {
+  it('a refused sync names the remote that needs "Sign in" and says so; signing in clears it, a wrong password is refused', async () => {
+    const locked = await startPouchServer({ inMemory: true });
+    try {
+      const name = `sync-manager-locked-${++counter}`;
+      const manager = new SyncManager(createLocalStorage(name), { stateName: `${name}-sync`, pollMs: 60_000, debounceMs: 50 });
+      const remote = await manager.addRemote({ url: `${locked.url}fieldscope`, title: 'Local sync server' });
+      await expect(manager.syncOnce()).rejects.toThrow(/^Sign in to the sync server: .*press “Sign in” by this remote/);
+      expect(manager.status.value.signIn).toEqual([remote.id]);
+      await expect(manager.signIn(remote.id, locked.admin.name, 'wrong')).rejects.toThrow('The server refused this name and password.');
+      expect(manager.status.value.signIn).toEqual([remote.id]);
+      expect(await manager.signIn(remote.id, locked.admin.name, locked.admin.password)).toMatchObject({ user: locked.admin.name });
+      expect(manager.status.value.signIn).toEqual([]);
+      expect((await manager.remotes())[0]).toMatchObject({ user: locked.admin.name });
+      expect(JSON.stringify(await manager.remotes())).not.toContain(locked.admin.password);
+    } finally {
+      await locked.stop();
+    }
+  }, 30_000);
 });

@@ -1,6 +1,7 @@
 import { BehaviorSubject, debounceTime, filter, map, type Subscription } from 'rxjs';
 import { IndexedDBStorage } from '../indexeddb/indexeddb-storage';
 import { CouchClient } from '../remote/couch-client';
+import { maskCredentials } from '../remote/mask-credentials';
 import { RemoteError } from '../remote/remote-error';
 import { isStorageError } from '../storage-error';
 import type { Storage } from '../types';
@@ -13,6 +14,7 @@ import { Replicator, type SyncProgress } from '../replicate/replicator';
 import { StoragePeer } from '../replicate/storage-peer';
 import { StorageSyncState } from '../replicate/storage-sync-state';
 import type { SyncConflict } from '../replicate/sync-state';
+import { signIn } from './verify-remote';
 
 /** A server to sync with. No password is kept: a signed-in remote relies on the browser's session cookie. */
 export interface RemoteConfig {
@@ -25,8 +27,6 @@ export interface RemoteConfig {
 }
 
 export type SyncState = 'none' | 'idle' | 'syncing' | 'offline' | 'paused' | 'error';
-
-const PAUSED = { state: 'paused', message: 'Sync is paused: changes stay on this device.' } as const;
 
 export interface SyncStatus {
   state: SyncState;
@@ -41,6 +41,8 @@ export interface SyncStatus {
   progress?: SyncProgress;
   /** When the next try is due after a failure (ms since the epoch). */
   retryAt?: number;
+  /** Remotes (ids) that refused the last sync for want of a signed-in user, or were signed out: they need "Sign in". */
+  signIn: string[];
 }
 
 export interface SyncManagerOptions {
@@ -65,7 +67,7 @@ export interface SyncManagerOptions {
  * jitter; nothing local is touched by a failed sync. `status` says what is going on.
  */
 export class SyncManager {
-  readonly status = new BehaviorSubject<SyncStatus>({ state: 'none', message: 'No remote yet: add one on the Remotes page.', pending: 0, conflicts: 0 });
+  readonly status = new BehaviorSubject<SyncStatus>({ state: 'none', message: 'No remote yet: add one on the Remotes page.', pending: 0, conflicts: 0, signIn: [] });
   private readonly registry: IndexedDBStorage;
   private readonly stateName: string;
   private readonly pollMs: number;
@@ -154,6 +156,7 @@ export class SyncManager {
     });
     this.replicators.delete(id);
     this.readers.delete(id);
+    this.needsSignIn(id, false);
     await this.refreshConflicts();
     this.setStatus((await this.remotes()).length === 0 ? { state: 'none', message: 'No remote yet: add one on the Remotes page.' } : {});
   }
@@ -165,6 +168,21 @@ export class SyncManager {
     await new CouchClient({ url: remote.url }).logout();
     const { user: _signedOut, ...rest } = remote;
     await this.registry.put(`remote:${id}`, { kind: 'remote', ...rest });
+    this.needsSignIn(id, true);
+  }
+
+  /**
+   * Signs in to a remote again (its session ended, or it was signed out) with CouchDB's `_session`: the browser keeps
+   * the cookie, the password is used once and kept nowhere. Syncs at once; rejects when the name or password is refused.
+   */
+  async signIn(id: string, name: string, password: string, { signal }: { signal?: AbortSignal } = {}): Promise<RemoteConfig> {
+    const remote = (await this.remotes()).find((candidate) => candidate.id === id);
+    if (!remote) throw new Error('This remote was removed.');
+    const signedIn: RemoteConfig = { ...remote, user: await signIn(new CouchClient({ url: remote.url }), name, password, signal) };
+    await this.registry.put(`remote:${id}`, { kind: 'remote', ...signedIn });
+    this.needsSignIn(id, false);
+    this.syncSoon();
+    return signedIn;
   }
 
   /** Open conflicts of every remote, with the remote they belong to. */
@@ -212,8 +230,10 @@ export class SyncManager {
     for (const remote of remotes) {
       try {
         await this.replicator(remote).sync({ ...(signal ? { signal } : {}), onProgress: (progress) => this.setStatus({ progress, message: `Syncing with ${remote.title}: ${progress.docs} documents` }) });
+        this.needsSignIn(remote.id, false);
       } catch (error) {
         if (signal?.aborted) throw error;
+        if (error instanceof RemoteError && error.status === 401) this.needsSignIn(remote.id, true);
         failure ??= error;
       }
     }
@@ -308,10 +328,17 @@ export class SyncManager {
     this.setStatus({ conflicts: count });
   }
 
+  private needsSignIn(id: string, needed: boolean): void {
+    const others = this.status.value.signIn.filter((candidate) => candidate !== id);
+    if (needed || others.length !== this.status.value.signIn.length) this.setStatus({ signIn: needed ? [...others, id] : others });
+  }
+
   private setStatus(change: Partial<SyncStatus>): void {
     this.status.next({ ...this.status.value, ...change });
   }
 }
+
+const PAUSED: Pick<SyncStatus, 'state' | 'message'> = { state: 'paused', message: 'Sync is paused: changes stay on this device.' };
 
 function pieceBytes(doc: PeerDoc): number {
   return Object.values(doc.chunks).reduce((sum, chunk) => sum + chunk.length, 0);
@@ -322,5 +349,5 @@ function describeFailure(error: unknown): string {
     if (error.status === 0) return 'The sync server cannot be reached: your changes stay on this device.';
     return error.message;
   }
-  return `Sync failed: ${error instanceof Error ? error.message : String(error)}.`;
+  return `Sync failed: ${maskCredentials(error instanceof Error ? error.message : String(error))}.`;
 }

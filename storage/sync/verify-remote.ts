@@ -1,4 +1,5 @@
 import { CouchClient } from '../remote/couch-client';
+import { maskCredentials } from '../remote/mask-credentials';
 import { RemoteError } from '../remote/remote-error';
 
 export interface RemoteCheck {
@@ -23,22 +24,14 @@ export async function verifyRemote(
     const response = await fetch(client.serverUrl, { headers: { accept: 'application/json' }, ...(signal ? { signal } : {}) });
     const welcome = (await response.json().catch(() => undefined)) as Record<string, unknown> | undefined;
     if (!welcome || !('couchdb' in welcome || 'express-pouchdb' in welcome || 'version' in welcome)) {
-      throw new Error(`${client.serverUrl} answers, but not as a CouchDB server. Check the address (it should end at the server, e.g. …/db/).`);
+      throw new Error(`${maskCredentials(client.serverUrl)} answers, but not as a CouchDB server. Check the address (it should end at the server, e.g. …/db/).`);
     }
   } catch (error) {
     if (signal?.aborted) throw error;
     if (error instanceof Error && error.message.includes('not as a CouchDB server')) throw error;
-    throw new Error(`${client.serverUrl} cannot be reached. Check the address and the network.`, { cause: error });
+    throw new Error(`${maskCredentials(client.serverUrl)} cannot be reached. Check the address and the network.`, { cause: error });
   }
-  let user: string | undefined;
-  if (credentials.user) {
-    try {
-      user = (await client.login(credentials.user, credentials.password ?? '', signal ? { signal } : {})).name;
-    } catch (error) {
-      if (error instanceof RemoteError && error.status === 401) throw new Error('The server refused this name and password. Check them and try again.', { cause: error });
-      throw error;
-    }
-  }
+  const user = credentials.user ? await signIn(client, credentials.user, credentials.password ?? '', signal) : undefined;
   try {
     await client.info(signal ? { signal } : {});
     return { created: false, ...(user ? { user } : {}) };
@@ -53,9 +46,22 @@ export async function verifyRemote(
   }
 }
 
+/**
+ * Signs in with the server's `_session` (the browser keeps the cookie; the password is used once, here) and resolves to
+ * the name the server knows; a refused name or password is an Error that says so.
+ */
+export async function signIn(client: CouchClient, name: string, password: string, signal?: AbortSignal): Promise<string> {
+  try {
+    return (await client.login(name, password, signal ? { signal } : {})).name;
+  } catch (error) {
+    if (error instanceof RemoteError && error.status === 401) throw new Error('The server refused this name and password. Check them and try again.', { cause: error });
+    throw error;
+  }
+}
+
 function explain(error: unknown, forbidden?: string): Error {
   if (error instanceof RemoteError && (error.status === 401 || error.status === 403)) {
-    return new Error(forbidden ?? 'The server needs a name and password for this database: enter them and try again.', { cause: error });
+    return new Error(forbidden ?? 'Sign in to the sync server: it needs a name and password for this database. Enter them and try again.', { cause: error });
   }
   return error instanceof Error ? error : new Error(String(error));
 }
