@@ -1,7 +1,8 @@
 import ndarray from 'ndarray';
 import { DATA_ATTACHMENT, type BaseDocument } from '../documents';
 import { StorageError } from '../storage-error';
-import type { AttachmentInfo, CallOptions, Storage } from '../types';
+import type { AttachmentInfo, CallOptions, Doc, Storage } from '../types';
+import { updateDocument } from '../update-document';
 import { bytesPerElement, isDType, summaryDType, typedArrayFor, viewAs, type DType, type NumericArray } from './dtypes';
 import { SUMMARY_FIELDS, blockCount, mergeLevel, summarizeSamples } from './pyramid';
 
@@ -98,13 +99,15 @@ export async function createDataArray(storage: Storage, spec: NewDataArray, { si
  * `writing` option) and processing steps leave it alone.
  */
 export async function completeDataArray(storage: Storage, id: string, { signal }: CallOptions = {}): Promise<void> {
-  const doc = await getDataArray(storage, id, signal ? { signal } : {});
-  await storage.put(id, { ...doc, status: 'complete' }, signal ? { signal } : {});
+  await updateDocument(storage, id, (doc) => ({ ...asDataArray(id, doc), status: 'complete' }), signal ? { signal } : {});
 }
 
 /** Reads and checks a Data Array document (400 when the document is something else). */
 export async function getDataArray(storage: Storage, id: string, { signal }: CallOptions = {}): Promise<DataArrayDocument> {
-  const doc = await storage.get(id, signal ? { signal } : {});
+  return asDataArray(id, await storage.get(id, signal ? { signal } : {}));
+}
+
+function asDataArray(id: string, doc: Doc): DataArrayDocument {
   if (doc['portal_type'] !== 'Data Array' || !isDType(doc['dtype']) || !Array.isArray(doc['shape'])) {
     throw new StorageError(400, `“${id}” is not a Data Array.`, { id });
   }
@@ -136,8 +139,9 @@ export async function appendSamples(storage: Storage, id: string, samples: Numer
   await extendPyramid(storage, doc, id, before, samples, attachments, options);
   const after = before + added;
   // The document is written last: until then, readers see the old length (the extra bytes are trimmed next time).
-  const updated: DataArrayDocument = { ...doc, shape: channels === 1 ? [after] : [after, channels], modification_date: new Date().toISOString() };
-  await storage.put(id, updated, options);
+  // Only the length changes: other fields written meanwhile (a title, a processing step) are kept.
+  const shape = channels === 1 ? [after] : [after, channels];
+  await updateDocument(storage, id, (current) => ({ ...current, shape, modification_date: new Date().toISOString() }), options);
   return after;
 }
 

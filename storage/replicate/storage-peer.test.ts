@@ -2,43 +2,9 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { IndexedDBStorage } from '../indexeddb/indexeddb-storage';
 import { MemoryStorage } from '../memory/memory-storage';
-import { StorageWrapper } from '../storage-wrapper';
-import type { CallOptions, Doc, DocChange, Storage } from '../types';
+import { WriteMeanwhile } from '../testing/write-meanwhile';
+import type { Storage } from '../types';
 import { StoragePeer } from './storage-peer';
-
-/**
- * A real storage on which, once armed, another writer (an autosave, the chain) writes a document just as the next
- * write to it arrives: after anything the writer checked before calling, before its write is applied.
- */
-class WriteMeanwhile extends StorageWrapper {
-  private pending: { id: string; write: (storage: Storage) => Promise<unknown> } | undefined;
-
-  arm(id: string, write: (storage: Storage) => Promise<unknown>): void {
-    this.pending = { id, write };
-  }
-
-  override async put(id: string, doc: Doc, options?: CallOptions): Promise<string> {
-    await this.interleave(id);
-    return super.put(id, doc, options);
-  }
-
-  override async update(id: string, change: DocChange, options?: CallOptions): Promise<Doc | undefined> {
-    await this.interleave(id);
-    return super.update(id, change, options);
-  }
-
-  override async remove(id: string, options?: CallOptions): Promise<void> {
-    await this.interleave(id);
-    return super.remove(id, options);
-  }
-
-  private async interleave(id: string): Promise<void> {
-    const pending = this.pending;
-    if (pending?.id !== id) return;
-    this.pending = undefined;
-    await pending.write(this.sub);
-  }
-}
 
 let counter = 0;
 const storages: [string, () => Storage][] = [

@@ -161,8 +161,12 @@ export class SyncManager {
     const remote = (await this.remotes()).find((candidate) => candidate.id === id);
     if (!remote) return;
     await new CouchClient({ url: remote.url }).logout();
-    const { user: _signedOut, ...rest } = remote;
-    await this.registry.put(`remote:${id}`, { kind: 'remote', ...rest });
+    // Only the user is forgotten, whatever else another tab changed in the remote meanwhile; removed: nothing to do.
+    await this.registry.update(`remote:${id}`, (current) => {
+      if (!current) return undefined;
+      const { user: _signedOut, ...rest } = current;
+      return rest;
+    });
   }
 
   /** Open conflicts of every remote, with the remote they belong to. */
