@@ -30,6 +30,8 @@ test('with the app open in two tabs, one syncs (for both), the other says so and
   await expect(second.getByRole('status').filter({ hasText: 'Saved' })).toBeVisible();
   const id = decodeURIComponent(new URL(second.url()).hash.split('/')[2]!);
   await expect.poll(async () => (await serverDoc(database, id))?.['text'], { timeout: 20_000 }).toBe('Written in the second tab.');
+  // The first tab's rounds are told to the second, which says when the device last synced.
+  await expect(syncStatus(second)).toHaveAttribute('aria-label', /Syncing in another tab\. .*Last synced/);
 
   await first.close();
   await expect(syncStatus(second)).toContainText('Synced', { timeout: 15_000 });

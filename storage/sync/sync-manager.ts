@@ -93,6 +93,8 @@ export class SyncManager {
   private readonly loopLock: string;
   /** Held by one replication at a time, whichever tab runs it. */
   private readonly roundLock: string;
+  /** Tells the other tabs of a finished round, so a waiting tab shows when the device last synced. */
+  private readonly rounds: BroadcastChannel | undefined;
 
   constructor(
     private readonly local: Storage,
@@ -101,6 +103,12 @@ export class SyncManager {
     this.stateName = stateName;
     this.loopLock = `fieldscope-sync:${stateName}`;
     this.roundLock = `fieldscope-sync-round:${stateName}`;
+    if (typeof BroadcastChannel !== 'undefined') {
+      this.rounds = new BroadcastChannel(`fieldscope-sync-rounds:${stateName}`);
+      this.rounds.onmessage = (event: MessageEvent<Pick<SyncStatus, 'lastSync' | 'conflicts'>>) => {
+        if (this.following && !this.paused) this.setStatus({ state: 'elsewhere', message: ELSEWHERE, lastSync: event.data.lastSync, conflicts: event.data.conflicts });
+      };
+    }
     this.registry = new IndexedDBStorage({ name: stateName });
     this.pollMs = pollMs;
     this.debounceMs = debounceMs;
@@ -251,6 +259,8 @@ export class SyncManager {
     await this.refreshConflicts();
     if (failure) throw failure;
     this.setStatus({ state: 'idle', message: 'Up to date.', lastSync: new Date().toISOString(), pending: Math.max(0, this.status.value.pending - pendingAtStart), progress: undefined });
+    const { lastSync, conflicts } = this.status.value;
+    this.rounds?.postMessage({ lastSync, conflicts });
   }
 
   /**
