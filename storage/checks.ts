@@ -24,6 +24,14 @@ export function notFound(id: string, name?: string): StorageError {
     : new StorageError(404, `Document "${id}" has no attachment "${name}".`, { id, name });
 }
 
+/**
+ * A 409: the document is not at the version the caller worked from (another tab, the chain or a sync wrote it
+ * meanwhile). Throw it from an `update` change to refuse the write; `message` says what to do.
+ */
+export function conflict(id: string, message: string): StorageError {
+  return new StorageError(409, message, { id });
+}
+
 export function unsupported(storage: string, capability: string): StorageError {
   return new StorageError(501, `The ${storage} storage cannot ${capability}; wrap it in a storage that can (see storage/index.ts).`, {
     capability,

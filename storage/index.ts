@@ -9,6 +9,7 @@ export type { KeySchema, KeyDefinition } from './query/query-match';
 export { parseQuery } from './query/query-parser';
 export { UuidStorage } from './uuid/uuid-storage';
 export { StorageWrapper } from './storage-wrapper';
+export { updateDocument } from './update-document';
 export { IndexedDBStorage, DEFAULT_CHUNK_SIZE } from './indexeddb/indexeddb-storage';
 export type { IndexedDBStorageOptions } from './indexeddb/indexeddb-storage';
 export { createLocalStorage } from './local-storage';

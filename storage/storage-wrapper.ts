@@ -10,6 +10,7 @@ import type {
   Change,
   ChangesOptions,
   Doc,
+  DocChange,
   GetAttachmentOptions,
   PutAttachmentOptions,
   Storage,
@@ -31,6 +32,9 @@ export class StorageWrapper implements Storage {
   }
   put(id: string, doc: Doc, options?: CallOptions): Promise<string> {
     return this.sub.put(id, doc, options);
+  }
+  update(id: string, change: DocChange, options?: CallOptions): Promise<Doc | undefined> {
+    return this.sub.update(id, change, options);
   }
   post(doc: Doc, options?: CallOptions): Promise<string> {
     return this.sub.post(doc, options);

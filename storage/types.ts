@@ -11,6 +11,21 @@ export interface Storage {
   get(id: string, options?: CallOptions): Promise<Doc>;
   /** Creates or replaces the document; its attachments are kept. Resolves to the id. */
   put(id: string, doc: Doc, options?: CallOptions): Promise<string>;
+  /**
+   * Reads the document and writes what `change` makes of it as one atomic step (capability 'write'): no other write to
+   * the document can come in between, so a read-modify-write never loses another writer's change, and two updates
+   * racing on one document are both applied, one after the other. Use it instead of `get` then `put` whenever the
+   * new body depends on the current one.
+   *
+   * `change` gets the current body (undefined when the document is missing) and its attachments as `allAttachments`
+   * gives them, and returns the new body, `undefined` to leave the document as it is, or `null` to remove it (with
+   * its attachments). It must be synchronous and free of side effects: IndexedDB runs it inside its transaction
+   * (awaiting anything would end the transaction), and a storage without transactions may call it again after a
+   * conflicting write. To refuse a version it did not expect, it throws, typically `new StorageError(409, …)`: an
+   * error thrown by `change` rejects the call as it is, and nothing is written.
+   * Resolves to the body stored afterwards (undefined when there is none). 400 for an empty id or a non-object body.
+   */
+  update(id: string, change: DocChange, options?: CallOptions): Promise<Doc | undefined>;
   /** Creates a document with a generated id (capability 'post'). Resolves to the new id. */
   post(doc: Doc, options?: CallOptions): Promise<string>;
   /** Removes the document and all its attachments. 404 when missing. */
@@ -56,6 +71,12 @@ export interface Storage {
 
 /** A document body: a JSON object. Field names starting with '_' are reserved for storages (CouchDB transport fields). */
 export type Doc = Record<string, unknown>;
+
+/**
+ * What `Storage.update` does with a document: from its current body (undefined: missing) and attachments, the new
+ * body; `undefined` leaves it as it is, `null` removes it. Synchronous and without side effects (see `update`).
+ */
+export type DocChange = (current: Doc | undefined, attachments: Readonly<Record<string, AttachmentInfo>>) => Doc | null | undefined;
 
 export interface CallOptions {
   signal?: AbortSignal;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryStorage, QueryStorage, UuidStorage, type Doc, type ProcessStep, type Storage } from '../../storage';
+import { WriteMeanwhile } from '../../storage/testing/write-meanwhile';
 import { encodeWav } from '../ingest/wav-encoder';
 import { ChainRunner } from './chain-runner';
 import { defaultOperations } from './operations';
@@ -26,6 +27,19 @@ async function syncedStream(storage: Storage): Promise<string> {
 }
 
 describe('processing chain', () => {
+  it('recording a step keeps what another writer saved while the step ran', async () => {
+    const storage = new WriteMeanwhile(new MemoryStorage());
+    await storage.put('a', { portal_type: 'Data Array', title: 'before', dtype: 'float32', shape: [3], pyramid: { base: 512, dtype: 'float32' } });
+    await storage.putAttachment('a', 'data', Float32Array.of(1, 2, 3));
+    // The user renames the array (another tab) just as the chain writes its statistics step.
+    storage.arm('a', async (sub) => sub.put('a', { ...(await sub.get('a')), title: 'renamed meanwhile' }));
+    await new ChainRunner(storage, defaultOperations, { state: new MemoryStorage() }).handle('a', false, new AbortController().signal);
+    expect(storage.done).toBe(true);
+    const doc = await storage.get('a');
+    expect(doc['title']).toBe('renamed meanwhile');
+    expect((doc['process'] as ProcessStep[]).map((step) => [step.name, step.status])).toEqual([['statistics', 'done']]);
+  });
+
   it('leaves an array synced without its data alone, and runs once the data is here', async () => {
     const storage = stack();
     const samples = Float32Array.from({ length: 1000 }, (_, i) => i);

@@ -1,6 +1,6 @@
 import { concatMap, from, type Subscription } from 'rxjs';
 import { isStorageError, type Doc, type ProcessStep, type Seq, type Storage } from '../../storage';
-import { forgetFailedStep, processSteps, type Operation } from './operation';
+import { appendStep, forgetFailedStep, processSteps, type Operation } from './operation';
 
 export interface ChainRunnerOptions {
   /** Where the runner keeps its checkpoint (a storage of its own; never the data storage). */
@@ -82,9 +82,8 @@ export class ChainRunner {
       if (isStorageError(error, 404) && (error.details['id'] === id && typeof error.details['name'] === 'string')) return;
       step = { name: operation.name, status: 'failed', started, finished: new Date().toISOString(), error: error instanceof Error ? error.message : String(error) };
     }
-    const current = await this.read(id); // read just before writing: keep what others wrote meanwhile
-    if (!current) return;
-    await this.storage.put(id, { ...current, process: [...processSteps(current), step] });
+    // In one step with the read: what others wrote meanwhile (a page, a sync, an append) is kept; gone: nothing to record.
+    await this.storage.update(id, (current) => current && appendStep(current, step));
   }
 
   private async read(id: string): Promise<Doc | undefined> {

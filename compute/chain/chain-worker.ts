@@ -3,6 +3,7 @@
 // storage's change broadcast. The page stops it by terminating the worker (a step cut short simply runs again later).
 import { createLocalStorage } from '../../storage/local-storage';
 import { IndexedDBStorage } from '../../storage/indexeddb/indexeddb-storage';
+import { whileHoldingLock } from '../../storage/device-lock';
 import { ChainRunner } from './chain-runner';
 import { defaultOperations } from './operations';
 import type { ChainWorkerMessage } from './chain-worker-protocol';
@@ -12,6 +13,4 @@ const runner = new ChainRunner(createLocalStorage(), defaultOperations, { state:
 
 // One chain per device: with the app open in several tabs, the others wait, and one takes over when its tab closes
 // (two chains would both run a step on the same document).
-navigator.locks
-  .request('fieldscope-chain', () => runner.run(new AbortController().signal))
-  .catch((error: unknown) => post({ type: 'failed', message: error instanceof Error ? error.message : String(error) }));
+whileHoldingLock('fieldscope-chain', () => runner.run(new AbortController().signal)).catch((error: unknown) => post({ type: 'failed', message: error instanceof Error ? error.message : String(error) }));

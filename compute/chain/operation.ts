@@ -1,4 +1,4 @@
-import type { Doc, ProcessStep, Storage } from '../../storage';
+import { updateDocument, type Doc, type ProcessStep, type Storage } from '../../storage';
 
 /**
  * A processing step the chain runs by itself: `applies` says which documents it is for (portal type, what their
@@ -16,6 +16,11 @@ export function processSteps(doc: Doc): ProcessStep[] {
   return Array.isArray(steps) ? steps.filter((step): step is ProcessStep => typeof step === 'object' && step !== null) : [];
 }
 
+/** The document with `step` added at the end of its `process` list. */
+export function appendStep(doc: Doc, step: ProcessStep): Doc {
+  return { ...doc, process: [...processSteps(doc), step] };
+}
+
 /** Whether a step of that name has finished well on the document. */
 export function hasDone(doc: Doc, name: string): boolean {
   return processSteps(doc).some((step) => step.name === name && step.status === 'done');
@@ -23,6 +28,5 @@ export function hasDone(doc: Doc, name: string): boolean {
 
 /** Forgets a document's unfinished or failed runs of `name`: the chain runs that step again. */
 export async function forgetFailedStep(storage: Storage, id: string, name: string): Promise<void> {
-  const doc = await storage.get(id);
-  await storage.put(id, { ...doc, process: processSteps(doc).filter((step) => !(step.name === name && step.status !== 'done')) });
+  await updateDocument(storage, id, (doc) => ({ ...doc, process: processSteps(doc).filter((step) => !(step.name === name && step.status !== 'done')) }));
 }

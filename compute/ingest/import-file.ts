@@ -1,4 +1,4 @@
-import { isStorageError, type ProcessStep, type Storage } from '../../storage';
+import { isStorageError, updateDocument, type ProcessStep, type Storage } from '../../storage';
 import { appendSamples, completeDataArray, createDataArray } from '../../storage/arrays';
 import { joinBytes } from './concat-bytes';
 import { IngestError } from './ingest-error';
@@ -227,8 +227,7 @@ async function writeImport(storage: Storage, file: Blob & { name: string }, stre
     }
     const arrayIds = await writer.finish();
     const step: ProcessStep = { name: 'import', status: 'done', started, finished: new Date().toISOString(), result: { arrays: arrayIds } };
-    const stream = await storage.get(streamId, options);
-    await storage.put(streamId, { ...stream, status: 'complete', modification_date: step.finished, process: [step] }, options);
+    await updateDocument(storage, streamId, (stream) => ({ ...stream, status: 'complete', modification_date: step.finished, process: [step] }), options);
     return { streamId, arrayIds };
   } catch (error) {
     // Nothing half-written stays visible.

@@ -1,5 +1,6 @@
 import { BehaviorSubject } from 'rxjs';
-import { DATA_ATTACHMENT, isStorageError, type Doc, type ProcessStep, type Storage } from '../../storage';
+import { DATA_ATTACHMENT, isStorageError, updateDocument, type Doc, type ProcessStep, type Storage } from '../../storage';
+import { appendStep } from '../chain/operation';
 import { appendSamples, completeDataArray, createDataArray, getDataArray, sampleCount } from '../../storage/arrays';
 import processorUrl from './capture-processor.ts?worker&url';
 
@@ -91,7 +92,7 @@ export class Recording {
         source: streamId,
         writing: true,
       });
-      await storage.put(streamId, { ...(await storage.get(streamId)), recording_array: arrayId });
+      await updateDocument(storage, streamId, (stream) => ({ ...stream, recording_array: arrayId }));
       const recording = new Recording(storage, streamId, arrayId, context.sampleRate, context, media, node);
       await recording.holdLock();
       node.port.onmessage = (event: MessageEvent<{ channels: number; samples: Float32Array } | { done: 'flush' | 'discard' }>) => recording.receive(event.data);
@@ -238,9 +239,10 @@ export async function finishRecording(storage: Storage, streamId: string, { paus
     finished,
     result: { arrays: arrayId ? [arrayId] : [], ...(pauses.length > 0 ? { pauses } : {}), ...(interrupted ? { interrupted: true } : {}) },
   };
-  const { recording_array: _kept, ...rest } = stream as Doc & { recording_array?: string };
-  const size = (await storage.allAttachments(streamId))[DATA_ATTACHMENT]?.length ?? 0;
-  await storage.put(streamId, { ...rest, status: 'complete', size, modification_date: finished, process: [...((stream['process'] as ProcessStep[] | undefined) ?? []), step] });
+  await updateDocument(storage, streamId, (current, attachments) => {
+    const { recording_array: _kept, ...rest } = current as Doc & { recording_array?: string };
+    return appendStep({ ...rest, status: 'complete', size: attachments[DATA_ATTACHMENT]?.length ?? 0, modification_date: finished }, step);
+  });
 }
 
 /** Appends to the array the samples the stream has beyond it (float32, one channel), a piece at a time. */

@@ -1,4 +1,5 @@
-import type { ProcessStep, Storage } from '../../storage';
+import { updateDocument, type ProcessStep, type Storage } from '../../storage';
+import { appendStep } from '../chain/operation';
 import { appendSamples, channelCount, completeDataArray, createDataArray, getDataArray, iterateChunks, sampleCount } from '../../storage/arrays';
 import { WelchAccumulator, defaultSegment, type SpectrumParams } from './welch';
 import { loadFastFft } from '../fft/real-fft';
@@ -73,7 +74,6 @@ export async function computeSpectrum(
   await completeDataArray(storage, id, options);
   if (!recordStep) return id;
   const step: ProcessStep = { name: 'spectrum', status: 'done', started, finished: new Date().toISOString(), result: { array: id, peak } };
-  const source = await storage.get(arrayId, options);
-  await storage.put(arrayId, { ...source, process: [...((source['process'] as ProcessStep[] | undefined) ?? []), step] }, options);
+  await updateDocument(storage, arrayId, (source) => appendStep(source, step), options);
   return id;
 }

@@ -40,9 +40,13 @@ export class KeepOffline extends Gadget {
     this.service(async (signal) => {
       // After each sync, where the data is may have changed (sent to the server, freed or kept from another page).
       const sync = await this.acquireWith({ signal }, syncKey);
+      let lastSync = sync.status.value.lastSync;
       const subscription = sync.status.subscribe((status) => {
+        // A round ended here ('idle') or in the tab that syncs for this one (its time is relayed).
+        const synced = status.state === 'idle' || status.lastSync !== lastSync;
+        lastSync = status.lastSync;
         // Not while keeping or freeing it: that action checks when it is done (a half-fetched array is not "here").
-        if (status.state === 'idle' && this.docId && !this.busy) void this.check(this.docId).catch(() => undefined);
+        if (synced && this.docId && !this.busy) void this.check(this.docId).catch(() => undefined);
       });
       await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
       subscription.unsubscribe();

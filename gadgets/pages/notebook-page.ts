@@ -1,20 +1,31 @@
 import { css, html, nothing, type PropertyValues } from 'lit';
+import { filter } from 'rxjs';
 import { messageOf } from '../app/error-report';
 import { textField } from './doc-fields';
-import { Gadget, sleep } from '../core';
+import { Gadget, Mutex, sleep } from '../core';
 import { pageTitleKey, storageKey } from '../app/keys';
 import { confirmAndDelete } from './delete-document';
+import { mergeEdits, type MergedEdits } from './merge-edits';
 import { pageStyles } from './page-styles';
-import type { Doc, Storage } from '../../storage';
+import { isStorageError, type Doc, type Storage } from '../../storage';
 
 /** Typing pauses this long before the notebook is saved. */
 const SAVE_DELAY_MS = 600;
 
 type SaveStatus = { kind: 'saved' } | { kind: 'pending' } | { kind: 'saving' } | { kind: 'failed'; message: string };
 
+type Field = 'title' | 'text';
+const fieldLabels: Record<Field, string> = { title: 'Title', text: 'Notes' };
+
+/** Told to the user until dismissed: what another writer had changed under their typing. */
+type Notice = { kind: 'overwritten'; theirs: Partial<Record<Field, string>> } | { kind: 'recreated' };
+
 /**
  * A notebook (`#/notebook/<id>`): field notes with a title, saved as the user types. Nothing typed is lost: a pause,
  * leaving the page or a failed save followed by "Try again" all write the latest text.
+ * The notebook can change underneath (another tab, a sync from another device): the page follows it, and saves merge
+ * field by field onto the version stored then, in one step (`update`), never a stale copy. A field both sides changed
+ * keeps the user's text, and the page shows the other text so nothing of it is lost either.
  */
 export class NotebookPage extends Gadget {
   static override properties = {
@@ -22,16 +33,20 @@ export class NotebookPage extends Gadget {
     doc: { state: true },
     loadError: { state: true },
     saveStatus: { state: true },
+    notice: { state: true },
   };
 
   declare params: Record<string, string>;
   declare doc: Doc | undefined;
   declare loadError: string | undefined;
   declare saveStatus: SaveStatus;
-  /** Edits not yet written; kept until a save succeeds. */
-  private unsaved: { title?: string; text?: string } = {};
+  declare notice: Notice | undefined;
+  /** Edits not yet written, made on `doc` (the version last seen); kept until a save succeeds. */
+  private unsaved: Partial<Record<Field, string>> = {};
   /** Kept from the load, so leaving the page (detached: nothing to acquire from) can still save. */
   private storage: Storage | undefined;
+  /** Saves and reloads take turns: each works from the version the other left in `doc`. */
+  private readonly turns = new Mutex();
 
   constructor() {
     super();
@@ -39,6 +54,17 @@ export class NotebookPage extends Gadget {
     this.doc = undefined;
     this.loadError = undefined;
     this.saveStatus = { kind: 'saved' };
+    this.notice = undefined;
+    // The notebook changed underneath (another tab, a sync, or this page's own save): follow it.
+    this.service(async (signal) => {
+      const storage = await this.acquireWith({ signal }, storageKey);
+      const subscription = storage
+        .changes({ since: 'now', live: true })
+        .pipe(filter((change) => change.id === this.docId))
+        .subscribe(() => void this.reload());
+      await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+      subscription.unsubscribe();
+    });
   }
 
   private get docId(): string {
@@ -68,23 +94,66 @@ export class NotebookPage extends Gadget {
     await this.save();
   });
 
-  /** Writes the pending edits onto the stored document (one write at a time, in order). */
+  /**
+   * Writes the pending edits onto the version stored now, in one step: fields the user did not edit stay as stored
+   * (whoever wrote them), edited fields get the user's text; where the stored text had changed too, the notice shows it.
+   */
   private readonly save = this.mutex(async () => {
     const edits = this.unsaved;
     const storage = this.storage;
-    if (Object.keys(edits).length === 0 || !this.doc || !storage) return;
+    const base = this.doc;
+    if (Object.keys(edits).length === 0 || !base || !storage) return;
     this.saveStatus = { kind: 'saving' };
     try {
+      let merged: MergedEdits = { edits: { ...edits }, theirs: {} };
+      let recreated = false;
       // No signal: leaving the page must still write what was typed.
-      const doc = { ...this.doc, ...edits, modification_date: new Date().toISOString() };
-      await storage.put(this.docId, doc);
-      this.doc = doc;
+      const written = await storage.update(this.docId, (current) => {
+        merged = current ? mergeEdits(base, current, edits) : { edits: { ...edits }, theirs: {} };
+        recreated = current === undefined; // deleted elsewhere meanwhile: what was typed brings it back
+        if (current && Object.keys(merged.edits).length === 0) return undefined;
+        return { ...(current ?? base), ...edits, modification_date: new Date().toISOString() };
+      });
+      this.doc = written;
       if (this.unsaved === edits) this.unsaved = {};
+      this.tell(merged, recreated);
       this.saveStatus = Object.keys(this.unsaved).length === 0 ? { kind: 'saved' } : { kind: 'pending' };
     } catch (error) {
       this.saveStatus = { kind: 'failed', message: messageOf(error) };
     }
-  });
+  }, this.turns);
+
+  /** Takes the stored version as the new base, keeping the user's unsaved edits on top of it. */
+  private readonly reload = this.mutex(async () => {
+    const storage = this.storage;
+    const base = this.doc;
+    if (!storage || !base) return;
+    let current: Doc;
+    try {
+      current = await storage.get(this.docId);
+    } catch (error) {
+      // Gone with nothing typed: say so. With edits, the next save brings it back. Other failures: the next save
+      // still merges onto whatever is stored then.
+      if (isStorageError(error, 404) && Object.keys(this.unsaved).length === 0) this.loadError = 'it was deleted (in another tab, or by a sync from another device).';
+      return;
+    }
+    const merged = mergeEdits(base, current, this.unsaved);
+    this.doc = current;
+    this.unsaved = merged.edits;
+    this.tell(merged, false);
+    if (Object.keys(this.unsaved).length === 0 && this.saveStatus.kind === 'pending') this.saveStatus = { kind: 'saved' };
+    if (merged.edits.title === undefined) void this.acquire(pageTitleKey, textField(current, 'title') || 'Notebook');
+  }, this.turns);
+
+  private tell(merged: MergedEdits, recreated: boolean): void {
+    if (recreated) {
+      this.notice = { kind: 'recreated' };
+      return;
+    }
+    if (Object.keys(merged.theirs).length === 0) return;
+    const earlier = this.notice?.kind === 'overwritten' ? this.notice.theirs : {};
+    this.notice = { kind: 'overwritten', theirs: { ...earlier, ...merged.theirs } };
+  }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('params') && changed.get('params')?.['id'] !== this.docId) {
@@ -99,7 +168,7 @@ export class NotebookPage extends Gadget {
     super.disconnectedCallback();
   }
 
-  private edit(field: 'title' | 'text', value: string): void {
+  private edit(field: Field, value: string): void {
     this.unsaved = { ...this.unsaved, [field]: value };
     this.saveStatus = { kind: 'pending' };
     void this.saveSoon();
@@ -134,11 +203,39 @@ export class NotebookPage extends Gadget {
         <span>Notes</span>
         <textarea name="text" .value=${body} @input=${(event: InputEvent) => this.edit('text', (event.target as HTMLTextAreaElement).value)}></textarea>
       </label>
+      ${this.renderNotice()}
       <div class="actions">
         <span class="status" role="status">${this.renderStatus()}</span>
         <button class="danger" @click=${() => void this.deleteNotebook()}>Delete</button>
       </div>
     `;
+  }
+
+  private renderNotice() {
+    const notice = this.notice;
+    if (!notice) return nothing;
+    const dismiss = html`<button @click=${() => (this.notice = undefined)}>Dismiss</button>`;
+    if (notice.kind === 'recreated') {
+      return html`<div class="warning notice" role="alert">
+        <p>This notebook had been deleted (in another tab, or by a sync) while you were typing. It was saved again with your text; delete it again if it should go.</p>
+        ${dismiss}
+      </div>`;
+    }
+    const fields = (Object.keys(notice.theirs) as Field[]).filter((field) => field in fieldLabels);
+    return html`<div class="warning notice" role="alert">
+      <p>
+        This notebook was also changed somewhere else while you were typing (in another tab, or on another device and
+        synced). Your ${fields.map((field) => fieldLabels[field]).join(' and ')} ${fields.length === 1 ? 'was' : 'were'} kept as you typed and
+        saved over that change. The other text is below: copy what you need from it into yours, then dismiss this.
+      </p>
+      ${fields.map(
+        (field) => html`<label class="field">
+          <span>${fieldLabels[field]} written elsewhere</span>
+          <textarea class="theirs" name=${`theirs-${field}`} readonly .value=${notice.theirs[field] ?? ''}></textarea>
+        </label>`,
+      )}
+      ${dismiss}
+    </div>`;
   }
 
   private renderStatus() {
@@ -192,6 +289,19 @@ export class NotebookPage extends Gadget {
       }
       .failed {
         color: var(--danger, #a3201c);
+      }
+      .notice {
+        display: flex;
+        flex-direction: column;
+        align-items: flex-start;
+        gap: 0.5rem;
+      }
+      .notice label {
+        align-self: stretch;
+      }
+      textarea.theirs {
+        flex: none;
+        min-height: 6rem;
       }
     `,
   ];

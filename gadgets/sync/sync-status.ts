@@ -10,6 +10,7 @@ const labels: Record<SyncStatus['state'], string> = {
   offline: 'Offline',
   paused: 'Sync paused',
   error: 'Sync problem',
+  elsewhere: 'Syncing in another tab',
 };
 
 /** The header's sync status: a word and a dot, the details on hover and for screen readers; opens the Remotes page. */
@@ -68,6 +69,9 @@ export class SyncStatusGadget extends Gadget {
     }
     .syncing .dot {
       background: #f5c542;
+    }
+    .elsewhere .dot {
+      background: #9fd8b5;
     }
     .error .dot {
       background: #ff6b5e;

@@ -1,6 +1,7 @@
 import { DATA_ATTACHMENT, type BaseDocument } from '../documents';
 import { StorageError } from '../storage-error';
 import type { AttachmentInfo, CallOptions, Storage } from '../types';
+import { updateDocument } from '../update-document';
 import { bytesPerElement, isDType, summaryDType, typedArrayFor, viewAs, type DType, type NumericArray } from './dtypes';
 import { checkDataArray } from './check-data-array';
 import { SampleRows } from './sample-rows';
@@ -99,8 +100,7 @@ export async function createDataArray(storage: Storage, spec: NewDataArray, { si
  * `writing` option) and processing steps leave it alone.
  */
 export async function completeDataArray(storage: Storage, id: string, { signal }: CallOptions = {}): Promise<void> {
-  const doc = await getDataArray(storage, id, signal ? { signal } : {});
-  await storage.put(id, { ...doc, status: 'complete' }, signal ? { signal } : {});
+  await updateDocument(storage, id, (doc) => ({ ...checkDataArray(doc, id), status: 'complete' }), signal ? { signal } : {});
 }
 
 /**
@@ -136,8 +136,9 @@ export async function appendSamples(storage: Storage, id: string, samples: Numer
   await extendPyramid(storage, doc, id, before, samples, attachments, options);
   const after = before + added;
   // The document is written last: until then, readers see the old length (the extra bytes are trimmed next time).
-  const updated: DataArrayDocument = { ...doc, shape: channels === 1 ? [after] : [after, channels], modification_date: new Date().toISOString() };
-  await storage.put(id, updated, options);
+  // Only the length changes: other fields written meanwhile (a title, a processing step) are kept.
+  const shape = channels === 1 ? [after] : [after, channels];
+  await updateDocument(storage, id, (current) => ({ ...current, shape, modification_date: new Date().toISOString() }), options);
   return after;
 }
 

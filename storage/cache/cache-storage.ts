@@ -9,6 +9,7 @@ import type {
   AttachmentInput,
   CallOptions,
   Doc,
+  DocChange,
   GetAttachmentOptions,
   PutAttachmentOptions,
   Storage,
@@ -95,7 +96,13 @@ export class CacheStorage extends StorageWrapper {
 
   override async remove(id: string, options?: CallOptions): Promise<void> {
     await this.sub.remove(id, options);
-    for (const key of this.stats.keys()) if (key.startsWith(`${id}\u0001`)) this.stats.delete(key);
+    this.forgetDocument(id);
+  }
+
+  override async update(id: string, change: DocChange, options?: CallOptions): Promise<Doc | undefined> {
+    const stored = await this.sub.update(id, change, options);
+    if (stored === undefined) this.forgetDocument(id); // removed (or never there): its attachments' stats are stale
+    return stored;
   }
 
   override async put(id: string, doc: Doc, options?: CallOptions): Promise<string> {
@@ -145,6 +152,10 @@ export class CacheStorage extends StorageWrapper {
       this.forget(oldest);
       await this.cache.remove(oldest).catch(() => undefined); // already gone is fine
     }
+  }
+
+  private forgetDocument(id: string): void {
+    for (const key of this.stats.keys()) if (key.startsWith(`${id}\u0001`)) this.stats.delete(key);
   }
 
   private forget(blockId: string): void {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { firstValueFrom, toArray } from 'rxjs';
+import { conflict } from '../checks';
 import { isStorageError, type StorageStatus } from '../storage-error';
 import type { Change, Doc, Storage } from '../types';
 
@@ -68,6 +69,88 @@ export function describeStorageConformance(name: string, make: () => Promise<Con
         controller.abort();
         await expect(storage.put('a', { x: 1 }, { signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' });
         await expectStatus(storage.get('a'), 404);
+      });
+    });
+
+    describe('update (read-modify-write in one step)', () => {
+      it('creates, changes, leaves and removes, resolving to what is stored', async () => {
+        const { storage } = await fresh();
+        const seen: (Doc | undefined)[] = [];
+        expect(await storage.update('u', (current) => (seen.push(current), { n: 1 }))).toEqual({ n: 1 });
+        expect(await storage.update('u', (current) => (seen.push(current), { n: Number(current?.['n']) + 1 }))).toEqual({ n: 2 });
+        expect(await storage.get('u')).toEqual({ n: 2 });
+        expect(await storage.update('u', () => undefined)).toEqual({ n: 2 });
+        expect(await storage.update('missing', () => undefined)).toBeUndefined();
+        await expectStatus(storage.get('missing'), 404);
+        await storage.putAttachment('u', 'data', 'bytes');
+        expect(await storage.update('u', () => null)).toBeUndefined();
+        await expectStatus(storage.get('u'), 404);
+        await expectStatus(storage.getAttachment('u', 'data'), 404);
+        expect(await storage.update('u', () => null)).toBeUndefined(); // removing a missing document: nothing to do
+        expect(seen).toEqual([undefined, { n: 1 }]);
+      });
+
+      it('gives the change a copy of the body and the attachments allAttachments lists', async () => {
+        const { storage } = await fresh();
+        await storage.put('u', { title: 'pump' });
+        await storage.putAttachment('u', 'data', new Uint8Array([1, 2, 3]), { contentType: 'application/octet-stream' });
+        let given: Readonly<Record<string, unknown>> = {};
+        await storage.update('u', (current, attachments) => {
+          given = attachments;
+          current!['title'] = 'changed in place, not written';
+          return undefined;
+        });
+        expect(given).toEqual(await storage.allAttachments('u'));
+        expect(await storage.get('u')).toEqual({ title: 'pump' });
+        expect(await storage.getAttachment('u', 'data', { format: 'text' })).toBe('\u0001\u0002\u0003'); // attachments kept by updates
+      });
+
+      it('applies racing updates one after the other: none is lost', async () => {
+        const { storage } = await fresh();
+        await storage.put('list', { items: [] });
+        const writers = Array.from({ length: 12 }, (_, index) =>
+          storage.update('list', (current) => ({ ...current, items: [...(current?.['items'] as number[]), index] })),
+        );
+        await Promise.all(writers);
+        const items = (await storage.get('list'))['items'] as number[];
+        expect([...items].sort((a, b) => a - b)).toEqual(Array.from({ length: 12 }, (_, index) => index));
+      });
+
+      it('an update racing a put is applied before or after it, never on a stale copy', async () => {
+        const { storage } = await fresh();
+        await storage.put('d', { a: 1, b: 1 });
+        await Promise.all([storage.put('d', { a: 2, b: 1 }), storage.update('d', (current) => ({ ...current, b: 2 }))]);
+        expect([{ a: 2, b: 1 }, { a: 2, b: 2 }]).toContainEqual(await storage.get('d'));
+      });
+
+      it('a change that throws rejects with its own error (409 for a version it did not expect) and writes nothing', async () => {
+        const { storage } = await fresh();
+        await storage.put('c', { version: 2 });
+        const refusal = conflict('c', 'Expected version 1: reload and try again.');
+        const rejected = await storage
+          .update('c', (current) => {
+            if (current?.['version'] !== 1) throw refusal;
+            return { version: 3 };
+          })
+          .catch((error: unknown) => error);
+        expect(rejected).toBe(refusal);
+        expect(isStorageError(rejected, 409)).toBe(true);
+        const own = new TypeError('not a storage error');
+        await expect(storage.update('c', () => {
+          throw own;
+        })).rejects.toBe(own);
+        expect(await storage.get('c')).toEqual({ version: 2 });
+      });
+
+      it('refuses empty ids and non-object bodies with 400, and an aborted call with AbortError', async () => {
+        const { storage } = await fresh();
+        await expectStatus(storage.update('', () => ({})), 400);
+        await expectStatus(storage.update('x', () => [] as unknown as Doc), 400);
+        await expectStatus(storage.get('x'), 404);
+        const controller = new AbortController();
+        controller.abort();
+        await expect(storage.update('x', () => ({ a: 1 }), { signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' });
+        await expectStatus(storage.get('x'), 404);
       });
     });
 

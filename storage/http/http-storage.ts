@@ -100,6 +100,9 @@ export class HttpStorage implements Storage {
   put(): Promise<string> {
     return Promise.reject(unsupported('http', 'write (it is read-only)'));
   }
+  update(): Promise<Doc | undefined> {
+    return Promise.reject(unsupported('http', 'write (it is read-only)'));
+  }
   post(): Promise<string> {
     return Promise.reject(unsupported('http', 'write (it is read-only)'));
   }

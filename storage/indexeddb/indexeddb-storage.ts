@@ -18,6 +18,7 @@ import type {
   Change,
   ChangesOptions,
   Doc,
+  DocChange,
   GetAttachmentOptions,
   PutAttachmentOptions,
   Storage,
@@ -85,6 +86,38 @@ export class IndexedDBStorage implements Storage {
     return id;
   }
 
+  /**
+   * The read, `change` and the write run in one read-write transaction: IndexedDB queues every other transaction on
+   * these stores (in this tab, other tabs and workers) until it commits, so nothing comes in between.
+   */
+  async update(id: string, change: DocChange, { signal }: CallOptions = {}): Promise<Doc | undefined> {
+    checkId(id);
+    let stored: Doc | undefined;
+    let refused: { error: unknown } | undefined;
+    try {
+      await this.write(['documents', 'attachments', 'chunks', 'changes'], signal, async (tx) => {
+        const record = await tx.objectStore('documents').get(id);
+        const attachments = record ? attachmentInfos(this.name, await tx.objectStore('attachments').getAll(documentRange(id))) : {};
+        let next: Doc | null | undefined;
+        try {
+          next = change(record?.doc, attachments);
+          if (next) checkDoc(next);
+        } catch (error) {
+          refused = { error };
+          throw error;
+        }
+        stored = next === undefined ? record?.doc : (next ?? undefined);
+        if (next === undefined || (next === null && !record)) return undefined;
+        if (next === null) return deleteDocument(tx, id);
+        await tx.objectStore('documents').put({ id, doc: next });
+        return recordChange(tx, id, false);
+      });
+    } catch (error) {
+      throw refused ? refused.error : error; // the change's own refusal (a 409…) reaches the caller as it was thrown
+    }
+    return stored;
+  }
+
   async post(): Promise<string> {
     throw unsupported('indexeddb', 'generate ids (post)');
   }
@@ -93,10 +126,7 @@ export class IndexedDBStorage implements Storage {
     checkId(id);
     await this.write(['documents', 'attachments', 'chunks', 'changes'], signal, async (tx) => {
       if ((await tx.objectStore('documents').getKey(id)) === undefined) throw notFound(id);
-      await tx.objectStore('documents').delete(id);
-      await tx.objectStore('attachments').delete(documentRange(id));
-      await tx.objectStore('chunks').delete(documentRange(id));
-      return recordChange(tx, id, true);
+      return deleteDocument(tx, id);
     });
   }
 
@@ -216,13 +246,7 @@ export class IndexedDBStorage implements Storage {
     checkId(id);
     const tx = (await this.db()).transaction(['documents', 'attachments'], 'readonly');
     if ((await tx.objectStore('documents').getKey(id)) === undefined) throw notFound(id);
-    const result: Record<string, AttachmentInfo> = {};
-    for (const meta of await tx.objectStore('attachments').getAll(documentRange(id))) {
-      // A base in the digest too: a revision number can come back after the attachment was removed and written again.
-      const base = meta.appendBase ?? 'v1';
-      result[meta.name] = { length: meta.length, contentType: meta.contentType, digest: `${this.name}:${base}:${meta.revision}`, appendBase: `${this.name}:${base}` };
-    }
-    return result;
+    return attachmentInfos(this.name, await tx.objectStore('attachments').getAll(documentRange(id)));
   }
 
   changes(options: ChangesOptions = {}) {
@@ -301,6 +325,25 @@ export class IndexedDBStorage implements Storage {
       throw new StorageError(500, `The local database "${this.name}" cannot be opened: ${(error as Error).message}`, {}, { cause: error });
     });
   }
+}
+
+/** What `allAttachments` says of a document's attachment records. */
+function attachmentInfos(database: string, records: AttachmentRecord[]): Record<string, AttachmentInfo> {
+  const result: Record<string, AttachmentInfo> = {};
+  for (const meta of records) {
+    // A base in the digest too: a revision number can come back after the attachment was removed and written again.
+    const base = meta.appendBase ?? 'v1';
+    result[meta.name] = { length: meta.length, contentType: meta.contentType, digest: `${database}:${base}:${meta.revision}`, appendBase: `${database}:${base}` };
+  }
+  return result;
+}
+
+/** Deletes a document with its attachments and chunks, and records the deletion. */
+async function deleteDocument(tx: WriteTransaction, id: string): Promise<Change> {
+  await tx.objectStore('documents').delete(id);
+  await tx.objectStore('attachments').delete(documentRange(id));
+  await tx.objectStore('chunks').delete(documentRange(id));
+  return recordChange(tx, id, true);
 }
 
 /** Moves a document's change record to the end of the feed. */

@@ -14,6 +14,7 @@ import type {
   Change,
   ChangesOptions,
   Doc,
+  DocChange,
   GetAttachmentOptions,
   PutAttachmentOptions,
   Storage,
@@ -55,11 +56,27 @@ export class MemoryStorage implements Storage {
     throwIfAborted(signal);
     checkId(id);
     checkDoc(doc);
-    const copy = structuredClone(doc);
-    const existing = this.entries.get(id);
-    this.entries.set(id, { doc: copy, attachments: existing?.attachments ?? new Map() });
-    this.record(id, false);
+    this.store(id, doc);
     return id;
+  }
+
+  /** Atomic by construction: nothing else runs between the read and the write (no await in between). */
+  async update(id: string, change: DocChange, { signal }: CallOptions = {}): Promise<Doc | undefined> {
+    throwIfAborted(signal);
+    checkId(id);
+    const existing = this.entries.get(id);
+    const next = change(existing && structuredClone(existing.doc), existing ? this.infos(existing) : {});
+    if (next === undefined) return existing && structuredClone(existing.doc);
+    if (next === null) {
+      if (existing) {
+        this.entries.delete(id);
+        this.record(id, true);
+      }
+      return undefined;
+    }
+    checkDoc(next);
+    this.store(id, next);
+    return structuredClone(next);
   }
 
   async post(): Promise<string> {
@@ -127,12 +144,7 @@ export class MemoryStorage implements Storage {
   async allAttachments(id: string, { signal }: CallOptions = {}): Promise<Record<string, AttachmentInfo>> {
     throwIfAborted(signal);
     checkId(id);
-    const result: Record<string, AttachmentInfo> = {};
-    for (const [name, blob] of this.entry(id).attachments) {
-      const stamp = this.digests.get(blob);
-      result[name] = { length: blob.size, contentType: blob.type, digest: stamp?.digest ?? '', ...(stamp ? { appendBase: stamp.appendBase } : {}) };
-    }
-    return result;
+    return this.infos(this.entry(id));
   }
 
   changes(options: ChangesOptions = {}) {
@@ -145,6 +157,21 @@ export class MemoryStorage implements Storage {
 
   async repair({ signal }: CallOptions = {}): Promise<void> {
     throwIfAborted(signal); // nothing can be out of step in memory
+  }
+
+  private store(id: string, doc: Doc): void {
+    const existing = this.entries.get(id);
+    this.entries.set(id, { doc: structuredClone(doc), attachments: existing?.attachments ?? new Map() });
+    this.record(id, false);
+  }
+
+  private infos(entry: Entry): Record<string, AttachmentInfo> {
+    const result: Record<string, AttachmentInfo> = {};
+    for (const [name, blob] of entry.attachments) {
+      const stamp = this.digests.get(blob);
+      result[name] = { length: blob.size, contentType: blob.type, digest: stamp?.digest ?? '', ...(stamp ? { appendBase: stamp.appendBase } : {}) };
+    }
+    return result;
   }
 
   private entry(id: string): Entry {

@@ -88,6 +88,9 @@ export class RemoteReadStorage implements Storage {
   put(): Promise<string> {
     return Promise.reject(unsupported('remote view', 'write (the replicator writes to the server)'));
   }
+  update(): Promise<Doc | undefined> {
+    return Promise.reject(unsupported('remote view', 'write (the replicator writes to the server)'));
+  }
   post(): Promise<string> {
     return this.put();
   }

@@ -1,6 +1,7 @@
 import { firstValueFrom, take, toArray } from 'rxjs';
+import { conflict } from '../checks';
 import { isStorageError } from '../storage-error';
-import type { Doc, Storage } from '../types';
+import type { AttachmentInfo, Doc, Storage } from '../types';
 import { chunkCount, chunkName, groupChunks, parseChunkName } from './chunk-names';
 import { canonicalJson, hashString } from './hash';
 import { CHUNK_SIZE, type PeerChunk, type PeerDoc, type PeerWrite, type PeerWriteResult, type ReplicationPeer, type Seq, type Version } from './peer';
@@ -9,7 +10,8 @@ import { CHUNK_SIZE, type PeerChunk, type PeerDoc, type PeerWrite, type PeerWrit
  * The replicator's view of any Fieldscope storage (IndexedDB on the device, memory in tests). A document's version is
  * a hash of its body and of its attachments' digests; attachments travel as CHUNK_SIZE pieces read by range (never a
  * whole array in memory), and pieces arriving at the end of an attachment are appended.
- * Writes are compare-and-set against the version the replicator expects (one tab writes at a time).
+ * Writes are compare-and-set against the version the replicator expects, checked and written in one `update`: an edit
+ * saved on this device while a sync runs is never overwritten, it makes a conflict instead.
  */
 export class StoragePeer implements ReplicationPeer {
   readonly label: string;
@@ -42,26 +44,35 @@ export class StoragePeer implements ReplicationPeer {
 
   async write(writes: PeerWrite[], { signal }: { signal?: AbortSignal }): Promise<PeerWriteResult[]> {
     const results: PeerWriteResult[] = [];
+    const options = signal ? { signal } : {};
     for (const write of writes) {
-      const current = await this.readOne(write.id, signal);
-      if (current.version !== write.expected) {
-        results.push({ ok: false, conflict: true });
-        continue;
-      }
-      const options = signal ? { signal } : {};
-      if (write.body === null) {
-        if (!current.deleted) await this.storage.remove(write.id, options);
-        results.push({ ok: true, version: '' });
-        continue;
-      }
-      await this.storage.put(write.id, write.body as Doc, options);
       // Attachments none of whose pieces are kept are gone on the other side.
       const keep = Object.keys(write.keepChunks);
       const kept = new Set([...groupChunks(keep).keys(), ...keep.filter((name) => !parseChunkName(name))]);
-      for (const attachment of Object.keys(await this.storage.allAttachments(write.id, options))) {
-        if (!kept.has(attachment)) await this.storage.removeAttachment(write.id, attachment, options);
+      let written: { version: Version; dropped: string[] } = { version: '', dropped: [] };
+      try {
+        await this.storage.update(
+          write.id,
+          (current, attachments) => {
+            if (versionOf(current, attachments) !== write.expected) {
+              throw conflict(write.id, `“${write.id}” changed on this device while it was being synced: the next sync compares it again.`);
+            }
+            if (write.body === null) return current === undefined ? undefined : null;
+            const staying = Object.fromEntries(Object.entries(attachments).filter(([name]) => kept.has(name)));
+            written = { version: versionOf(write.body, staying), dropped: Object.keys(attachments).filter((name) => !kept.has(name)) };
+            return write.body;
+          },
+          options,
+        );
+      } catch (error) {
+        if (!isStorageError(error, 409)) throw error;
+        results.push({ ok: false, conflict: true });
+        continue;
       }
-      results.push({ ok: true, version: (await this.readOne(write.id, signal)).version });
+      // The version was computed with these gone; a write landing before they are removed changes the version read
+      // next time, so it is compared again rather than taken for synced.
+      for (const attachment of written.dropped) await this.storage.removeAttachment(write.id, attachment, options);
+      results.push({ ok: true, version: written.version });
     }
     return results;
   }
@@ -141,9 +152,15 @@ export class StoragePeer implements ReplicationPeer {
         chunks[chunkName(name, index)] = { digest, length, contentType: info.contentType };
       }
     }
-    const digests = Object.entries(attachments)
-      .map(([name, info]) => `${name}=${info.digest ?? ''}:${info.length}`)
-      .sort();
-    return { id, deleted: false, version: hashString(`${canonicalJson(body)}\n${digests.join('\n')}`), body, chunks };
+    return { id, deleted: false, version: versionOf(body, attachments), body, chunks };
   }
+}
+
+/** A document's version on a storage: a hash of its body and its attachments' digests ('' when it does not exist). */
+function versionOf(body: Doc | undefined, attachments: Readonly<Record<string, AttachmentInfo>>): Version {
+  if (body === undefined) return '';
+  const digests = Object.entries(attachments)
+    .map(([name, info]) => `${name}=${info.digest ?? ''}:${info.length}`)
+    .sort();
+  return hashString(`${canonicalJson(body)}\n${digests.join('\n')}`);
 }

@@ -1,9 +1,10 @@
 import { BehaviorSubject, debounceTime, filter, map, type Subscription } from 'rxjs';
+import { whileHoldingLock } from '../device-lock';
 import { IndexedDBStorage } from '../indexeddb/indexeddb-storage';
 import { CouchClient } from '../remote/couch-client';
 import { maskCredentials } from '../remote/mask-credentials';
 import { RemoteError } from '../remote/remote-error';
-import { isStorageError } from '../storage-error';
+import { isStorageError, StorageError } from '../storage-error';
 import type { Storage } from '../types';
 import { CacheStorage } from '../cache/cache-storage';
 import { UnionStorage } from '../union/union-storage';
@@ -26,7 +27,8 @@ export interface RemoteConfig {
   added: string;
 }
 
-export type SyncState = 'none' | 'idle' | 'syncing' | 'offline' | 'paused' | 'error';
+/** 'elsewhere': another tab of the app on this device runs the sync (for this tab's changes too). */
+export type SyncState = 'none' | 'idle' | 'syncing' | 'offline' | 'paused' | 'error' | 'elsewhere';
 
 export interface SyncStatus {
   state: SyncState;
@@ -61,13 +63,20 @@ export interface SyncManagerOptions {
   cacheBytes?: number;
 }
 
+const NO_REMOTE = 'No remote yet: add one on the Remotes page.';
+const ELSEWHERE = 'Another Fieldscope tab on this device is syncing, this tab’s changes included. Close it to sync from this one.';
+
 /**
  * Keeps the app's storage in sync with its remotes: when the app starts online, when the browser comes back online,
  * shortly after local changes, and periodically for remote changes. Failures are retried with exponential backoff and
  * jitter; nothing local is touched by a failed sync. `status` says what is going on.
+ * One tab syncs at a time: `run` holds a Web Lock for as long as it runs, so with the app open in several tabs one of
+ * them syncs (it sees the others' changes through the storage's change broadcast) and another takes over when it
+ * closes; the rest show state 'elsewhere'. Every round and every other replicator operation (keep offline, free
+ * space, settling a conflict) takes a second lock, so two tabs never replicate at the same moment.
  */
 export class SyncManager {
-  readonly status = new BehaviorSubject<SyncStatus>({ state: 'none', message: 'No remote yet: add one on the Remotes page.', pending: 0, conflicts: 0, signIn: [] });
+  readonly status = new BehaviorSubject<SyncStatus>({ state: 'none', message: NO_REMOTE, pending: 0, conflicts: 0, signIn: [] });
   private readonly registry: IndexedDBStorage;
   private readonly stateName: string;
   private readonly pollMs: number;
@@ -82,12 +91,28 @@ export class SyncManager {
   private failures = 0;
   private wake: (() => void) | undefined;
   private paused = false;
+  /** Whether another tab runs the sync loop (this one waits to take over). */
+  private following = false;
+  /** Held by the tab running the sync loop. */
+  private readonly loopLock: string;
+  /** Held by one replication at a time, whichever tab runs it. */
+  private readonly roundLock: string;
+  /** Tells the other tabs of a finished round, so a waiting tab shows when the device last synced. */
+  private readonly rounds: BroadcastChannel | undefined;
 
   constructor(
     private readonly local: Storage,
     { stateName = 'fieldscope-sync', pollMs = 30_000, debounceMs = 2000, keepOfflineBytes = 16 * 1024 * 1024, cacheBytes = 64 * 1024 * 1024 }: SyncManagerOptions = {},
   ) {
     this.stateName = stateName;
+    this.loopLock = `fieldscope-sync:${stateName}`;
+    this.roundLock = `fieldscope-sync-round:${stateName}`;
+    if (typeof BroadcastChannel !== 'undefined') {
+      this.rounds = new BroadcastChannel(`fieldscope-sync-rounds:${stateName}`);
+      this.rounds.onmessage = (event: MessageEvent<Pick<SyncStatus, 'lastSync' | 'conflicts'>>) => {
+        if (this.following && !this.paused) this.setStatus({ state: 'elsewhere', message: ELSEWHERE, lastSync: event.data.lastSync, conflicts: event.data.conflicts });
+      };
+    }
     this.registry = new IndexedDBStorage({ name: stateName });
     this.pollMs = pollMs;
     this.debounceMs = debounceMs;
@@ -111,7 +136,9 @@ export class SyncManager {
    * fetched stays). Resolves when the data is here.
    */
   async pin(id: string, pinned: boolean): Promise<void> {
-    for (const remote of await this.remotes()) await this.replicator(remote).pin(id, pinned);
+    await this.exclusive(async () => {
+      for (const remote of await this.remotes()) await this.replicator(remote).pin(id, pinned);
+    });
   }
 
   /**
@@ -122,7 +149,7 @@ export class SyncManager {
   async release(id: string): Promise<number> {
     const remotes = await this.remotes();
     if (remotes.length !== 1) throw new Error(`Freeing space needs exactly one sync server; this device syncs with ${remotes.length}.`);
-    return this.replicator(remotes[0]!).release(id);
+    return this.exclusive(() => this.replicator(remotes[0]!).release(id));
   }
 
   /** Whether `release` would free the document's data now: one remote, which has all of it as it is here. */
@@ -158,7 +185,7 @@ export class SyncManager {
     this.readers.delete(id);
     this.needsSignIn(id, false);
     await this.refreshConflicts();
-    this.setStatus((await this.remotes()).length === 0 ? { state: 'none', message: 'No remote yet: add one on the Remotes page.' } : {});
+    this.setStatus((await this.remotes()).length === 0 ? { state: 'none', message: NO_REMOTE } : {});
   }
 
   /** Ends the remote's session (CouchDB `_session`): syncing with it needs a new sign-in; nothing local changes. */
@@ -166,8 +193,12 @@ export class SyncManager {
     const remote = (await this.remotes()).find((candidate) => candidate.id === id);
     if (!remote) return;
     await new CouchClient({ url: remote.url }).logout();
-    const { user: _signedOut, ...rest } = remote;
-    await this.registry.put(`remote:${id}`, { kind: 'remote', ...rest });
+    // Only the user is forgotten, whatever else another tab changed in the remote meanwhile; removed: nothing to do.
+    await this.registry.update(`remote:${id}`, (current) => {
+      if (!current) return undefined;
+      const { user: _signedOut, ...rest } = current;
+      return rest;
+    });
     this.needsSignIn(id, true);
   }
 
@@ -178,11 +209,14 @@ export class SyncManager {
   async signIn(id: string, name: string, password: string, { signal }: { signal?: AbortSignal } = {}): Promise<RemoteConfig> {
     const remote = (await this.remotes()).find((candidate) => candidate.id === id);
     if (!remote) throw new Error('This remote was removed.');
-    const signedIn: RemoteConfig = { ...remote, user: await signIn(new CouchClient({ url: remote.url }), name, password, signal) };
-    await this.registry.put(`remote:${id}`, { kind: 'remote', ...signedIn });
+    const user = await signIn(new CouchClient({ url: remote.url }), name, password, signal);
+    await this.registry.update(`remote:${id}`, (current) => {
+      if (!current) throw new StorageError(404, 'This remote was removed.');
+      return { ...current, user };
+    });
     this.needsSignIn(id, false);
     this.syncSoon();
-    return signedIn;
+    return { ...remote, user };
   }
 
   /** Open conflicts of every remote, with the remote they belong to. */
@@ -197,7 +231,7 @@ export class SyncManager {
   async resolve(remoteId: string, id: string, choice: 'local' | 'remote' | 'both'): Promise<void> {
     const remote = (await this.remotes()).find((candidate) => candidate.id === remoteId);
     if (!remote) throw new Error('This remote was removed.');
-    await this.replicator(remote).resolve(id, choice);
+    await this.exclusive(() => this.replicator(remote).resolve(id, choice));
     await this.refreshConflicts();
   }
 
@@ -207,17 +241,24 @@ export class SyncManager {
     if (!paused) this.syncSoon();
   }
 
-  /** Asks for a sync now (also used by "Sync now"); resolves when that round is over. */
+  /**
+   * Asks for a sync now (also used by "Sync now"). In a tab where another one runs the sync, this tab runs one
+   * round itself, after the other's round.
+   */
   syncSoon(): void {
     this.failures = 0;
-    this.wake?.();
+    if (this.wake) this.wake();
+    else if (this.following && !this.paused) void this.syncOnce().then(
+      () => this.follow(),
+      (error: unknown) => this.setStatus({ state: 'error', message: describeFailure(error), progress: undefined }),
+    );
   }
 
   /** One round with every remote. Rejects with the first failure (after trying all). */
   async syncOnce({ signal }: { signal?: AbortSignal } = {}): Promise<void> {
     const remotes = await this.remotes();
     if (remotes.length === 0) {
-      this.setStatus({ state: 'none', message: 'No remote yet: add one on the Remotes page.' });
+      this.setStatus({ state: 'none', message: NO_REMOTE });
       return;
     }
     if (typeof navigator !== 'undefined' && navigator.onLine === false) {
@@ -226,21 +267,26 @@ export class SyncManager {
     }
     const pendingAtStart = this.status.value.pending;
     this.setStatus({ state: 'syncing', message: 'Syncing…' });
-    let failure: unknown;
-    for (const remote of remotes) {
-      try {
-        await this.replicator(remote).sync({ ...(signal ? { signal } : {}), onProgress: (progress) => this.setStatus({ progress, message: `Syncing with ${remote.title}: ${progress.docs} documents` }) });
-        this.needsSignIn(remote.id, false);
-      } catch (error) {
-        if (signal?.aborted) throw error;
-        if (error instanceof RemoteError && error.status === 401) this.needsSignIn(remote.id, true);
-        failure ??= error;
+    const failure = await this.exclusive(async () => {
+      let first: unknown;
+      for (const remote of remotes) {
+        try {
+          await this.replicator(remote).sync({ ...(signal ? { signal } : {}), onProgress: (progress) => this.setStatus({ progress, message: `Syncing with ${remote.title}: ${progress.docs} documents` }) });
+          this.needsSignIn(remote.id, false);
+        } catch (error) {
+          if (signal?.aborted) throw error;
+          if (error instanceof RemoteError && error.status === 401) this.needsSignIn(remote.id, true);
+          first ??= error;
+        }
       }
-    }
+      return first;
+    }, signal);
     await this.refreshConflicts();
     if (failure) throw failure;
     // A pause pressed while this round ran holds: the round's end must not show sync as running again.
     this.setStatus({ ...(this.paused ? PAUSED : { state: 'idle', message: 'Up to date.' }), lastSync: new Date().toISOString(), pending: Math.max(0, this.status.value.pending - pendingAtStart), progress: undefined });
+    const { lastSync, conflicts } = this.status.value;
+    this.rounds?.postMessage({ lastSync, conflicts });
   }
 
   /**
@@ -248,6 +294,22 @@ export class SyncManager {
    * now", the poll timer); after a failure, waits 2 s · 2^n (at most 5 min) × a random 0.5–1.5 before the next try.
    */
   async run(signal: AbortSignal): Promise<void> {
+    await whileHoldingLock(this.loopLock, () => this.loop(signal), { signal, onWaiting: () => void this.follow() }).catch((error: unknown) => {
+      if (!signal.aborted) throw error; // stopped while waiting for the other tab: nothing to undo
+    });
+  }
+
+  /** While another tab runs the sync: say so (or that there is nothing to sync with). */
+  private async follow(): Promise<void> {
+    this.following = true;
+    const remotes = await this.remotes();
+    await this.refreshConflicts().catch(() => undefined);
+    if (!this.following || this.paused) return;
+    this.setStatus(remotes.length === 0 ? { state: 'none', message: NO_REMOTE, progress: undefined } : { state: 'elsewhere', message: ELSEWHERE, progress: undefined });
+  }
+
+  private async loop(signal: AbortSignal): Promise<void> {
+    this.following = false;
     const subscriptions: Subscription[] = [];
     const wakeUp = () => this.wake?.();
     const network = typeof window === 'undefined' ? undefined : window; // Node (tests, tools) has no online events
@@ -284,6 +346,11 @@ export class SyncManager {
       network?.removeEventListener('offline', wakeUp);
       for (const subscription of subscriptions) subscription.unsubscribe();
     }
+  }
+
+  /** Runs a replication holding the round lock: one at a time on the device, whichever tab asks. */
+  private exclusive<T>(work: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    return whileHoldingLock(this.roundLock, work, signal ? { signal } : {});
   }
 
   /** Counts local changes as pending and wakes the loop after a quiet moment. */

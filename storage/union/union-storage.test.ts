@@ -27,4 +27,17 @@ describe('union storage', () => {
       ['new', 'union'],
     ]);
   });
+
+  it('updates in the first storage, starting from a later storage’s copy when only that one has the document', async () => {
+    const first = new MemoryStorage();
+    const second = new MemoryStorage();
+    await second.put('old', { from: 'second', edits: 0 });
+    const union = new UnionStorage([first, second]);
+    const bump = (current: Record<string, unknown> | undefined) => ({ ...current, edits: Number(current?.['edits']) + 1 });
+    expect(await union.update('old', bump)).toEqual({ from: 'second', edits: 1 });
+    expect(await union.update('old', bump)).toEqual({ from: 'second', edits: 2 });
+    expect(await first.get('old')).toEqual({ from: 'second', edits: 2 });
+    expect(await second.get('old')).toEqual({ from: 'second', edits: 0 }); // later storages are only read
+    expect(await union.update('none', (current) => current && bump(current))).toBeUndefined();
+  });
 });

@@ -1,6 +1,6 @@
 import { isStorageError, StorageError } from '../storage-error';
 import { StorageWrapper } from '../storage-wrapper';
-import { unsupported } from '../checks';
+import { notFound, unsupported } from '../checks';
 import type {
   AllDocsOptions,
   AllDocsResult,
@@ -10,6 +10,7 @@ import type {
   CallOptions,
   Capability,
   Doc,
+  DocChange,
   GetAttachmentOptions,
   Storage,
 } from '../types';
@@ -47,6 +48,18 @@ export class UnionStorage extends StorageWrapper {
     return this.firstHaving((storage) => storage.allAttachments(id, options));
   }
 
+  /**
+   * Updates in the first storage, where writes go, atomically against its other writers. A document only a later
+   * storage has (they are read-only through the union) is read from there first and given to `change` as the current
+   * one, as `get` would show it; the new body then lands in the first storage.
+   */
+  override async update(id: string, change: DocChange, options?: CallOptions): Promise<Doc | undefined> {
+    const later = (await orMissing(this.sub.get(id, options)))
+      ? undefined
+      : await orMissing(this.firstHaving(async (storage) => ({ doc: await storage.get(id, options), attachments: await storage.allAttachments(id, options) }), this.storages.slice(1)));
+    return this.sub.update(id, (current, attachments) => (current === undefined && later ? change(later.doc, later.attachments) : change(current, attachments)), options);
+  }
+
   override async allDocs(options: AllDocsOptions = {}): Promise<AllDocsResult> {
     if (options.query || options.sort_on || options.select_list || options.limit) {
       throw unsupported('union', 'query, sort, select or limit across storages (wrap it in a QueryStorage)');
@@ -64,9 +77,9 @@ export class UnionStorage extends StorageWrapper {
   }
 
   /** The first storage's answer that is not a 404; the last 404 when none has it. */
-  private async firstHaving<T>(read: (storage: Storage) => Promise<T>): Promise<T> {
-    let missing: unknown;
-    for (const storage of this.storages) {
+  private async firstHaving<T>(read: (storage: Storage) => Promise<T>, storages = this.storages): Promise<T> {
+    let missing: unknown = notFound('(none)'); // only when `storages` is empty
+    for (const storage of storages) {
       try {
         return await read(storage);
       } catch (error) {
@@ -76,4 +89,12 @@ export class UnionStorage extends StorageWrapper {
     }
     throw missing;
   }
+}
+
+/** The answer, or undefined for a 404. */
+function orMissing<T>(read: Promise<T>): Promise<T | undefined> {
+  return read.catch((error: unknown) => {
+    if (!isStorageError(error, 404)) throw error;
+    return undefined;
+  });
 }
