@@ -78,6 +78,16 @@ export class SliceReducer {
     return { values, nan: summary.nan, infinite: summary.infinite, exact: !sketched };
   }
 
+  /** Makes room for `values` (up to the limit) at once: a slice of known length is then kept without regrowing. */
+  reserve(values: number): void {
+    if (this.quantiles.length === 0) return;
+    const wanted = Math.min(this.exactLimit, values);
+    if ((this.buffer?.length ?? 0) >= wanted) return;
+    const larger = new (this.precision === 'float32' ? Float32Array : Float64Array)(wanted);
+    if (this.buffer && this.used > 0) larger.set(this.buffer.subarray(0, this.used));
+    this.buffer = larger;
+  }
+
   reset(): void {
     this.moments = new Moments();
     this.used = 0;

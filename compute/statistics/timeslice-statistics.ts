@@ -151,13 +151,19 @@ async function reduceSamples(source: ArraySource, jobs: Job[], request: Statisti
   }
   let jobIndex = 0;
   let done = 0;
+  const reserve = () => {
+    const job = jobs[jobIndex];
+    if (job) for (const reducer of reducers) reducer.reserve(job.last - job.first);
+  };
   const finishJobsBefore = (position: number) => {
     while (jobIndex < jobs.length && jobs[jobIndex]!.last <= position) {
       jobs[jobIndex]!.channels = reducers.map((reducer) => reducer.finish(request.statistics, request.quantiles));
       for (const reducer of reducers) reducer.reset();
       jobIndex += 1;
+      reserve();
     }
   };
+  reserve();
   const readAt = (index: number) => {
     const next = reads[index];
     if (!next) return undefined;
