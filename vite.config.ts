@@ -8,6 +8,9 @@ import { gadgetTestEndpoints } from './gadgets/core/testing/test-endpoints.mjs';
 import { gadgetSandboxes } from './gadgets/core/sandbox/vite-plugin.mjs';
 import { contentSecurityPolicy } from './scripts/content-security-policy.mjs';
 
+// @datadog/sketches-js requires protobufjs (undeclared) only for a serialisation the app does not use.
+const resolve = { alias: { 'protobufjs/minimal': new URL('./compute/statistics/no-protobuf.ts', import.meta.url).pathname } };
+
 // The build and the unit tests share this file: Vitest runs `*.test.ts` in Node
 // and `*.browser.test.ts` in a real Chromium (IndexedDB, Workers, iframes, DOM).
 export default defineConfig({
@@ -26,6 +29,7 @@ export default defineConfig({
     // Shown on the settings page; the e2e update test builds twice with different ids.
     __FIELDSCOPE_BUILD__: JSON.stringify(process.env.FIELDSCOPE_BUILD_ID ?? 'dev'),
   },
+  resolve,
   worker: { format: 'es' },
   plugins: [
     initialJsReport(),
@@ -75,6 +79,7 @@ export default defineConfig({
       },
       {
         worker: { format: 'es' },
+        resolve,
         plugins: [gadgetTestEndpoints(), gadgetSandboxes()], // test-only endpoints; CORS for sandboxed gadget iframes
         test: {
           name: 'browser',

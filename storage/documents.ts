@@ -20,7 +20,8 @@ export type PortalType =
   | 'Notebook'
   | 'Operation'
   | 'Remote'
-  | 'Error Report';
+  | 'Error Report'
+  | 'Statistics';
 
 export interface ProcessStep {
   /** The operation's name, e.g. 'decode', 'spectrum'. */

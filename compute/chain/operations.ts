@@ -2,6 +2,7 @@ import { DATA_ATTACHMENT, type Doc, type Storage } from '../../storage';
 import { iterateChunks } from '../../storage/arrays';
 import { ArraysWriter } from '../ingest/import-file';
 import { parseRawFormat } from '../ingest/raw-decoder';
+import { Moments } from '../statistics/moments';
 import { computeSpectrum } from '../spectrum/array-spectrum';
 import { hasDone, type Operation } from './operation';
 
@@ -49,40 +50,12 @@ export const summaryStatistics: Operation = {
   name: 'statistics',
   applies: (doc) => doc['portal_type'] === 'Data Array' && !hasDone(doc, 'statistics'),
   async run(storage, id, _doc, { signal }) {
-    const channels: { count: number; nan: number; infinite: number; min: number; max: number; mean: number; m2: number; squares: number }[] = [];
+    const channels: Moments[] = [];
     for await (const chunk of iterateChunks(storage, id, { signal })) {
       const [rows, width] = chunk.samples.shape as [number, number];
-      for (let channel = 0; channel < width; channel += 1) {
-        const stats = (channels[channel] ??= { count: 0, nan: 0, infinite: 0, min: Infinity, max: -Infinity, mean: 0, m2: 0, squares: 0 });
-        for (let row = 0; row < rows; row += 1) {
-          const value = chunk.samples.get(row, channel);
-          if (!Number.isFinite(value)) {
-            if (Number.isNaN(value)) stats.nan += 1;
-            else stats.infinite += 1;
-            continue;
-          }
-          stats.count += 1;
-          const delta = value - stats.mean; // Welford: stable for long arrays
-          stats.mean += delta / stats.count;
-          stats.m2 += delta * (value - stats.mean);
-          stats.squares += value * value;
-          if (value < stats.min) stats.min = value;
-          if (value > stats.max) stats.max = value;
-        }
-      }
+      for (let channel = 0; channel < width; channel += 1) (channels[channel] ??= new Moments()).addStrided(chunk.samples.data, channel, rows * width, width);
     }
-    return {
-      channels: channels.map(({ count, nan, infinite, min, max, mean, m2, squares }) => ({
-        count,
-        nan,
-        infinite,
-        min: count ? min : null,
-        max: count ? max : null,
-        mean: count ? mean : null,
-        std: count > 1 ? Math.sqrt(m2 / (count - 1)) : null,
-        rms: count ? Math.sqrt(squares / count) : null,
-      })),
-    };
+    return { channels: channels.map((moments) => moments.summary()) };
   },
 };
 

@@ -43,6 +43,12 @@ export const modules: readonly ModuleEntry[] = [
     description: 'Field notes and processing recipes.',
     list: { portalType: 'Notebook', itemPattern: 'notebook/:id', noun: 'notebooks', emptyHint: 'Create one with “New notebook”.', createLabel: 'New notebook' },
   },
+  {
+    path: 'statistics',
+    label: 'Statistics',
+    description: 'Statistics per timeslice of arrays, kept and synced.',
+    list: { portalType: 'Statistics', itemPattern: 'statistics/:id', noun: 'statistics', emptyHint: 'Open a data array with a time axis and tap “Statistics per hour, day…”: each result is kept here.' },
+  },
   { path: 'remotes', label: 'Remotes', description: 'Sync targets: servers to sync with when online.' },
   { path: 'settings', label: 'Settings', description: 'Storage, persistence, app version.' },
 ];

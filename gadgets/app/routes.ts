@@ -33,5 +33,6 @@ export const routes: RouteDefinition[] = [
   { pattern: 'stream/:id', title: 'Data Stream', tag: 'fs-stream-page', load: () => import('../pages/stream-page') },
   { pattern: 'array/:id', title: 'Data Array', tag: 'fs-array-page', load: () => import('../pages/array-page') },
   { pattern: 'image/:id', title: 'Image', tag: 'fs-image-page', load: () => import('../pages/image-page') },
+  { pattern: 'statistics/:id', title: 'Statistics', tag: 'fs-statistics-page', load: () => import('../pages/statistics-page') },
   { pattern: 'notebook/:id', title: 'Notebook', tag: 'fs-notebook-page', load: () => import('../pages/notebook-page') },
 ];

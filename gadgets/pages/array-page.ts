@@ -41,6 +41,7 @@ export class ArrayPage extends Gadget {
     busy: { state: true },
     separate: { state: true },
     showSpectrogram: { state: true },
+    showStatistics: { state: true },
   };
 
   declare params: Record<string, string>;
@@ -53,6 +54,8 @@ export class ArrayPage extends Gadget {
   declare separate: boolean;
   /** The spectrogram (STFT) of the visible range, below the graph. */
   declare showSpectrogram: boolean;
+  /** The Statistics view (gadgets/pages/statistics-view.ts), loaded when shown or asked by the link (`stats=`). */
+  declare showStatistics: boolean;
   private spectrumRun: AbortController | undefined;
   /** The link this page last wrote for its view. */
   private rangeLink: string | undefined;
@@ -69,6 +72,7 @@ export class ArrayPage extends Gadget {
     this.busy = undefined;
     this.separate = false;
     this.showSpectrogram = false;
+    this.showStatistics = false;
   }
 
   private get docId(): string {
@@ -122,7 +126,7 @@ export class ArrayPage extends Gadget {
     await sleep(300, signal);
     // Someone navigated meanwhile (a link, back/forward): their address wins over this view.
     if (window.location.hash !== before) return;
-    const hash = formatHash('array/:id', { id: this.docId, start: String(range.start), end: String(range.end) });
+    const hash = formatHash('array/:id', { id: this.docId, start: String(range.start), end: String(range.end), ...this.statisticsParam });
     if (hash !== before) {
       this.rangeLink = hash;
       await this.acquireWith({ signal }, navigateKey, hash, { replace: true });
@@ -139,7 +143,24 @@ export class ArrayPage extends Gadget {
       // A changed range reaches the graph through its `range` property — unless it is the link this page wrote for a
       // view already shown: the user may have moved on since, and that view must not be undone.
       if (window.location.hash !== this.rangeLink) this.requestedRange = this.linkedRange;
+      if (this.params['stats'] !== undefined) void this.toggleStatistics(true);
     }
+  }
+
+  /** The statistics choice of the link, kept when the page rewrites it. */
+  private get statisticsParam(): { stats?: string } {
+    return this.params['stats'] !== undefined ? { stats: this.params['stats'] } : {};
+  }
+
+  private async toggleStatistics(show: boolean): Promise<void> {
+    if (show) await import('./statistics-view');
+    this.showStatistics = show;
+  }
+
+  /** A new statistics choice goes into the link (a history entry: back returns to the previous choice). */
+  private onStatisticsChoice(event: CustomEvent<string>): void {
+    const range = this.graph?.drawn;
+    void this.acquire(navigateKey, formatHash('array/:id', { id: this.docId, ...(range ? { start: String(range.start), end: String(range.end) } : {}), stats: event.detail }));
   }
 
   /** Keeps the graph's view as an Image document. */
@@ -326,6 +347,10 @@ export class ArrayPage extends Gadget {
             )
           : nothing}
       </table>
+      <h2 class="section">Statistics per timeslice</h2>
+      ${this.showStatistics
+        ? html`<fs-statistics-view array-id=${this.docId} .doc=${doc} .choice=${this.params['stats']} @statistics-choice=${(event: CustomEvent<string>) => this.onStatisticsChoice(event)}></fs-statistics-view>`
+        : html`<p><button @click=${() => void this.toggleStatistics(true)}>Statistics per hour, day…</button></p>`}
       ${renderProcessSteps(doc.process ?? [], (name) => void this.rerun(name))}
       <form class="spectrum" @submit=${(event: SubmitEvent) => void this.spectrum(event)}>
         <label>Scale <select name="scale"><option value="db">dB</option><option value="psd">PSD</option><option value="magnitude">Magnitude</option></select></label>

@@ -20,6 +20,8 @@ export class TestSignalForm extends Gadget {
   declare progress: number | undefined;
   declare problem: string | undefined;
   private controller: AbortController | undefined;
+  /** The start time offered: when the form was opened (not re-read at each render, which would undo an edit). */
+  private readonly defaultStart = localNow();
 
   constructor() {
     super();
@@ -33,6 +35,8 @@ export class TestSignalForm extends Gadget {
     const samples = Number(form.get('samples'));
     const channels = Number(form.get('channels'));
     const rate = Number(form.get('rate'));
+    // Wall-clock time on this device; a time axis lets the array have statistics per hour, day…
+    const start = new Date(String(form.get('start') || Date.now()));
     if (!Number.isInteger(samples) || samples < 1 || samples > MAX_SAMPLES) {
       this.problem = `Samples must be a whole number from 1 to ${MAX_SAMPLES.toLocaleString()}.`;
       return;
@@ -43,6 +47,10 @@ export class TestSignalForm extends Gadget {
     }
     if (!(rate > 0)) {
       this.problem = 'The sampling rate must be a number above 0.';
+      return;
+    }
+    if (Number.isNaN(start.getTime())) {
+      this.problem = 'The start time is not a date and time.';
       return;
     }
     this.problem = undefined;
@@ -59,6 +67,7 @@ export class TestSignalForm extends Gadget {
         dtype: 'float32',
         channels,
         sampling_rate: rate,
+        start_time: start.toISOString(),
         units: { y: 'V' },
         writing: true,
       });
@@ -86,6 +95,7 @@ export class TestSignalForm extends Gadget {
           <label>Samples <input name="samples" type="number" min="1" max=${MAX_SAMPLES} value="1000000" required /></label>
           <label>Channels <input name="channels" type="number" min="1" max="8" value="1" required /></label>
           <label>Sampling rate (Hz) <input name="rate" type="number" min="0" step="any" value="48000" required /></label>
+          <label>Start time <input name="start" type="datetime-local" step="1" .value=${this.defaultStart} /></label>
           <button type="submit" ?disabled=${busy}>Generate</button>
           ${busy ? html`<button type="button" class="danger" @click=${() => this.controller?.abort()}>Cancel</button>` : nothing}
         </form>
@@ -122,6 +132,13 @@ export class TestSignalForm extends Gadget {
       }
     `,
   ];
+}
+
+/** This minute as a datetime-local value (wall-clock time on this device). */
+function localNow(): string {
+  const now = new Date();
+  now.setSeconds(0, 0);
+  return new Date(now.getTime() - now.getTimezoneOffset() * 60_000).toISOString().slice(0, 19);
 }
 
 customElements.define('fs-test-signal-form', TestSignalForm);

@@ -1,0 +1,31 @@
+import quickselect from 'quickselect';
+
+/**
+ * Exact quantiles of `values[0, length)` (reordered in place): for each q, linear interpolation between the samples of
+ * ranks ⌊q·(n − 1)⌋ and ⌈q·(n − 1)⌉ of the sorted values (NumPy's default, "type 7"). Selection, not a sort: each
+ * quantile costs one partial partition of what lies above the previous one. Null for every q when empty.
+ */
+export function exactQuantiles(values: Float32Array | Float64Array, length: number, qs: readonly number[]): (number | null)[] {
+  if (length === 0) return qs.map(() => null);
+  const order = qs.map((q, index) => ({ q, index })).sort((a, b) => a.q - b.q);
+  const results: (number | null)[] = new Array<number | null>(qs.length).fill(null);
+  // The package is typed for plain arrays; it only indexes and swaps, which typed arrays do the same way.
+  const items = values as unknown as number[];
+  let left = 0;
+  for (const { q, index } of order) {
+    const rank = q * (length - 1);
+    const below = Math.floor(rank);
+    quickselect(items, below, left, length - 1);
+    const low = values[below]!;
+    let value = low;
+    if (rank > below) {
+      // The next sample up is the smallest of what lies above the one just selected.
+      let high = Infinity;
+      for (let at = below + 1; at < length; at += 1) if (values[at]! < high) high = values[at]!;
+      value = low + (rank - below) * (high - low);
+    }
+    results[index] = value;
+    left = below; // everything from here on is ≥ values[below]: later (larger) ranks are selected above it
+  }
+  return results;
+}
