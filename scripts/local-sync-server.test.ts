@@ -125,6 +125,12 @@ describe('the /db/ proxy', () => {
     }
   });
 
+  it('keeps a session valid for 30 days (CouchDB signs them for 10 minutes), so a tablet back from the field syncs without signing in again', () => {
+    // pouchdb-server checks a session cookie's signed time against this timeout; it does not expose it otherwise.
+    const config = JSON.parse(readFileSync(join(dataDir, 'couch', 'config.json'), 'utf8')) as { couch_httpd_auth?: { timeout?: number } };
+    expect(config.couch_httpd_auth?.timeout).toBe(30 * 24 * 3600);
+  });
+
   it('a wrong password is refused', async () => {
     const answer = await send(`${db}_session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'admin', password: 'guess' }) });
     expect(answer.status).toBe(401);

@@ -57,6 +57,8 @@ export async function startPouchServer({ port = 0, dataDir, inMemory = dataDir =
   throw lastError;
 }
 
+const SESSION_SECONDS = 30 * 24 * 3600;
+
 async function startOnce({ port, dataDir, inMemory, timeoutMs, quiet, adminParty, firstStart }) {
   // pouchdb-server writes config.json and log.txt into its working folder: give it its own.
   const scratch = inMemory ? mkdtempSync(join(tmpdir(), 'fieldscope-pouch-')) : resolve(dataDir ?? join(repo, '.data', 'pouchdb'));
@@ -70,7 +72,9 @@ async function startOnce({ port, dataDir, inMemory, timeoutMs, quiet, adminParty
   if (credentials) {
     firstStart.createdAdmin ||= credentials.created;
     // Sessions are signed with this secret: kept, so a restart does not sign every tablet out.
-    settings.couch_httpd_auth = { secret: randomBytes(16).toString('hex'), ...settings.couch_httpd_auth };
+    // A session lasts 30 days (CouchDB's default is 10 minutes, refreshed by use): a tablet back from a fortnight in the
+    // field syncs without signing in again.
+    settings.couch_httpd_auth = { secret: randomBytes(16).toString('hex'), timeout: SESSION_SECONDS, ...settings.couch_httpd_auth };
     // Written hashed, as pouchdb-server would hash it, so it is never readable here and is in force from the first request.
     if (firstStart.createdAdmin || !settings.admins?.[credentials.name]) settings.admins = { ...settings.admins, [credentials.name]: hashAdminPassword(credentials.password) };
   }
