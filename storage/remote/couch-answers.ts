@@ -56,18 +56,22 @@ export function checkChanges(value: unknown): { results: ChangeRow[]; last_seq: 
   return value as { results: ChangeRow[]; last_seq: Seq; pending?: number };
 }
 
-/** `_bulk_docs` (new_edits=true): one row per document sent, in order, each `{ok, id, rev}` or `{id, error}`. */
+/**
+ * `_bulk_docs` (new_edits=true): one row per document sent, each `{ok, id, rev}` or `{id, error}`. pouchdb-server lists
+ * refused documents first, so rows are matched by id; they come back in the order the documents were sent.
+ */
 export function checkBulkDocs(value: unknown, docs: CouchDoc[]): BulkResult[] {
   const endpoint = '_bulk_docs (the document writes)';
   if (!Array.isArray(value) || value.length !== docs.length) badAnswer(endpoint, `not one row for each of the ${docs.length} documents`, value);
-  value.forEach((row: unknown, index) => {
-    const id = docs[index]!._id;
-    if (!isRecord(row) || row['id'] !== id) badAnswer(endpoint, `row ${index} not about document ${id}`, row);
+  const byId = new Map<string, BulkResult>();
+  for (const row of value as unknown[]) {
+    if (!isRecord(row) || !isText(row['id'])) badAnswer(endpoint, 'a row without an id', row);
     const refused = isText(row['error']);
     const written = row['ok'] === true && isText(row['rev']);
-    if (!refused && !written) badAnswer(endpoint, `a row for ${id} with neither ok and rev nor error`, row);
-  });
-  return value as BulkResult[];
+    if (!refused && !written) badAnswer(endpoint, `a row for ${row['id']} with neither ok and rev nor error`, row);
+    byId.set(row['id'], row as unknown as BulkResult);
+  }
+  return docs.map((doc) => byId.get(doc._id) ?? badAnswer(endpoint, `no row for document ${doc._id}`, value));
 }
 
 /**
