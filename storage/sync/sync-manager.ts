@@ -12,7 +12,7 @@ import { CouchPeer } from '../replicate/couch-peer';
 import { Replicator, type SyncProgress } from '../replicate/replicator';
 import { StoragePeer } from '../replicate/storage-peer';
 import { StorageSyncState } from '../replicate/storage-sync-state';
-import type { SyncConflict } from '../replicate/sync-state';
+import type { SyncConflict, SyncRefusal } from '../replicate/sync-state';
 
 /** A server to sync with. No password is kept: a signed-in remote relies on the browser's session cookie. */
 export interface RemoteConfig {
@@ -34,6 +34,8 @@ export interface SyncStatus {
   pending: number;
   /** Conflicts waiting for a choice, over all remotes. */
   conflicts: number;
+  /** Documents a server refused (listed on the Conflicts page; tried again at every sync). */
+  refused: number;
   /** ISO time of the last successful sync. */
   lastSync?: string;
   progress?: SyncProgress;
@@ -63,7 +65,7 @@ export interface SyncManagerOptions {
  * jitter; nothing local is touched by a failed sync. `status` says what is going on.
  */
 export class SyncManager {
-  readonly status = new BehaviorSubject<SyncStatus>({ state: 'none', message: 'No remote yet: add one on the Remotes page.', pending: 0, conflicts: 0 });
+  readonly status = new BehaviorSubject<SyncStatus>({ state: 'none', message: 'No remote yet: add one on the Remotes page.', pending: 0, conflicts: 0, refused: 0 });
   private readonly registry: IndexedDBStorage;
   private readonly stateName: string;
   private readonly pollMs: number;
@@ -174,6 +176,15 @@ export class SyncManager {
     return found;
   }
 
+  /** Documents a remote refused (its validation rules, permissions), with the remote and its reason. */
+  async refusals(): Promise<(SyncRefusal & { target: RemoteConfig })[]> {
+    const found: (SyncRefusal & { target: RemoteConfig })[] = [];
+    for (const remote of await this.remotes()) {
+      for (const refusal of await this.replicator(remote).refusals()) found.push({ ...refusal, target: remote });
+    }
+    return found;
+  }
+
   async resolve(remoteId: string, id: string, choice: 'local' | 'remote' | 'both'): Promise<void> {
     const remote = (await this.remotes()).find((candidate) => candidate.id === remoteId);
     if (!remote) throw new Error('This remote was removed.');
@@ -217,7 +228,9 @@ export class SyncManager {
     }
     await this.refreshConflicts();
     if (failure) throw failure;
-    this.setStatus({ state: 'idle', message: 'Up to date.', lastSync: new Date().toISOString(), pending: Math.max(0, this.status.value.pending - pendingAtStart), progress: undefined });
+    const refused = this.status.value.refused;
+    const message = refused === 0 ? 'Up to date.' : `Up to date, except ${refused} document${refused === 1 ? '' : 's'} the server refused: see Conflicts.`;
+    this.setStatus({ state: 'idle', message, lastSync: new Date().toISOString(), pending: Math.max(0, this.status.value.pending - pendingAtStart), progress: undefined });
   }
 
   /**
@@ -299,10 +312,16 @@ export class SyncManager {
     return reader;
   }
 
+  /** Counts open conflicts and refused documents over every remote, for the status. */
   private async refreshConflicts(): Promise<void> {
-    let count = 0;
-    for (const remote of await this.remotes()) count += (await this.replicator(remote).conflicts()).length;
-    this.setStatus({ conflicts: count });
+    let conflicts = 0;
+    let refused = 0;
+    for (const remote of await this.remotes()) {
+      const replicator = this.replicator(remote);
+      conflicts += (await replicator.conflicts()).length;
+      refused += (await replicator.refusals()).length;
+    }
+    this.setStatus({ conflicts, refused });
   }
 
   private setStatus(change: Partial<SyncStatus>): void {
