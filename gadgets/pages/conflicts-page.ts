@@ -66,6 +66,9 @@ export class ConflictsPage extends Gadget {
       ${this.conflicts.map(
         (conflict) => html`<section class="conflict" aria-label=${`Conflict on ${conflict.id}`}>
           <h3>${String(conflict.local.body?.['title'] ?? conflict.remote.body?.['title'] ?? conflict.id)}</h3>
+          ${JSON.stringify(conflict.local.body ?? null) === JSON.stringify(conflict.remote.body ?? null) && !conflict.local.deleted
+            ? html`<p class="hint">The fields are the same on both sides; the attached data (an image, an array's samples) differs.</p>`
+            : nothing}
           <div class="sides">
             ${this.renderSide('On this device', conflict.local, () => void this.choose(conflict, 'local'))}
             ${this.renderSide(`On ${conflict.target.title}`, conflict.remote, () => void this.choose(conflict, 'remote'))}

@@ -263,6 +263,7 @@ export class Replicator {
     const conflicted: PeerDoc[] = [];
     const copies: (() => Promise<void>)[] = [];
     const unfinished = new Set<number>(); // updates whose pieces did not all arrive: their old signature stays
+    const accepted: [string, number][] = []; // listed as refused before, written now (pieces permitting)
     for (let index = 0; index < writes.length; index++) {
       const result = results[index]!;
       const doc = sources[index]!;
@@ -290,7 +291,7 @@ export class Replicator {
       } else if (!doc.deleted) {
         updates[at] = [doc.id, { ...signature, chunks: remoteOnly(doc) }];
       }
-      if (refused.has(doc.id)) copies.push(() => this.forgetRefusal(doc.id, direction, refused, signal));
+      if (refused.has(doc.id)) accepted.push([doc.id, at]);
       if (source === 'remote') report.pulled++;
       else report.pushed++;
       if (doc.deleted) report.deleted++;
@@ -299,6 +300,7 @@ export class Replicator {
     // unfinished one is found again at the next sync (its target moved on: the conflict path below finishes it).
     const failure = await runLimited(copies, PARALLEL_COPIES);
     await this.state.putSignatures(updates.filter((_, at) => !unfinished.has(at)), { signal });
+    for (const [id, at] of accepted) if (!unfinished.has(at)) await this.forgetRefusal(id, direction, refused, signal);
     if (failure) throw failure.error;
     if (conflicted.length === 0) return;
     // The target changed too, or a write of ours was cut short (sync killed after the write, before the signature;
@@ -319,12 +321,19 @@ export class Replicator {
           next = { ...next, chunks: { ...remoteOnly(doc), ...same } };
         }
         await this.state.putSignatures([[doc.id, next]], { signal });
+        if (refused.has(doc.id)) await this.forgetRefusal(doc.id, direction, refused, signal);
         continue;
       }
       const localDoc = source === 'local' ? doc : other;
       const remoteDoc = source === 'local' ? other : doc;
       report.conflicts++;
-      await this.settle(doc.id, this.policy, localDoc, remoteDoc, signature, signal);
+      try {
+        await this.settle(doc.id, this.policy, localDoc, remoteDoc, signature, signal);
+      } catch (error) {
+        const refusal = refusalOf(error); // the winner refused by the other side: listed, the batch goes on
+        if (!refusal) throw error;
+        await this.refuse(doc.id, direction, refusal, refused, report, signal);
+      }
     }
   }
 
