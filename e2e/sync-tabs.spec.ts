@@ -1,21 +1,13 @@
 import { test, expect, type Page } from '@playwright/test';
+import { addRemote, freshDatabase, serverDoc } from './support/sync-server';
 
-const couch = () => process.env.FIELDSCOPE_E2E_COUCH as string;
 const syncStatus = (page: Page) => page.locator('fs-sync-status a');
-
-async function serverDoc(database: string, id: string): Promise<Record<string, unknown> | undefined> {
-  const response = await fetch(`${couch()}${database}/${encodeURIComponent(id)}`);
-  return response.ok ? ((await response.json()) as Record<string, unknown>) : undefined;
-}
 
 // Two pages of one browser context share IndexedDB and Web Locks: two tabs of the app on one device.
 test('with the app open in two tabs, one syncs (for both), the other says so and takes over when it closes', async ({ context }) => {
-  const database = `e2e-tabs-${process.pid}-${Date.now()}`;
+  const database = freshDatabase('e2e-tabs');
   const first = await context.newPage();
-  await first.goto('./#/remotes');
-  await first.getByLabel('Database').fill(database);
-  await first.getByRole('button', { name: 'Check and add' }).click();
-  await expect(first.getByText(`Created the database and added ${database} on /db/.`)).toBeVisible();
+  await addRemote(first, database);
   await expect(syncStatus(first)).toContainText('Synced');
 
   const second = await context.newPage();

@@ -104,6 +104,32 @@ test.describe('sync with a CouchDB-protocol server', () => {
     expect((await serverDocs(database)).find((doc) => doc['_id'] === id)?.['text']).toBe('edited on the other tablet');
   });
 
+  test('a document the server refuses is listed with its reason, the others sync, and a fix sends it', async ({ page }) => {
+    const database = freshDatabase();
+    await addRemote(page, database);
+    await couchFetch(`${database}/_design/guard`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ validate_doc_update: "function (doc) { if (/draft/i.test(doc.title || '')) throw({ forbidden: 'drafts stay on the tablet' }); }" }),
+    });
+    const refused = await newNotebook(page, 'Draft notes', 'not for the server');
+    const accepted = await newNotebook(page, 'Pump report', 'for the server');
+    await expect.poll(async () => (await serverDocs(database)).find((doc) => doc['_id'] === accepted)?.['text'], { timeout: 20_000 }).toBe('for the server');
+    await expect(syncStatus(page)).toContainText('1 refused', { timeout: 20_000 });
+
+    await syncStatus(page).click();
+    await expect(page).toHaveURL(/#\/conflicts/);
+    const list = page.getByRole('region', { name: 'Refused by the server' });
+    await expect(list).toContainText('Draft notes');
+    await expect(list).toContainText('drafts stay on the tablet');
+
+    await list.getByRole('link', { name: 'Draft notes' }).click();
+    await page.getByLabel('Title', { exact: true }).fill('Field notes');
+    await expect(page.getByRole('status').filter({ hasText: 'Saved' })).toBeVisible();
+    await expect.poll(async () => (await serverDocs(database)).find((doc) => doc['_id'] === refused)?.['title'], { timeout: 20_000 }).toBe('Field notes');
+    await expect(syncStatus(page)).not.toContainText('refused');
+  });
+
   test('a remote that cannot be reached or is not CouchDB is refused with a clear message, nothing saved', async ({ page }) => {
     await page.goto('./#/remotes');
     const unencrypted = page.locator('[data-warning=unencrypted]');

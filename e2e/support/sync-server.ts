@@ -1,4 +1,5 @@
 import { expect, type Browser, type Page } from '@playwright/test';
+import { couchFetch, fillAdminSignIn } from './couch';
 
 // The test's CouchDB-protocol server (pouchdb-server, started by e2e/global-setup.ts and proxied at /db/), as another
 // client writing to it sees it. Its access rules live here, so a change to how it is signed into is made in one place.
@@ -10,10 +11,8 @@ export function freshDatabase(prefix = 'e2e'): string {
   return `${prefix}-${process.pid}-${Date.now()}-${++counter}`;
 }
 
-/** A request straight to the server (not through the app). */
-export function serverFetch(path: string, init: RequestInit = {}): Promise<Response> {
-  return fetch(`${process.env.FIELDSCOPE_E2E_COUCH as string}${path}`, init);
-}
+/** A request straight to the server (not through the app), as its admin. */
+export const serverFetch = couchFetch;
 
 export type ServerDoc = Record<string, unknown> & { _id: string; _rev?: string; _attachments?: Record<string, unknown> };
 
@@ -36,10 +35,11 @@ export async function createServerDatabase(database: string): Promise<void> {
   expect((await serverFetch(database, { method: 'PUT' })).ok).toBe(true);
 }
 
-/** Adds the database on the local sync server (/db/) as this device's remote; syncing starts. */
+/** Adds the database on the local sync server (/db/) as this device's remote, signed in as its admin; syncing starts. */
 export async function addRemote(page: Page, database: string): Promise<void> {
   await page.goto('./#/remotes');
   await page.getByLabel('Database').fill(database);
+  await fillAdminSignIn(page);
   await page.getByRole('button', { name: 'Check and add' }).click();
   await expect(page.getByText(new RegExp(`added ${database} on /db/`, 'i'))).toBeVisible();
 }

@@ -8,9 +8,10 @@ import { formatBytes } from './format-bytes';
 
 /**
  * 'here': on this device, no sync server. 'here-only': not on the sync server yet (its next sync sends it).
- * 'here-synced': on this device and the sync server, so it can be freed from here.
+ * 'here-synced': on this device and the sync server, so it can be freed from here. 'arriving': part of it is here, the
+ * rest is still coming by sync (read from the server meanwhile).
  */
-type Where = 'here' | 'here-only' | 'here-synced' | 'server' | 'kept';
+type Where = 'here' | 'here-only' | 'here-synced' | 'arriving' | 'server' | 'kept';
 
 /**
  * Where a document's data is (`<fs-keep-offline doc-id=… expected-bytes=…>`): on this device, or on the sync server
@@ -24,12 +25,15 @@ export class KeepOffline extends Gadget {
     expectedBytes: { attribute: 'expected-bytes', type: Number },
     where: { state: true },
     busy: { state: true },
+    hereBytes: { state: true },
   };
   declare docId: string;
   /** Bytes the data should have (from the document); with none, there is nothing to keep. */
   declare expectedBytes: number;
   declare where: Where | undefined;
   declare busy: boolean;
+  /** Bytes of the data on this device (shown while it arrives). */
+  declare hereBytes: number;
 
   constructor() {
     super();
@@ -37,6 +41,7 @@ export class KeepOffline extends Gadget {
     this.expectedBytes = 0;
     this.where = undefined;
     this.busy = false;
+    this.hereBytes = 0;
     this.service(async (signal) => {
       // After each sync, where the data is may have changed (sent to the server, freed or kept from another page).
       const sync = await this.acquireWith({ signal }, syncKey);
@@ -57,12 +62,14 @@ export class KeepOffline extends Gadget {
     async (signal, id: string) => {
       const storage = await this.acquireWith({ signal }, storageKey);
       const here = (await storage.allAttachments(id, { signal }))[DATA_ATTACHMENT]?.length ?? 0;
+      this.hereBytes = here;
       if (this.expectedBytes === 0) return 'here' as Where;
       const sync = await this.acquireWith({ signal }, syncKey);
       if (here >= this.expectedBytes) {
         if ((await sync.remotes()).length === 0) return 'here' as Where;
         return ((await sync.releasable(id)) ? 'here-synced' : 'here-only') as Where;
       }
+      if (here > 0) return 'arriving' as Where; // the document came, not all of its pieces yet: never shown as here
       return ((await sync.isPinned(id)) ? 'kept' : 'server') as Where;
     },
     (where) => (this.where = where),
@@ -109,6 +116,8 @@ export class KeepOffline extends Gadget {
       case 'here-synced':
         return html`<span>On this device and the sync server</span>
           <button @click=${() => void this.free()} ?disabled=${this.busy}>${this.busy ? 'Freeing…' : 'Free space on this device'}</button>`;
+      case 'arriving':
+        return html`<span role="status">Arriving: ${formatBytes(this.hereBytes)} of ${formatBytes(this.expectedBytes)} on this device, the rest is read from the sync server until the sync brings it</span>`;
       case 'kept':
         return html`<span>On the sync server; kept offline from the next sync</span>`;
       case 'server':

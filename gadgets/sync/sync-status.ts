@@ -36,13 +36,15 @@ export class SyncStatusGadget extends Gadget {
       status.message,
       status.pending > 0 ? `${status.pending} change${status.pending === 1 ? '' : 's'} waiting to be sent.` : '',
       status.conflicts > 0 ? `${status.conflicts} conflict${status.conflicts === 1 ? '' : 's'} to settle.` : '',
+      status.refused > 0 ? `${status.refused} document${status.refused === 1 ? '' : 's'} refused by the server.` : '',
       status.lastSync ? `Last synced ${new Date(status.lastSync).toLocaleString()}.` : '',
     ]
       .filter(Boolean)
       .join(' ');
-    return html`<a href=${status.conflicts > 0 ? '#/conflicts' : '#/remotes'} class=${status.state} title=${details} data-last-sync=${status.lastSync ?? ''} aria-label=${`${labels[status.state]}. ${details}`}>
+    const attention = status.conflicts + status.refused;
+    return html`<a href=${attention > 0 ? '#/conflicts' : '#/remotes'} class=${status.state} title=${details} data-last-sync=${status.lastSync ?? ''} aria-label=${`${labels[status.state]}. ${details}`}>
       <span class="dot" aria-hidden="true"></span>
-      <span class="label">${labels[status.state]}${status.conflicts > 0 ? ` · ${status.conflicts} conflict${status.conflicts === 1 ? '' : 's'}` : ''}</span>
+      <span class="label">${labels[status.state]}${status.conflicts > 0 ? ` · ${status.conflicts} conflict${status.conflicts === 1 ? '' : 's'}` : ''}${status.refused > 0 ? ` · ${status.refused} refused` : ''}</span>
     </a>`;
   }
 

@@ -166,6 +166,7 @@ export async function readRange(
     to > from
       ? await storage.getAttachment(id, DATA_ATTACHMENT, { start: from * rowBytes, end: to * rowBytes, format: 'arraybuffer', ...(signal ? { signal } : {}) })
       : new ArrayBuffer(0);
+  checkArrived(buffer, (to - from) * rowBytes, id, DATA_ATTACHMENT);
   return new SampleRows(viewAs(doc.dtype, buffer), to - from, channels);
 }
 
@@ -204,7 +205,22 @@ export async function readSummaries(
     format: 'arraybuffer',
     ...(signal ? { signal } : {}),
   });
+  checkArrived(buffer, (last - first) * width, id, pyramidAttachment(level));
   return viewAs(doc.pyramid.dtype, buffer) as Float32Array | Float64Array;
+}
+
+/**
+ * A stretch the document describes but the storage holds only in part is not here yet (an array whose pieces are still
+ * arriving by sync): a 404 naming the attachment, which the processing chain waits on and the pages' storage reads
+ * from the sync server instead — never a short array shown as the whole.
+ */
+function checkArrived(buffer: ArrayBuffer, expected: number, id: string, name: string): void {
+  if (buffer.byteLength >= expected) return;
+  throw new StorageError(
+    404,
+    `The data of “${id}” is still arriving: ${buffer.byteLength} of the ${expected} bytes asked are on this device. Connect to read it from the sync server, or wait until the sync has brought it.`,
+    { id, name, arrived: buffer.byteLength, expected },
+  );
 }
 
 /**

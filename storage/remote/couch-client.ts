@@ -1,3 +1,4 @@
+import { checkAllDocs, checkBulkDocs, checkBulkGet, checkChanges, checkDoc, checkLeaves, checkRevsDiff, checkWrite } from './couch-answers';
 import { RemoteError, remoteErrorFor } from './remote-error';
 
 /** A CouchDB update sequence: a number on PouchDB/CouchDB 1.x, an opaque string on CouchDB 2+/Cloudant. */
@@ -120,13 +121,16 @@ export class CouchClient {
   // ---- database ----
 
   info({ signal }: { signal?: AbortSignal } = {}): Promise<{ db_name: string; doc_count: number; update_seq: Seq }> {
-    return this.json('GET', '', { signal, what: `database ${this.dbName}` });
+    return this.json('GET', '', { signal, what: `database ${this.dbName}` }, (value) => {
+      if (typeof value !== 'object' || value === null || !('db_name' in value)) throw notCouch(`database ${this.dbName}`, value);
+      return value as { db_name: string; doc_count: number; update_seq: Seq };
+    });
   }
 
   /** Creates the database; resolves `false` if it already existed. */
   async create({ signal }: { signal?: AbortSignal } = {}): Promise<boolean> {
     try {
-      await this.json('PUT', '', { signal, what: `database ${this.dbName}` });
+      await this.json('PUT', '', { signal, what: `database ${this.dbName}` }, ignore);
       return true;
     } catch (error) {
       if (error instanceof RemoteError && error.status === 412) return false;
@@ -135,7 +139,7 @@ export class CouchClient {
   }
 
   async destroy({ signal }: { signal?: AbortSignal } = {}): Promise<void> {
-    await this.json('DELETE', '', { signal, what: `database ${this.dbName}` });
+    await this.json('DELETE', '', { signal, what: `database ${this.dbName}` }, ignore);
   }
 
   // ---- documents ----
@@ -145,11 +149,11 @@ export class CouchClient {
       query: { rev: options.rev, revs: options.revs || undefined, conflicts: options.conflicts || undefined },
       signal: options.signal,
       what: `document ${id}`,
-    });
+    }, (value) => checkDoc(value, `GET ${id}`, id));
   }
 
   async put(doc: CouchDoc, { signal }: { signal?: AbortSignal } = {}): Promise<{ id: string; rev: string }> {
-    return this.json('PUT', docPath(doc._id), { json: doc, signal, what: `document ${doc._id}` });
+    return this.json('PUT', docPath(doc._id), { json: doc, signal, what: `document ${doc._id}` }, (value) => checkWrite(value, `PUT ${doc._id}`));
   }
 
   /**
@@ -181,13 +185,16 @@ export class CouchClient {
       contentType: `multipart/related; boundary="${boundary}"`,
       signal,
       what: `document ${doc._id}`,
-    });
+    }, (value) =>
+      // With new_edits=false pouchdb-server answers [] and CouchDB {ok, id, rev}: the revision is the one we named.
+      !newEdits && Array.isArray(value) ? { id: doc._id, rev: doc._rev ?? '' } : checkWrite(value, `PUT ${doc._id} (multipart)`),
+    );
   }
 
   /** Every leaf revision of a document (conflicting and deleted ones included); [] when it never existed. */
   async leaves(id: string, { signal }: { signal?: AbortSignal } = {}): Promise<CouchDoc[]> {
     try {
-      const rows = await this.json<({ ok: CouchDoc } | { missing: string })[]>('GET', docPath(id), { query: { open_revs: 'all' }, signal, what: `document ${id}` });
+      const rows = await this.json('GET', docPath(id), { query: { open_revs: 'all' }, signal, what: `document ${id}` }, (value) => checkLeaves(value, `GET ${id}?open_revs=all`, id));
       return rows.flatMap((row) => ('ok' in row ? [row.ok] : []));
     } catch (error) {
       if (error instanceof RemoteError && error.status === 404) return [];
@@ -196,7 +203,7 @@ export class CouchClient {
   }
 
   async remove(id: string, rev: string, { signal }: { signal?: AbortSignal } = {}): Promise<{ id: string; rev: string }> {
-    return this.json('DELETE', docPath(id), { query: { rev }, signal, what: `document ${id}` });
+    return this.json('DELETE', docPath(id), { query: { rev }, signal, what: `document ${id}` }, (value) => checkWrite(value, `DELETE ${id}`));
   }
 
   /**
@@ -204,11 +211,13 @@ export class CouchClient {
    * as they are, as replication does: no conflict errors, a diverging edit becomes a conflict branch.
    */
   bulkDocs(docs: CouchDoc[], { newEdits = true, signal }: { newEdits?: boolean; signal?: AbortSignal } = {}): Promise<BulkResult[]> {
-    return this.json('POST', '_bulk_docs', {
-      json: newEdits ? { docs } : { docs, new_edits: false },
-      signal,
-      what: `${docs.length} documents`,
-    });
+    return this.json(
+      'POST',
+      '_bulk_docs',
+      { json: newEdits ? { docs } : { docs, new_edits: false }, signal, what: `${docs.length} documents` },
+      // Without new_edits CouchDB answers [] (nothing can conflict); PouchDB lists the writes.
+      (value) => (newEdits ? checkBulkDocs(value, docs) : Array.isArray(value) ? (value as BulkResult[]) : checkBulkDocs(value, docs)),
+    );
   }
 
   async allDocs(
@@ -221,8 +230,9 @@ export class CouchClient {
       endkey: options.endkey === undefined ? undefined : JSON.stringify(options.endkey),
       limit: options.limit,
     };
-    if (options.keys) return this.json('POST', '_all_docs', { query, json: { keys: options.keys }, signal: options.signal, what: 'the document list' });
-    return this.json('GET', '_all_docs', { query, signal: options.signal, what: 'the document list' });
+    const check = (value: unknown) => checkAllDocs(value, { ...(options.keys ? { keys: options.keys } : {}), ...(options.includeDocs ? { includeDocs: true } : {}) });
+    if (options.keys) return this.json('POST', '_all_docs', { query, json: { keys: options.keys }, signal: options.signal, what: 'the document list' }, check);
+    return this.json('GET', '_all_docs', { query, signal: options.signal, what: 'the document list' }, check);
   }
 
   // ---- replication protocol ----
@@ -241,12 +251,12 @@ export class CouchClient {
       signal: options.signal,
       extraTimeoutMs: longpoll ? (options.timeout ?? 25_000) : 0,
       what: 'the changes feed',
-    });
+    }, checkChanges);
   }
 
   /** For each id, which of the given revisions the server does not have. */
   revsDiff(revs: Record<string, string[]>, { signal }: { signal?: AbortSignal } = {}): Promise<Record<string, { missing: string[]; possible_ancestors?: string[] }>> {
-    return this.json('POST', '_revs_diff', { json: revs, signal, what: 'the revision comparison' });
+    return this.json('POST', '_revs_diff', { json: revs, signal, what: 'the revision comparison' }, checkRevsDiff);
   }
 
   /** Fetches many documents (optionally given revisions, with their histories) in one request. */
@@ -254,13 +264,13 @@ export class CouchClient {
     docs: { id: string; rev?: string }[],
     { revs = false, signal }: { revs?: boolean; signal?: AbortSignal } = {},
   ): Promise<{ results: BulkGetResult[] }> {
-    return this.json('POST', '_bulk_get', { query: { revs: revs || undefined }, json: { docs }, signal, what: `${docs.length} documents` });
+    return this.json('POST', '_bulk_get', { query: { revs: revs || undefined }, json: { docs }, signal, what: `${docs.length} documents` }, checkBulkGet);
   }
 
   /** A `_local` document (not replicated: checkpoints); undefined when absent. */
   async getLocal<T extends object>(id: string, { signal }: { signal?: AbortSignal } = {}): Promise<(T & { _rev: string }) | undefined> {
     try {
-      return await this.json('GET', `_local/${encodeURIComponent(id)}`, { signal, what: `checkpoint ${id}` });
+      return await this.json('GET', `_local/${encodeURIComponent(id)}`, { signal, what: `checkpoint ${id}` }, (value) => checkDoc(value, `GET _local/${id}`) as unknown as T & { _rev: string });
     } catch (error) {
       if (error instanceof RemoteError && error.status === 404) return undefined;
       throw error;
@@ -274,14 +284,19 @@ export class CouchClient {
       json: { ...body, _id: `_local/${id}`, ...(current ? { _rev: current._rev } : {}) },
       signal,
       what: `checkpoint ${id}`,
-    });
+    }, (value) => checkWrite(value, `PUT _local/${id}`));
   }
 
   // ---- attachments ----
 
   async getAttachment(id: string, name: string, { rev, signal }: { rev?: string; signal?: AbortSignal } = {}): Promise<Blob> {
-    const response = await this.send('GET', `${docPath(id)}/${attachmentPath(name)}`, { query: { rev }, signal, what: `attachment ${name} of ${id}` });
-    return response.blob();
+    const what = `attachment ${name} of ${id}`;
+    const response = await this.send('GET', `${docPath(id)}/${attachmentPath(name)}`, { query: { rev }, signal, what });
+    const announced = Number(response.headers.get('content-length') ?? Number.NaN);
+    const blob = await this.readBody(() => response.blob(), what, signal);
+    // An answer that ends early (a cut connection behind a proxy that hid it) is not the piece.
+    if (Number.isFinite(announced) && blob.size !== announced) throw this.cut(what);
+    return blob;
   }
 
   putAttachment(
@@ -292,11 +307,15 @@ export class CouchClient {
     contentType = 'application/octet-stream',
     { signal }: { signal?: AbortSignal } = {},
   ): Promise<{ id: string; rev: string }> {
-    return this.json('PUT', `${docPath(id)}/${attachmentPath(name)}`, { query: { rev }, body: data, contentType, signal, what: `attachment ${name} of ${id}` });
+    return this.json('PUT', `${docPath(id)}/${attachmentPath(name)}`, { query: { rev }, body: data, contentType, signal, what: `attachment ${name} of ${id}` }, (value) =>
+      checkWrite(value, `PUT ${id}/${name}`),
+    );
   }
 
   removeAttachment(id: string, name: string, rev: string, { signal }: { signal?: AbortSignal } = {}): Promise<{ id: string; rev: string }> {
-    return this.json('DELETE', `${docPath(id)}/${attachmentPath(name)}`, { query: { rev }, signal, what: `attachment ${name} of ${id}` });
+    return this.json('DELETE', `${docPath(id)}/${attachmentPath(name)}`, { query: { rev }, signal, what: `attachment ${name} of ${id}` }, (value) =>
+      checkWrite(value, `DELETE ${id}/${name}`),
+    );
   }
 
   // ---- session ----
@@ -306,7 +325,7 @@ export class CouchClient {
     const response = await this.send('POST', '_session', { server: true, json: { name, password }, signal, what: 'the sign-in' });
     const setCookie = response.headers.get('set-cookie'); // visible in Node only; browsers keep HttpOnly cookies themselves
     if (setCookie) this.cookie = setCookie.split(';')[0];
-    const body = (await parseJson(response, 'the sign-in')) as { name: string; roles: string[] };
+    const body = (await parseJson(await this.readBody(() => response.text(), 'the sign-in', signal), 'the sign-in')) as { name: string; roles: string[] };
     return { name: body.name, roles: body.roles ?? [] };
   }
 
@@ -321,15 +340,32 @@ export class CouchClient {
   /** Who the server thinks we are (`name: null` when anonymous). */
   async session({ signal }: { signal?: AbortSignal } = {}): Promise<{ name: string | null; roles: string[] }> {
     const response = await this.send('GET', '_session', { server: true, signal, what: 'the session' });
-    const body = (await parseJson(response, 'the session')) as { userCtx?: { name: string | null; roles: string[] } };
+    const body = (await parseJson(await this.readBody(() => response.text(), 'the session', signal), 'the session')) as { userCtx?: { name: string | null; roles: string[] } };
     return body.userCtx ?? { name: null, roles: [] };
   }
 
   // ---- transport ----
 
-  private async json<T>(method: string, path: string, options: RequestOptions): Promise<T> {
+  /** Sends a request and returns its JSON answer once `check` (see couch-answers.ts) has found it well formed. */
+  private async json<T>(method: string, path: string, options: RequestOptions, check: (value: unknown) => T): Promise<T> {
+    const what = options.what ?? path;
     const response = await this.send(method, path, options);
-    return (await parseJson(response, options.what ?? path)) as T;
+    return check(parseJson(await this.readBody(() => response.text(), what, options.signal), what));
+  }
+
+  /** Reads an answer's body; a connection closed mid-way is a network failure (status 0), as one closed before it. */
+  private async readBody<T>(read: () => Promise<T>, what: string, signal: AbortSignal | undefined): Promise<T> {
+    try {
+      return await read();
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason ?? error;
+      if (error instanceof RemoteError) throw error;
+      throw this.cut(what);
+    }
+  }
+
+  private cut(what: string): RemoteError {
+    return new RemoteError(0, 'unreachable', `The connection to ${this.serverUrl} broke while it sent ${what}: check the network; sync will retry.`);
   }
 
   private async send(method: string, path: string, options: RequestOptions & { server?: boolean }): Promise<Response> {
@@ -397,13 +433,19 @@ export class CouchClient {
   }
 }
 
-async function parseJson(response: Response, what: string): Promise<unknown> {
-  const text = await response.text();
+function parseJson(text: string, what: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
     throw new RemoteError(502, 'bad_response', `The server answered ${what} with something that is not CouchDB JSON: check the remote's URL.`, text.slice(0, 200));
   }
+}
+
+/** For answers nothing is read from (create, destroy). */
+const ignore = (): void => undefined;
+
+function notCouch(what: string, value: unknown): RemoteError {
+  return new RemoteError(502, 'bad_response', `The server answered ${what} with something that is not CouchDB JSON: check the remote's URL.`, JSON.stringify(value)?.slice(0, 200));
 }
 
 /** Random hex (boundaries, revision ids). */

@@ -74,7 +74,7 @@ export class CouchPeer implements ReplicationPeer {
       answers.forEach((answer, at) => {
         const index = positions[at]!;
         if (answer.error === 'conflict') results[index] = { ok: false, conflict: true };
-        else if (answer.error) throw new RemoteError(answer.error === 'forbidden' ? 403 : 400, answer.error, `The server refused document ${answer.id}: ${answer.reason ?? answer.error}.`, answer.reason);
+        else if (answer.error) results[index] = { ok: false, refused: { status: refusalStatus(answer.error), reason: answer.reason ?? answer.error } };
         else results[index] = { ok: true, version: answer.rev ?? '' };
       });
     }
@@ -167,6 +167,20 @@ export class CouchPeer implements ReplicationPeer {
 
   async waitForChange(since: Seq | undefined, timeoutMs: number, { signal }: { signal?: AbortSignal }): Promise<void> {
     await this.client.changes({ since: since ?? 'now', limit: 1, feed: 'longpoll', timeout: timeoutMs, signal });
+  }
+}
+
+/** The HTTP status CouchDB gives a per-document error of `_bulk_docs`. */
+function refusalStatus(error: string): number {
+  switch (error) {
+    case 'forbidden':
+      return 403;
+    case 'unauthorized':
+      return 401;
+    case 'too_large':
+      return 413;
+    default:
+      return 400;
   }
 }
 

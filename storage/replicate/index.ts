@@ -2,5 +2,5 @@ export { Replicator, type ConflictPolicy, type ReplicatorOptions, type SyncProgr
 export { StoragePeer } from './storage-peer';
 export { CouchPeer } from './couch-peer';
 export { StorageSyncState } from './storage-sync-state';
-export { MemorySyncState, type SyncConflict, type SyncStateStore, type Signature } from './sync-state';
+export { MemorySyncState, type SyncConflict, type SyncRefusal, type SyncStateStore, type Signature } from './sync-state';
 export type { ReplicationPeer, PeerDoc, Seq, Version } from './peer';

@@ -45,7 +45,18 @@ export interface PeerWrite {
   keepChunks: Record<string, string>;
 }
 
-export type PeerWriteResult = { ok: true; version: Version } | { ok: false; conflict: true };
+/**
+ * A write's outcome: done; a conflict (the side is not at `expected`); or refused by the side for this document alone
+ * (CouchDB's validate_doc_update, permissions, a document too large), which the other documents of the batch do not
+ * share.
+ */
+export type PeerWriteResult = { ok: true; version: Version } | { ok: false; conflict: true } | { ok: false; refused: Refusal };
+
+/** Why a side refused one document: an HTTP-like status (401, 403, 400, 413…) and the side's own words. */
+export interface Refusal {
+  status: number;
+  reason: string;
+}
 
 /**
  * One side of a replication, seen by the replicator: a changes feed, batched reads and conditional batched writes,

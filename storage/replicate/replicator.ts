@@ -1,7 +1,8 @@
 import { canonicalJson } from './hash';
 import { groupChunks } from './chunk-names';
-import type { PeerChunk, PeerDoc, PeerWrite, ReplicationPeer, Seq, Version } from './peer';
-import type { Signature, SyncConflict, SyncStateStore } from './sync-state';
+import { RemoteError } from '../remote/remote-error';
+import type { PeerChunk, PeerDoc, PeerWrite, Refusal, ReplicationPeer, Seq, Version } from './peer';
+import type { Signature, SyncConflict, SyncRefusal, SyncStateStore } from './sync-state';
 
 /**
  * What happens when a document changed on both sides since the last sync.
@@ -44,6 +45,8 @@ export interface SyncReport {
   /** Deletions among pulled + pushed. */
   deleted: number;
   conflicts: number;
+  /** Documents the target refused this round (listed by `refusals()`, tried again at the next sync). */
+  refused: number;
   chunks: number;
   bytes: number;
   /** Batches processed (each followed by a checkpoint). */
@@ -103,6 +106,11 @@ export class Replicator {
   /** Conflicts waiting for a choice (policy 'report'). */
   conflicts({ signal }: { signal?: AbortSignal } = {}): Promise<SyncConflict[]> {
     return this.state.listConflicts({ signal });
+  }
+
+  /** Documents a side refused (with its reason), tried again at every sync until they go. */
+  refusals({ signal }: { signal?: AbortSignal } = {}): Promise<SyncRefusal[]> {
+    return this.state.listRefusals({ signal });
   }
 
   /**
@@ -168,7 +176,7 @@ export class Replicator {
   }
 
   private async round(signal: AbortSignal | undefined, onProgress: ((progress: SyncProgress) => void) | undefined): Promise<SyncReport> {
-    const report: SyncReport = { pulled: 0, pushed: 0, deleted: 0, conflicts: 0, chunks: 0, bytes: 0, batches: 0 };
+    const report: SyncReport = { pulled: 0, pushed: 0, deleted: 0, conflicts: 0, refused: 0, chunks: 0, bytes: 0, batches: 0 };
     const [localId, remoteId] = await Promise.all([this.local.identity({ signal }), this.remote.identity({ signal })]);
     const key = `fieldscope-sync-${hashKey(`${localId}\n${remoteId}`)}`;
     await this.pass('remote', `${key}-pull`, report, signal, onProgress);
@@ -179,6 +187,11 @@ export class Replicator {
   /** Follows one side's changes feed to its end, batch by batch, copying changes to the other side. */
   private async pass(source: Side, key: string, report: SyncReport, signal: AbortSignal | undefined, onProgress: ((progress: SyncProgress) => void) | undefined): Promise<void> {
     const from = this.peer(source);
+    const direction = source === 'remote' ? 'pull' : 'push';
+    // Documents refused before are tried again first (the server's rules or the user's rights may have changed):
+    // the feed moved past them, so that one refused document never holds back the others.
+    const refused = new Set((await this.state.listRefusals({ signal })).filter((refusal) => refusal.direction === direction).map((refusal) => refusal.id));
+    if (refused.size > 0) await this.transfer(new Map([...refused].map((id) => [id, undefined])), source, report, refused, signal);
     // Checkpoints live on both sides: if the remote lost its copy (database recreated) we start over, since its
     // sequence numbers (pull) or its data (push) no longer match what we remember.
     const [mine, theirs] = await Promise.all([this.state.getCheckpoint(key, { signal }), this.remote.readCheckpoint(key, { signal })]);
@@ -187,24 +200,31 @@ export class Replicator {
       signal?.throwIfAborted();
       const { changes, lastSeq } = await from.changes(since, this.batchSize, { signal });
       if (changes.length === 0) break;
+      // A feed that does not move on would hand out the same batch forever.
+      if (lastSeq === undefined || (since !== undefined && String(lastSeq) === String(since))) {
+        throw new RemoteError(502, 'bad_response', `The changes feed (_changes) of ${from.label} did not move past position ${String(since ?? 'start')}: check the server; sync will retry.`);
+      }
       // The latest version each document's changes made, where the feed tells.
       const versions = new Map<string, string | undefined>();
       for (const change of changes) versions.set(change.id, change.version);
-      await this.transfer(versions, source, report, signal);
+      await this.transfer(versions, source, report, refused, signal);
       since = lastSeq;
-      if (since !== undefined) {
-        await this.state.putCheckpoint(key, since, { signal });
-        await this.remote.writeCheckpoint(key, since, { signal });
-      }
+      await this.state.putCheckpoint(key, since, { signal });
+      await this.remote.writeCheckpoint(key, since, { signal });
       report.batches++;
-      onProgress?.({ direction: source === 'remote' ? 'pull' : 'push', docs: report.pulled + report.pushed, bytes: report.bytes, batches: report.batches });
+      onProgress?.({ direction, docs: report.pulled + report.pushed, bytes: report.bytes, batches: report.batches });
       if (changes.length < this.batchSize) break;
     }
   }
 
-  /** Copies one batch of changed documents from `source` to the other side. */
-  private async transfer(versions: Map<string, string | undefined>, source: Side, report: SyncReport, signal: AbortSignal | undefined): Promise<void> {
+  /**
+   * Copies one batch of changed documents from `source` to the other side. Every document is handled before this
+   * resolves (written, found unchanged, listed as a conflict or as refused), so the checkpoint may move past the batch.
+   * `refused` holds the ids listed as refused in this direction; those that go now are taken off the list.
+   */
+  private async transfer(versions: Map<string, string | undefined>, source: Side, report: SyncReport, refused: Set<string>, signal: AbortSignal | undefined): Promise<void> {
     const target: Side = source === 'local' ? 'remote' : 'local';
+    const direction = source === 'remote' ? 'pull' : 'push';
     const from = this.peer(source);
     const to = this.peer(target);
     const changed = [...versions.keys()];
@@ -216,65 +236,147 @@ export class Replicator {
     // Our own writes echoing back (the feed's version is the one we made) need not be read.
     const ids = changed.filter((id) => versions.get(id) === undefined || versions.get(id) !== (signatures.get(id)?.[source] ?? ''));
     if (ids.length === 0) return;
-    const docs = await from.read(ids, { signal });
+    const docs = await readAll(from, ids, signal);
     const waiting = new Set(open.map((conflict) => conflict.id)); // listed conflicts wait for a choice (resolve)
     const writes: PeerWrite[] = [];
     const sources: PeerDoc[] = [];
+    const settled: string[] = []; // listed as refused, but nothing to send any more
     for (const id of ids) {
       const doc = docs.get(id)!;
       const signature = signatures.get(id);
-      if (doc.version === (signature?.[source] ?? '')) continue; // unchanged since the last sync (or our own write echoing back)
-      if (doc.deleted && !signature) continue; // created and deleted between two syncs: nothing to propagate
-      if (id.startsWith('_design/')) continue; // server-side code is not app data
-      if (waiting.has(id)) continue;
+      const skip =
+        doc.version === (signature?.[source] ?? '') || // unchanged since the last sync (or our own write echoing back)
+        (doc.deleted && !signature) || // created and deleted between two syncs: nothing to propagate
+        id.startsWith('_design/') || // server-side code is not app data
+        waiting.has(id);
+      if (skip) {
+        if (refused.has(id)) settled.push(id);
+        continue;
+      }
       writes.push({ id, expected: signature?.[target] ?? '', body: doc.deleted ? null : (doc.body ?? {}), keepChunks: keptChunks(doc, signature, source) });
       sources.push(doc);
     }
+    for (const id of settled) await this.forgetRefusal(id, direction, refused, signal);
     if (writes.length === 0) return;
     const results = await to.write(writes, { signal });
     const updates: [string, Signature | undefined][] = [];
     const conflicted: PeerDoc[] = [];
     const copies: (() => Promise<void>)[] = [];
+    const unfinished = new Set<number>(); // updates whose pieces did not all arrive: their old signature stays
+    const accepted: [string, number][] = []; // listed as refused before, written now (pieces permitting)
     for (let index = 0; index < writes.length; index++) {
       const result = results[index]!;
       const doc = sources[index]!;
       if (!result.ok) {
-        conflicted.push(doc);
+        if ('refused' in result) await this.refuse(doc.id, direction, result.refused, refused, report, signal);
+        else conflicted.push(doc);
         continue;
       }
       const signature = makeSignature(source, doc.version, result.version, carriedChunks(doc, signatures.get(doc.id), source));
       const at = updates.push([doc.id, signature]) - 1;
       if (!doc.deleted && this.wantsChunks(doc, source, pinned, signatures.get(doc.id))) {
         copies.push(async () => {
-          const copied = await this.copyChunks(doc.id, doc, from, to, result.version, signature, source, signal);
-          updates[at] = [doc.id, copied.signature];
-          report.chunks += copied.chunks;
-          report.bytes += copied.bytes;
+          try {
+            const copied = await this.copyChunks(doc.id, doc, from, to, result.version, signature, source, signal);
+            updates[at] = [doc.id, copied.signature];
+            report.chunks += copied.chunks;
+            report.bytes += copied.bytes;
+          } catch (error) {
+            unfinished.add(at);
+            const refusal = refusalOf(error);
+            if (!refusal) throw error;
+            await this.refuse(doc.id, direction, refusal, refused, report, signal);
+          }
         });
       } else if (!doc.deleted) {
         updates[at] = [doc.id, { ...signature, chunks: remoteOnly(doc) }];
       }
+      if (refused.has(doc.id)) accepted.push([doc.id, at]);
       if (source === 'remote') report.pulled++;
       else report.pushed++;
       if (doc.deleted) report.deleted++;
     }
-    await runLimited(copies, PARALLEL_COPIES);
-    await this.state.putSignatures(updates, { signal });
+    // Documents whose pieces all arrived keep their new signatures even when another one's copy failed; an
+    // unfinished one is found again at the next sync (its target moved on: the conflict path below finishes it).
+    const failure = await runLimited(copies, PARALLEL_COPIES);
+    await this.state.putSignatures(updates.filter((_, at) => !unfinished.has(at)), { signal });
+    for (const [id, at] of accepted) if (!unfinished.has(at)) await this.forgetRefusal(id, direction, refused, signal);
+    if (failure) throw failure.error;
     if (conflicted.length === 0) return;
-    // The target changed too. A resent write (sync killed after the write, before the signature) has equal content.
-    const current = await to.read(conflicted.map((doc) => doc.id), { signal });
+    // The target changed too, or a write of ours was cut short (sync killed after the write, before the signature;
+    // pieces not all there): equal content is recognised, and what is missing is copied.
+    const current = await readAll(to, conflicted.map((doc) => doc.id), signal);
     for (const doc of conflicted) {
       const other = current.get(doc.id)!;
       const signature = signatures.get(doc.id);
-      if (sameContent(doc, other)) {
-        await this.state.putSignatures([[doc.id, makeSignature(source, doc.version, other.version, matchChunks(doc, other, source))]], { signal });
+      const same = await this.sameContent(doc, other, source, signature, signal);
+      if (same) {
+        let next = makeSignature(source, doc.version, other.version, same);
+        if (!doc.deleted && this.wantsChunks(doc, source, pinned, signature)) {
+          const copied = await this.copyChunks(doc.id, doc, from, to, other.version, next, source, signal);
+          next = copied.signature;
+          report.chunks += copied.chunks;
+          report.bytes += copied.bytes;
+        } else if (!doc.deleted) {
+          next = { ...next, chunks: { ...remoteOnly(doc), ...same } };
+        }
+        await this.state.putSignatures([[doc.id, next]], { signal });
+        if (refused.has(doc.id)) await this.forgetRefusal(doc.id, direction, refused, signal);
         continue;
       }
       const localDoc = source === 'local' ? doc : other;
       const remoteDoc = source === 'local' ? other : doc;
       report.conflicts++;
-      await this.settle(doc.id, this.policy, localDoc, remoteDoc, signature, signal);
+      try {
+        await this.settle(doc.id, this.policy, localDoc, remoteDoc, signature, signal);
+      } catch (error) {
+        const refusal = refusalOf(error); // the winner refused by the other side: listed, the batch goes on
+        if (!refusal) throw error;
+        await this.refuse(doc.id, direction, refusal, refused, report, signal);
+      }
     }
+  }
+
+  /** Lists a document the target refused (the batch goes on without it). */
+  private async refuse(id: string, direction: 'push' | 'pull', refusal: Refusal, refused: Set<string>, report: SyncReport, signal: AbortSignal | undefined): Promise<void> {
+    report.refused++;
+    refused.add(id);
+    await this.state.putRefusal({ id, direction, status: refusal.status, reason: refusal.reason, detected: new Date().toISOString() }, { signal });
+  }
+
+  private async forgetRefusal(id: string, direction: 'push' | 'pull', refused: Set<string>, signal: AbortSignal | undefined): Promise<void> {
+    refused.delete(id);
+    await this.state.removeRefusal(id, direction, { signal });
+  }
+
+  /**
+   * Whether a document that the target has changed as well holds the same content as the source's: the same body
+   * and, piece by piece, the same bytes. A target piece still as it was at the last sync, or missing, is a copy of ours
+   * cut short, not an edit. Resolves to the pieces found equal (their digests on each side), or undefined when the
+   * versions differ (a conflict). Bytes are only compared where digests cannot tell, one piece at a time.
+   */
+  private async sameContent(doc: PeerDoc, other: PeerDoc, source: Side, signature: Signature | undefined, signal: AbortSignal | undefined): Promise<Record<string, [string, string]> | undefined> {
+    if (doc.deleted || other.deleted) return doc.deleted && other.deleted ? {} : undefined;
+    if (canonicalJson(doc.body ?? {}) !== canonicalJson(other.body ?? {})) return undefined;
+    const sourceAt = source === 'local' ? 0 : 1;
+    const targetAt = 1 - sourceAt;
+    const known = signature?.chunks ?? {};
+    const unchangedOnTarget = (name: string) => other.chunks[name] !== undefined && known[name]?.[targetAt] === other.chunks[name].digest;
+    for (const name of Object.keys(other.chunks)) if (!doc.chunks[name] && !unchangedOnTarget(name)) return undefined; // added there
+    const equal: Record<string, [string, string]> = {};
+    for (const [name, piece] of Object.entries(doc.chunks)) {
+      const theirs = other.chunks[name];
+      if (!theirs) continue; // not copied yet
+      if (unchangedOnTarget(name)) {
+        if (known[name]?.[sourceAt] === piece.digest) equal[name] = known[name]!; // as at the last sync on both sides
+        continue; // else: changed here only, to be copied
+      }
+      if (theirs.length !== piece.length) return undefined;
+      const [mine, yours] = await Promise.all([this.peer(source).readChunk(doc.id, name, { signal }), this.peer(source === 'local' ? 'remote' : 'local').readChunk(doc.id, name, { signal })]);
+      if (!sameBytes(new Uint8Array(await mine.arrayBuffer()), new Uint8Array(await yours.arrayBuffer()))) return undefined;
+      equal[name] = source === 'local' ? [piece.digest, theirs.digest] : [theirs.digest, piece.digest];
+    }
+    return equal;
   }
 
   /** Applies a conflict policy to one document whose two versions are known. */
@@ -303,10 +405,13 @@ export class Replicator {
       await this.state.putSignatures([[id, makeSignature(winner, win.version, lose.version, {})]], { signal });
       return;
     }
-    const [result] = await to.write([{ id, expected: lose.version, body: win.deleted ? null : (win.body ?? {}), keepChunks: keptChunks(win, signature, winner) }], { signal });
+    // Pieces the losing side changed since the last sync are its version's too: they are replaced by the winner's.
+    const base = withoutChangedPieces(signature, lose, loser);
+    const [result] = await to.write([{ id, expected: lose.version, body: win.deleted ? null : (win.body ?? {}), keepChunks: keptChunks(win, base, winner) }], { signal });
+    if (result && !result.ok && 'refused' in result) throw new RemoteError(result.refused.status, 'forbidden', `The ${to.label} side refused ${id}: ${result.refused.reason}.`, result.refused.reason);
     if (!result?.ok) throw new Error(`${id} changed again while its conflict was being settled: sync again.`);
-    let next = makeSignature(winner, win.version, result.version, carriedChunks(win, signature, winner));
-    if (!win.deleted && this.wantsChunks(win, winner, await this.state.listPinned({ signal }), signature)) {
+    let next = makeSignature(winner, win.version, result.version, carriedChunks(win, base, winner));
+    if (!win.deleted && this.wantsChunks(win, winner, await this.state.listPinned({ signal }), base)) {
       next = (await this.copyChunks(id, win, this.peer(winner), to, result.version, next, winner, signal)).signature;
     } else if (!win.deleted) {
       next = { ...next, chunks: remoteOnly(win) };
@@ -359,6 +464,8 @@ export class Replicator {
           for (let ahead = at; ahead <= at + PREFETCH; ahead += 1) start(ahead);
           const blob = await reads.get(at)!;
           reads.delete(at);
+          // A piece that is not the size its side announced (an answer ended early) is never stored as it.
+          if (blob.size !== chunk.length) throw new RemoteError(502, 'bad_response', `Piece ${changed[at]![0]} of ${id} came with ${blob.size} bytes instead of ${chunk.length}: sync will retry.`);
           bytes += blob.size;
           return blob;
         },
@@ -387,8 +494,8 @@ export class Replicator {
   }
 }
 
-/** Runs the tasks, at most `limit` at a time; waits for all of them even when one fails, then throws the first error. */
-async function runLimited(tasks: (() => Promise<void>)[], limit: number): Promise<void> {
+/** Runs the tasks, at most `limit` at a time; waits for all of them even when one fails; resolves to the first failure. */
+async function runLimited(tasks: (() => Promise<void>)[], limit: number): Promise<{ error: unknown } | undefined> {
   let next = 0;
   let failure: { error: unknown } | undefined;
   const worker = async () => {
@@ -402,7 +509,27 @@ async function runLimited(tasks: (() => Promise<void>)[], limit: number): Promis
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
-  if (failure) throw failure.error;
+  return failure;
+}
+
+/** A side's current state of these documents, every one of them (a side that leaves one out fails the batch). */
+async function readAll(peer: ReplicationPeer, ids: string[], signal: AbortSignal | undefined): Promise<Map<string, PeerDoc>> {
+  const docs = await peer.read(ids, { signal });
+  const missing = ids.find((id) => !docs.has(id));
+  if (missing !== undefined) throw new RemoteError(502, 'bad_response', `The ${peer.label} side did not say what it holds of document ${missing}: sync will retry.`);
+  return docs;
+}
+
+/** A failure that concerns one document only (the side refused it), as opposed to the network or the whole side. */
+function refusalOf(error: unknown): Refusal | undefined {
+  if (!(error instanceof RemoteError) || ![400, 401, 403, 413].includes(error.status)) return undefined;
+  return { status: error.status, reason: error.reason ?? error.message };
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let index = 0; index < a.length; index++) if (a[index] !== b[index]) return false;
+  return true;
 }
 
 function makeSignature(source: Side, sourceVersion: Version, targetVersion: Version, chunks: Record<string, [string, string]>): Signature {
@@ -438,26 +565,18 @@ function remoteOnly(doc: PeerDoc): Record<string, [string, string]> {
   return Object.fromEntries(Object.entries(doc.chunks).map(([name, chunk]) => [name, ['', chunk.digest]]));
 }
 
+/** The signature without the pieces `side` changed (or dropped) since: they are no longer what both sides share. */
+function withoutChangedPieces(signature: Signature | undefined, doc: PeerDoc, side: Side): Signature | undefined {
+  if (!signature?.chunks) return signature;
+  const at = side === 'local' ? 0 : 1;
+  const chunks = Object.fromEntries(Object.entries(signature.chunks).filter(([name, digests]) => (doc.chunks[name]?.digest ?? '') === digests[at]));
+  return { ...signature, chunks };
+}
+
 /** Signature pieces still valid after a body write (the kept ones). */
 function carriedChunks(doc: PeerDoc, signature: Signature | undefined, source: Side): Record<string, [string, string]> {
   const kept = new Set(Object.keys(keptChunks(doc, signature, source)));
   return Object.fromEntries(Object.entries(signature?.chunks ?? {}).filter(([name]) => kept.has(name)));
-}
-
-/** Pieces present on both sides with equal length count as synced (their digests use different algorithms). */
-function matchChunks(doc: PeerDoc, other: PeerDoc, source: Side): Record<string, [string, string]> {
-  const chunks: Record<string, [string, string]> = {};
-  for (const [name, chunk] of Object.entries(doc.chunks)) {
-    const theirs = other.chunks[name];
-    if (!theirs || theirs.length !== chunk.length) continue;
-    chunks[name] = source === 'local' ? [chunk.digest, theirs.digest] : [theirs.digest, chunk.digest];
-  }
-  return chunks;
-}
-
-function sameContent(a: PeerDoc, b: PeerDoc): boolean {
-  if (a.deleted || b.deleted) return a.deleted && b.deleted;
-  return canonicalJson(a.body ?? {}) === canonicalJson(b.body ?? {});
 }
 
 function compareChunkNames(a: string, b: string): number {

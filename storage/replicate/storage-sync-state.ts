@@ -1,11 +1,12 @@
 import { isStorageError } from '../storage-error';
 import type { Doc, Storage } from '../types';
 import type { Seq } from './peer';
-import type { Signature, SyncConflict, SyncStateStore } from './sync-state';
+import type { Signature, SyncConflict, SyncRefusal, SyncStateStore } from './sync-state';
 
 /**
  * The replicator's memory kept in a storage of its own (IndexedDB in the app, so it survives reloads; never itself
- * replicated): one document per signature, checkpoint, open conflict and pinned document, under prefixed ids.
+ * replicated): one document per signature, checkpoint, open conflict, refused document and pinned document, under
+ * prefixed ids.
  */
 export class StorageSyncState implements SyncStateStore {
   constructor(private readonly storage: Storage) {}
@@ -46,6 +47,18 @@ export class StorageSyncState implements SyncStateStore {
 
   async removeConflict(id: string, { signal }: { signal?: AbortSignal }): Promise<void> {
     await this.forget(`conflict:${id}`, signal);
+  }
+
+  async listRefusals({ signal }: { signal?: AbortSignal }): Promise<SyncRefusal[]> {
+    return (await this.list('refused:', signal)).map((doc) => doc['refusal'] as SyncRefusal);
+  }
+
+  async putRefusal(refusal: SyncRefusal, { signal }: { signal?: AbortSignal }): Promise<void> {
+    await this.storage.put(`refused:${refusal.direction}:${refusal.id}`, { refusal }, signal ? { signal } : {});
+  }
+
+  async removeRefusal(id: string, direction: SyncRefusal['direction'], { signal }: { signal?: AbortSignal }): Promise<void> {
+    await this.forget(`refused:${direction}:${id}`, signal);
   }
 
   async listPinned({ signal }: { signal?: AbortSignal }): Promise<Set<string>> {

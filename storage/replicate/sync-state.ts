@@ -18,7 +18,21 @@ export interface SyncConflict {
 }
 
 /**
- * The replicator's own persistent memory: signatures, checkpoints, open conflicts, pinned documents.
+ * A document one side refused (a 403 from a validate_doc_update, for instance): skipped so the others go on, listed
+ * for the user, and tried again at every sync until it goes (or the user changes it, which sends it anyway).
+ */
+export interface SyncRefusal {
+  id: string;
+  /** 'push' when the remote refused it, 'pull' when this device did. */
+  direction: 'push' | 'pull';
+  status: number;
+  reason: string;
+  /** ISO time of the last refusal. */
+  detected: string;
+}
+
+/**
+ * The replicator's own persistent memory: signatures, checkpoints, open conflicts, refused documents, pinned documents.
  * It must survive restarts (IndexedDB in the app) and is never replicated.
  */
 export interface SyncStateStore {
@@ -30,6 +44,9 @@ export interface SyncStateStore {
   listConflicts(options: { signal?: AbortSignal }): Promise<SyncConflict[]>;
   putConflict(conflict: SyncConflict, options: { signal?: AbortSignal }): Promise<void>;
   removeConflict(id: string, options: { signal?: AbortSignal }): Promise<void>;
+  listRefusals(options: { signal?: AbortSignal }): Promise<SyncRefusal[]>;
+  putRefusal(refusal: SyncRefusal, options: { signal?: AbortSignal }): Promise<void>;
+  removeRefusal(id: string, direction: SyncRefusal['direction'], options: { signal?: AbortSignal }): Promise<void>;
   /** Ids whose chunks are kept on this device ("pin for offline"). */
   listPinned(options: { signal?: AbortSignal }): Promise<Set<string>>;
   setPinned(id: string, pinned: boolean, options: { signal?: AbortSignal }): Promise<void>;
@@ -40,6 +57,7 @@ export class MemorySyncState implements SyncStateStore {
   private readonly signatures = new Map<string, Signature>();
   private readonly checkpoints = new Map<string, Seq>();
   private readonly conflicts = new Map<string, SyncConflict>();
+  private readonly refusals = new Map<string, SyncRefusal>();
   private readonly pinned = new Set<string>();
 
   async getSignatures(ids: string[]): Promise<Map<string, Signature>> {
@@ -70,6 +88,15 @@ export class MemorySyncState implements SyncStateStore {
   }
   async removeConflict(id: string): Promise<void> {
     this.conflicts.delete(id);
+  }
+  async listRefusals(): Promise<SyncRefusal[]> {
+    return [...this.refusals.values()].map((refusal) => structuredClone(refusal));
+  }
+  async putRefusal(refusal: SyncRefusal): Promise<void> {
+    this.refusals.set(`${refusal.direction}:${refusal.id}`, structuredClone(refusal));
+  }
+  async removeRefusal(id: string, direction: SyncRefusal['direction']): Promise<void> {
+    this.refusals.delete(`${direction}:${id}`);
   }
   async listPinned(): Promise<Set<string>> {
     return new Set(this.pinned);

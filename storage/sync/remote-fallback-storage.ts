@@ -1,3 +1,4 @@
+import { readAs } from '../attachment-data';
 import { isStorageError, StorageError } from '../storage-error';
 import { StorageWrapper } from '../storage-wrapper';
 import type { AttachmentData, AttachmentFormat, GetAttachmentOptions, Storage } from '../types';
@@ -5,7 +6,9 @@ import type { AttachmentData, AttachmentFormat, GetAttachmentOptions, Storage } 
 /**
  * The device's storage, with attachment bytes it does not keep (arrays synced without their data, see "Keep offline")
  * read from a remote instead: everything else is the local storage's. An attachment missing here is asked of
- * `remote()` only when the document itself is here, so nothing unsynced appears by this path.
+ * `remote()` only when the document itself is here, so nothing unsynced appears by this path. A range this device
+ * holds only the start of (an array whose pieces are still arriving) is completed from the remote when it can be; else
+ * the short answer stands, which array readers report as "still arriving".
  */
 export class RemoteFallbackStorage extends StorageWrapper {
   constructor(
@@ -16,11 +19,13 @@ export class RemoteFallbackStorage extends StorageWrapper {
   }
 
   override async getAttachment<F extends AttachmentFormat = 'blob'>(id: string, name: string, options: GetAttachmentOptions<F> = {}): Promise<AttachmentData<F>> {
+    const signal = options.signal ? { signal: options.signal } : {};
+    let here: Blob;
     try {
-      return await this.sub.getAttachment(id, name, options);
+      here = await this.sub.getAttachment(id, name, { ...options, format: 'blob' });
     } catch (error) {
       if (!isStorageError(error, 404)) throw error;
-      await this.sub.get(id, options.signal ? { signal: options.signal } : {}); // a missing document stays a 404
+      await this.sub.get(id, signal); // a missing document stays a 404
       const remote = await this.remote();
       if (!remote) throw error;
       try {
@@ -35,6 +40,22 @@ export class RemoteFallbackStorage extends StorageWrapper {
           { cause: remoteError },
         );
       }
+    }
+    const start = options.start ?? 0;
+    if (options.end === undefined || here.size >= options.end - start) return readAs(here, options.format);
+    const rest = await this.remainder(id, name, start + here.size, options.end, options.signal);
+    return readAs(rest ? new Blob([here, rest], { type: here.type }) : here, options.format);
+  }
+
+  /** Bytes [start, end) from the remote, or undefined when it has none to give (no remote, not there, unreachable). */
+  private async remainder(id: string, name: string, start: number, end: number, signal: AbortSignal | undefined): Promise<Blob | undefined> {
+    const remote = await this.remote();
+    if (!remote) return undefined;
+    try {
+      return await remote.getAttachment(id, name, { start, end, ...(signal ? { signal } : {}) });
+    } catch (error) {
+      if (isStorageError(error)) return undefined;
+      throw error;
     }
   }
 }

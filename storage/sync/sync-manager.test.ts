@@ -62,6 +62,29 @@ describe('sync manager against a server that fails', () => {
   }
 });
 
+describe('sync manager and a document the server refuses', () => {
+  it('syncs the others, says how many were refused, and lists each with the server’s reason', async () => {
+    const { local, manager, database } = await setup();
+    const direct = database.replace(proxy.url, couch.url);
+    const guard = { validate_doc_update: "function (doc) { if (doc.secret) throw({ forbidden: 'no secrets on this server' }); }" };
+    await fetch(`${direct}/_design/guard`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(guard) });
+    await local.put('open', { portal_type: 'Notebook', title: 'open' });
+    await local.put('hidden', { portal_type: 'Notebook', title: 'hidden', secret: true });
+    await manager.syncOnce();
+    expect(manager.status.value).toMatchObject({ state: 'idle', refused: 1 });
+    expect(manager.status.value.message).toContain('1 document the server refused');
+    expect((await manager.refusals()).map(({ id, status, reason, target }) => ({ id, status, reason, remote: target.title }))).toEqual([
+      { id: 'hidden', status: 403, reason: 'no secrets on this server', remote: 'test server' },
+    ]);
+    expect(((await (await fetch(`${direct}/open`)).json()) as { title?: string }).title).toBe('open');
+
+    await local.put('hidden', { portal_type: 'Notebook', title: 'hidden' });
+    await manager.syncOnce();
+    expect(manager.status.value).toMatchObject({ refused: 0, message: 'Up to date.' });
+    expect(await manager.refusals()).toEqual([]);
+  });
+});
+
 describe('checking a remote before it is saved', () => {
   it('creates a missing database, refuses a wrong password and a server that is not CouchDB, each with its message', async () => {
     const { verifyRemote } = await import('./verify-remote');

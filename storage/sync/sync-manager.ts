@@ -14,7 +14,7 @@ import { CouchPeer } from '../replicate/couch-peer';
 import { Replicator, type SyncProgress } from '../replicate/replicator';
 import { StoragePeer } from '../replicate/storage-peer';
 import { StorageSyncState } from '../replicate/storage-sync-state';
-import type { SyncConflict } from '../replicate/sync-state';
+import type { SyncConflict, SyncRefusal } from '../replicate/sync-state';
 import { signIn } from './verify-remote';
 
 /** A server to sync with. No password is kept: a signed-in remote relies on the browser's session cookie. */
@@ -38,6 +38,8 @@ export interface SyncStatus {
   pending: number;
   /** Conflicts waiting for a choice, over all remotes. */
   conflicts: number;
+  /** Documents a server refused (listed on the Conflicts page; tried again at every sync). */
+  refused: number;
   /** ISO time of the last successful sync. */
   lastSync?: string;
   progress?: SyncProgress;
@@ -76,7 +78,7 @@ const ELSEWHERE = 'Another Fieldscope tab on this device is syncing, this tab’
  * space, settling a conflict) takes a second lock, so two tabs never replicate at the same moment.
  */
 export class SyncManager {
-  readonly status = new BehaviorSubject<SyncStatus>({ state: 'none', message: NO_REMOTE, pending: 0, conflicts: 0, signIn: [] });
+  readonly status = new BehaviorSubject<SyncStatus>({ state: 'none', message: NO_REMOTE, pending: 0, conflicts: 0, refused: 0, signIn: [] });
   private readonly registry: IndexedDBStorage;
   private readonly stateName: string;
   private readonly pollMs: number;
@@ -228,6 +230,15 @@ export class SyncManager {
     return found;
   }
 
+  /** Documents a remote refused (its validation rules, permissions), with the remote and its reason. */
+  async refusals(): Promise<(SyncRefusal & { target: RemoteConfig })[]> {
+    const found: (SyncRefusal & { target: RemoteConfig })[] = [];
+    for (const remote of await this.remotes()) {
+      for (const refusal of await this.replicator(remote).refusals()) found.push({ ...refusal, target: remote });
+    }
+    return found;
+  }
+
   async resolve(remoteId: string, id: string, choice: 'local' | 'remote' | 'both'): Promise<void> {
     const remote = (await this.remotes()).find((candidate) => candidate.id === remoteId);
     if (!remote) throw new Error('This remote was removed.');
@@ -283,8 +294,10 @@ export class SyncManager {
     }, signal);
     await this.refreshConflicts();
     if (failure) throw failure;
+    const refused = this.status.value.refused;
+    const upToDate = refused === 0 ? 'Up to date.' : `Up to date, except ${refused} document${refused === 1 ? '' : 's'} the server refused: see Conflicts.`;
     // A pause pressed while this round ran holds: the round's end must not show sync as running again.
-    this.setStatus({ ...(this.paused ? PAUSED : { state: 'idle', message: 'Up to date.' }), lastSync: new Date().toISOString(), pending: Math.max(0, this.status.value.pending - pendingAtStart), progress: undefined });
+    this.setStatus({ ...(this.paused ? PAUSED : { state: 'idle', message: upToDate }), lastSync: new Date().toISOString(), pending: Math.max(0, this.status.value.pending - pendingAtStart), progress: undefined });
     const { lastSync, conflicts } = this.status.value;
     this.rounds?.postMessage({ lastSync, conflicts });
   }
@@ -389,10 +402,16 @@ export class SyncManager {
     return reader;
   }
 
+  /** Counts open conflicts and refused documents over every remote, for the status. */
   private async refreshConflicts(): Promise<void> {
-    let count = 0;
-    for (const remote of await this.remotes()) count += (await this.replicator(remote).conflicts()).length;
-    this.setStatus({ conflicts: count });
+    let conflicts = 0;
+    let refused = 0;
+    for (const remote of await this.remotes()) {
+      const replicator = this.replicator(remote);
+      conflicts += (await replicator.conflicts()).length;
+      refused += (await replicator.refusals()).length;
+    }
+    this.setStatus({ conflicts, refused });
   }
 
   private needsSignIn(id: string, needed: boolean): void {
