@@ -57,7 +57,7 @@ export class AppShell extends Gadget {
   private readonly errorReports = new ErrorReportKeeper(
     {
       post: async (doc) => (await appStorage()).post(doc),
-      put: async (id, doc) => (await appStorage()).put(id, doc),
+      update: async (id, change) => (await appStorage()).update(id, change),
     },
     { buildId: __FIELDSCOPE_BUILD__ },
   );

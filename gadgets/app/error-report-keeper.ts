@@ -1,11 +1,8 @@
-import type { BaseDocument } from '../../storage';
+import type { BaseDocument, Storage } from '../../storage';
 import { errorReportDocument, type ErrorReport } from './error-report';
 
-/** Where Error Report documents go (the app's storage: `post` makes a new one, `put` rewrites one). */
-export interface ErrorReportStore {
-  post(doc: BaseDocument): Promise<string>;
-  put(id: string, doc: BaseDocument): Promise<string>;
-}
+/** Where Error Report documents go (the app's storage: `post` makes a new one, `update` adds a repeat's count). */
+export type ErrorReportStore = Pick<Storage, 'post' | 'update'>;
 
 export interface ErrorReportKeeperOptions {
   buildId: string;
@@ -20,7 +17,6 @@ export interface ErrorReportKeeperOptions {
 }
 
 interface KeptReport {
-  doc: BaseDocument;
   id: Promise<string>;
   count: number;
   lastTime: string;
@@ -89,7 +85,7 @@ export class ErrorReportKeeper {
     this.dropped = 0;
     this.created++;
     this.createdAt.push(this.now());
-    const entry: KeptReport = { doc, id: this.store.post(doc), count: 1, lastTime: report.time, writeScheduled: false };
+    const entry: KeptReport = { id: this.store.post(doc), count: 1, lastTime: report.time, writeScheduled: false };
     this.kept.set(key, entry);
     entry.id.catch(() => this.kept.delete(key)); // not kept: a later repeat makes a new document
     await entry.id;
@@ -111,8 +107,10 @@ export class ErrorReportKeeper {
     entry.writeScheduled = false;
     try {
       const id = await entry.id;
-      entry.doc = { ...entry.doc, count: entry.count, last_time: entry.lastTime, modification_date: entry.lastTime };
-      await this.store.put(id, entry.doc);
+      const counted = { count: entry.count, last_time: entry.lastTime, modification_date: entry.lastTime };
+      // Onto the stored version: what another device or the server added to the report meanwhile stays. Removed
+      // (cleared by the user): not written again.
+      await this.store.update(id, (current) => (current ? { ...current, ...counted } : undefined));
     } catch (failure) {
       console.warn('The count of a repeated error report could not be kept:', failure);
     }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { BaseDocument } from '../../storage';
+import type { Doc, DocChange } from '../../storage';
+import { MemoryStorage } from '../../storage/memory/memory-storage';
+import { UuidStorage } from '../../storage/uuid/uuid-storage';
 import { REPORT_LIMITS, errorReportDocument, toErrorReport, truncate, type ErrorReport } from './error-report';
 import { ErrorReportKeeper } from './error-report-keeper';
 
@@ -56,20 +58,22 @@ describe('error report size cap', () => {
   });
 });
 
-/** A store that records what it was asked to write; ids are "doc-1", "doc-2"… */
+/** The app's kind of storage (generated ids over memory), recording what it was asked to write. */
 function recordingStore() {
-  const posted: BaseDocument[] = [];
-  const puts: { id: string; doc: BaseDocument }[] = [];
+  const storage = new UuidStorage(new MemoryStorage());
+  const posted: Doc[] = [];
+  const updates: string[] = [];
   return {
+    storage,
     posted,
-    puts,
-    post: async (doc: BaseDocument) => {
+    updates,
+    post: (doc: Doc) => {
       posted.push(doc);
-      return `doc-${posted.length}`;
+      return storage.post(doc);
     },
-    put: async (id: string, doc: BaseDocument) => {
-      puts.push({ id, doc });
-      return id;
+    update: (id: string, change: DocChange) => {
+      updates.push(id);
+      return storage.update(id, change);
     },
   };
 }
@@ -104,13 +108,16 @@ describe('error report rate limit', () => {
     for (let i = 0; i < 1000; i++) await keeper.keep(failure('x is undefined'));
     expect(store.posted).toHaveLength(1);
     expect(store.posted[0]).toMatchObject({ portal_type: 'Error Report', count: 1 });
-    expect(store.puts).toHaveLength(0); // gathered, not written one by one
+    expect(store.updates).toHaveLength(0); // gathered, not written one by one
     await time.advance(5_000);
-    expect(store.puts).toHaveLength(1);
-    expect(store.puts[0]).toMatchObject({ id: 'doc-1', doc: { count: 1000, title: 'TypeError: x is undefined' } });
+    expect(store.updates).toHaveLength(1);
+    const id = (await store.storage.allDocs()).rows[0]!.id;
+    expect(await store.storage.get(id)).toMatchObject({ count: 1000, title: 'TypeError: x is undefined' });
+    // Another device marks the report as seen meanwhile: the next count is added onto that version, which stays.
+    await store.storage.update(id, (current) => ({ ...current!, seen_by: 'server' }));
     await keeper.keep(failure('x is undefined'));
     await time.advance(5_000);
-    expect(store.puts.at(-1)!.doc.count).toBe(1001);
+    expect(await store.storage.get(id)).toMatchObject({ count: 1001, seen_by: 'server' });
     expect(store.posted).toHaveLength(1);
   });
 
@@ -152,7 +159,7 @@ describe('error report rate limit', () => {
     const store = recordingStore();
     let refuse = true;
     const keeper = new ErrorReportKeeper(
-      { post: (doc) => (refuse ? Promise.reject(new Error('quota')) : store.post(doc)), put: store.put },
+      { post: (doc) => (refuse ? Promise.reject(new Error('quota')) : store.post(doc)), update: store.update },
       { buildId: 'b' },
     );
     await expect(keeper.keep(failure('disk'))).rejects.toThrow('quota');
