@@ -1,7 +1,8 @@
 // Runs inside the sandboxed iframe (iframe.html): handshake with the parent, load the gadget module, serve it.
 // Deliberately independent of the Gadget class identity (duck-typed acquire events), so a gadget bundle carrying its
 // own copy of the runtime still works here.
-import { serializeError, HELLO, INIT, type WireMessage } from './protocol';
+import { serializeError, type WireMessage } from './protocol';
+import { awaitFrameInit } from './frame-handshake';
 import { declaredMethodsOf, serveChild } from './child';
 import { createGadgetElement, resolveGadgetUrl, type GadgetModule } from '../module-loader';
 import { GadgetDeclarationError } from '../errors';
@@ -27,20 +28,6 @@ async function loadSandboxedModule(url: string): Promise<GadgetModule> {
     throw new GadgetDeclarationError(href, '', `${href} neither exports an element class as default nor defines a custom element`, 422);
   }
   return { default: defined };
-}
-
-const token = location.hash.slice(1);
-// The parent must be the app itself: its origin is this page's URL origin (our own origin is opaque: "null").
-const parentOrigin = location.origin;
-
-function onInit(event: MessageEvent): void {
-  const data = event.data as { type?: unknown; token?: unknown; url?: unknown; scope?: unknown } | null;
-  if (event.source !== window.parent || event.origin !== parentOrigin) return;
-  if (!data || data.type !== INIT || data.token !== token || typeof data.url !== 'string') return;
-  const port = event.ports[0];
-  if (!port) return;
-  window.removeEventListener('message', onInit);
-  void start(port, data.url, typeof data.scope === 'string' ? data.scope : null);
 }
 
 async function start(port: MessagePort, url: string, scope: string | null): Promise<void> {
@@ -71,7 +58,4 @@ async function start(port: MessagePort, url: string, scope: string | null): Prom
   }
 }
 
-if (token && window.parent !== window) {
-  window.addEventListener('message', onInit);
-  window.parent.postMessage({ type: HELLO, token }, parentOrigin);
-}
+awaitFrameInit(({ port, url, scope }) => void start(port, url, scope));
