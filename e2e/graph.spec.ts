@@ -2,6 +2,7 @@ import { test, expect, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { demoValue } from '../compute/signals/demo-signal';
 import { withAppStorage } from './support/app-storage';
+import { makeTestSignal } from './support/test-signal';
 
 interface Drawn {
   start: number;
@@ -43,15 +44,6 @@ async function expectTrueExtremes(page: Page, previous?: Drawn): Promise<Drawn> 
   expect(view.extremes[0]!.max).toBe(expected.max);
   expect(view.points).toBeLessThanOrEqual(4 * 1400 + 8); // ~4 points per pixel column, whatever the range
   return view;
-}
-
-async function makeTestSignal(page: Page, samples: number): Promise<string> {
-  await page.goto('./#/arrays');
-  await page.getByText('Make a test signal').click();
-  await page.getByLabel('Samples').fill(String(samples));
-  await page.getByRole('button', { name: 'Generate' }).click();
-  await expect(page).toHaveURL(/#\/array\/[^/?]+/, { timeout: 30_000 });
-  return new URL(page.url()).hash.split('/')[2]!.split('?')[0]!;
 }
 
 test.describe('graph of a Data Array', () => {
@@ -173,7 +165,7 @@ test.describe('graph of a Data Array', () => {
     expect([single.start, single.end]).toEqual([0, 1]);
 
     const id = await makeTestSignal(page, 5000);
-    await page.goto(`./#/array/${id}?start=9000&end=12000`);
+    await page.goto(`./#/array/${encodeURIComponent(id)}?start=9000&end=12000`);
     const end = await expectTrueExtremes(page);
     expect(end.end).toBe(5000); // clamped to the array: the last samples are shown
     expect(end.start).toBeLessThan(5000);
@@ -207,7 +199,7 @@ test.describe('graph of a Data Array', () => {
 
   test('Export CSV downloads the visible samples; Save PNG keeps an Image document that Images lists and shows', async ({ page }) => {
     const id = await makeTestSignal(page, 100_000);
-    await page.goto(`./#/array/${id}?start=1000&end=1010`);
+    await page.goto(`./#/array/${encodeURIComponent(id)}?start=1000&end=1010`);
     await expect.poll(async () => (await drawn(page))?.start).toBe(1000);
     const downloading = page.waitForEvent('download');
     await page.getByRole('button', { name: 'Export CSV' }).click();

@@ -2,6 +2,7 @@ import { test, expect, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { repo } from './build-dirs';
 import { addRemote, createServerDatabase, freshDatabase, freshDevice, putServerDoc, serverDoc } from './support/sync-server';
+import { makeTestSignal } from './support/test-signal';
 
 // Documents reach the app from any device or server that can write to the sync database. Their text must be shown as
 // text: the markup below, were it ever parsed, would set window.__pwned.
@@ -33,15 +34,6 @@ async function expectLabels(page: Page, x: string, y: string): Promise<void> {
   await expect(ylabel).toHaveText(y);
   expect(await xlabel.evaluate((element) => element.childElementCount)).toBe(0);
   expect(await ylabel.evaluate((element) => element.childElementCount)).toBe(0);
-}
-
-async function makeTestSignal(page: Page, samples: number): Promise<string> {
-  await page.goto('./#/arrays');
-  await page.getByText('Make a test signal').click();
-  await page.getByLabel('Samples').fill(String(samples));
-  await page.getByRole('button', { name: 'Generate' }).click();
-  await expect(page).toHaveURL(/#\/array\/[^/?]+/, { timeout: 30_000 });
-  return decodeURIComponent(new URL(page.url()).hash.split('/')[2]!.split('?')[0]!);
 }
 
 test('an array with markup in its units and title, synced from the server, shows the text and runs nothing', async ({ page, browser, baseURL }) => {
