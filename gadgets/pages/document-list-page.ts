@@ -21,7 +21,7 @@ const sorts: Record<string, { label: string; sortOn: [string, SortOrder][] }> = 
 
 type ListView =
   | { status: 'loading' }
-  | { status: 'ready'; rows: AllDocsRow[]; more: boolean }
+  | { status: 'ready'; rows: AllDocsRow[]; more: boolean; portalType: string }
   | { status: 'failed'; message: string };
 
 /**
@@ -83,7 +83,7 @@ export class DocumentListPage extends Gadget {
           limit: [0, count + 1], // one more than shown tells whether "Show more" has anything to show
           signal,
         });
-        return { status: 'ready', rows: result.rows.slice(0, count), more: result.rows.length > count };
+        return { status: 'ready', rows: result.rows.slice(0, count), more: result.rows.length > count, portalType };
       } catch (error) {
         if (signal.aborted) throw error;
         return { status: 'failed', message: messageOf(error) };
@@ -106,7 +106,9 @@ export class DocumentListPage extends Gadget {
   private reload(): void {
     const module = this.module;
     if (!module?.list) return;
-    if (this.view.status !== 'ready') this.view = { status: 'loading' };
+    // A search or "Show more" keeps the rows shown while it reads; another module's rows never stay on screen as this
+    // module's (they would link to the wrong page until the read ends).
+    if (this.view.status !== 'ready' || this.view.portalType !== module.list.portalType) this.view = { status: 'loading' };
     void this.load(module.list.portalType, this.searchText, this.sortKey, this.shown);
   }
 
