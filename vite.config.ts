@@ -22,7 +22,7 @@ export default defineConfig({
     manifest: true, // bench/size.mjs reads it to find the initial chunk and its static imports
     // The sandbox pages are HTML entries of their own (gadgets/core/sandbox/host.ts loads them in iframes).
     rollupOptions: {
-      input: { main: 'index.html', 'gadget-sandbox': 'gadgets/core/sandbox/iframe.html', 'gadget-worker-host': 'gadgets/core/sandbox/worker-host.html' },
+      input: { main: 'index.html', 'gadget-sandbox': 'gadgets/core/sandbox/iframe.html', 'gadget-worker-host': 'gadgets/core/sandbox/worker-host.html', 'kernel-host': 'compute/kernel/kernel-host.html' },
     },
   },
   define: {

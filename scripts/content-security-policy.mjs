@@ -9,6 +9,13 @@
 export const SANDBOX_PAGES = ['gadgets/core/sandbox/iframe.html', 'gadgets/core/sandbox/worker-host.html'];
 
 /**
+ * The page that starts notebook kernels (compute/kernel/kernel-host.html): a sandbox page whose policy also allows
+ * 'unsafe-eval', inherited by the data: worker it starts, where the user's cells are evaluated. Its origin is opaque,
+ * like the other sandbox pages', so eval there reaches nothing of the app; the app's own pages never allow eval.
+ */
+export const KERNEL_PAGES = ['compute/kernel/kernel-host.html'];
+
+/**
  * The app: scripts only from its own files (no inline script, no eval; 'wasm-unsafe-eval' lets pffft's WebAssembly
  * compile and allows no JavaScript eval). connect-src cannot be narrower than any http(s) origin: a remote is any
  * CouchDB URL the user adds at run time (blob: is the page's own object URLs, made by its own script). Styles allow 'unsafe-inline' for the boot style in index.html and the style
@@ -43,6 +50,9 @@ const SANDBOX = {
   'form-action': ["'none'"],
 };
 
+/** The sandbox policy, plus eval for the kernel's worker. */
+const KERNEL = { ...SANDBOX, 'script-src': [...SANDBOX['script-src'], "'unsafe-eval'"] };
+
 /** @param {Record<string, string[]>} directives */
 function serialize(directives) {
   return Object.entries(directives)
@@ -56,6 +66,7 @@ function serialize(directives) {
  */
 export function pagePolicy(path) {
   const file = path.replace(/\\/g, '/');
+  if (KERNEL_PAGES.some((page) => file.endsWith(page))) return serialize(KERNEL);
   return serialize(SANDBOX_PAGES.some((page) => file.endsWith(page)) ? SANDBOX : APP);
 }
 

@@ -21,7 +21,8 @@ export type PortalType =
   | 'Operation'
   | 'Remote'
   | 'Error Report'
-  | 'Statistics';
+  | 'Statistics'
+  | 'Output';
 
 export interface ProcessStep {
   /** The operation's name, e.g. 'decode', 'spectrum'. */

@@ -19,6 +19,13 @@ export interface DeclareOptions {
   acquisitions?: readonly (string | { name: string })[];
   /** Sandboxes only: ms the child has to say ready. Default 10 000. */
   timeout?: number;
+  /**
+   * Workers only: the URL of an opaque-origin page that starts the worker (like gadgets/core/sandbox/worker-host.html,
+   * loading worker-host.ts), always, instead of the app starting it. The worker inherits that page's
+   * Content-Security-Policy: for a worker that needs a policy the app's pages must not have (a notebook kernel
+   * evaluating the user's code needs 'unsafe-eval'). Default: the app starts it (see startWorkerSandbox).
+   */
+  workerHost?: string;
 }
 
 interface ChildEntry {
@@ -29,6 +36,7 @@ interface ChildEntry {
   container: HTMLElement | undefined;
   allow: Set<string>;
   timeout: number;
+  workerHost: string | undefined;
   fromHtml: boolean;
   controller: AbortController;
   /** undefined when a sandbox was torn down by detach: started again on re-attach or next getDeclaredGadget. */
@@ -73,6 +81,7 @@ export class DeclaredChildren {
       container: options.element,
       allow: new Set((options.acquisitions ?? []).map((item) => (typeof item === 'string' ? item : item.name))),
       timeout: options.timeout ?? DEFAULT_TIMEOUT,
+      workerHost: options.workerHost,
       fromHtml,
       controller: new AbortController(),
       ready: undefined,
@@ -184,7 +193,7 @@ export class DeclaredChildren {
       return element;
     }
     const answer: ChildAcquisitionAnswer = (name, args, callSignal) => this.host.answerChildAcquisition(name, args, scope, callSignal);
-    const options = { url, scope, container: entry.container ?? this.host, allow: entry.allow, answer, timeout: entry.timeout, signal };
+    const options = { url, scope, container: entry.container ?? this.host, allow: entry.allow, answer, timeout: entry.timeout, signal, workerHost: entry.workerHost };
     const handle = entry.sandbox === 'iframe' ? await startIframeSandbox(options) : await startWorkerSandbox(options);
     if (signal.aborted) {
       handle.close();

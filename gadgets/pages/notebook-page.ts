@@ -8,6 +8,8 @@ import { confirmAndDelete } from './delete-document';
 import { mergeEdits, type MergedEdits } from './merge-edits';
 import { pageStyles } from './page-styles';
 import { isStorageError, type Doc, type Storage } from '../../storage';
+// The cells, their editors and the kernel: in this page's chunk only (the route table loads it lazily).
+import './notebook-cells';
 
 /** Typing pauses this long before the notebook is saved. */
 const SAVE_DELAY_MS = 600;
@@ -21,7 +23,8 @@ const fieldLabels: Record<Field, string> = { title: 'Title', text: 'Notes' };
 type Notice = { kind: 'overwritten'; theirs: Partial<Record<Field, string>> } | { kind: 'recreated' };
 
 /**
- * A notebook (`#/notebook/<id>`): field notes with a title, saved as the user types. Nothing typed is lost: a pause,
+ * A notebook (`#/notebook/<id>`): field notes with a title, saved as the user types, and cells of code and markdown run
+ * by a kernel in a worker (notebook-cells.ts). Nothing typed is lost: a pause,
  * leaving the page or a failed save followed by "Try again" all write the latest text.
  * The notebook can change underneath (another tab, a sync from another device): the page follows it, and saves merge
  * field by field onto the version stored then, in one step (`update`), never a stale copy. A field both sides changed
@@ -203,6 +206,9 @@ export class NotebookPage extends Gadget {
         <span>Notes</span>
         <textarea name="text" .value=${body} @input=${(event: InputEvent) => this.edit('text', (event.target as HTMLTextAreaElement).value)}></textarea>
       </label>
+      <section class="cells" aria-label="Cells">
+        <fs-notebook-cells .notebookId=${this.docId} .doc=${doc}></fs-notebook-cells>
+      </section>
       ${this.renderNotice()}
       <div class="actions">
         <span class="status" role="status">${this.renderStatus()}</span>
@@ -268,7 +274,7 @@ export class NotebookPage extends Gadget {
       }
       textarea {
         flex: 1;
-        min-height: 16rem;
+        min-height: 8rem;
         font: inherit;
         font-size: 1rem;
         padding: 0.6rem;

@@ -21,6 +21,8 @@ export interface SandboxStartOptions {
   /** How long the child has to say ready. */
   timeout: number;
   signal: AbortSignal;
+  /** Worker sandbox only: the page that starts the worker, always (see DeclareOptions.workerHost). */
+  workerHost?: string | undefined;
 }
 
 export interface SandboxHandle {
@@ -183,17 +185,20 @@ const launchDirect: WorkerLauncher = (options, port, fail) => {
   return { close: () => worker.terminate() };
 };
 
-/** The worker started from a hidden opaque-origin page (worker-host.html), for browsers where launchDirect is not. */
-const launchFromSandboxPage: WorkerLauncher = (options, port, fail) =>
+/**
+ * The worker started from a hidden opaque-origin page (worker-host.html, for browsers where launchDirect is not; or
+ * the declaration's own `workerHost` page, whose policy the worker inherits).
+ */
+const launchFromSandboxPage = (page: string): WorkerLauncher => (options, port, fail) =>
   // Headless: the page only starts the worker, so it is hidden and kept out of the declaring gadget's DOM. The worker
   // ends with the page that started it.
-  openSandboxFrame(workerHostEntryUrl(), options, port, {
+  openSandboxFrame(page, options, port, {
     container: document.body,
     hidden: true,
     onPageMessage: (data) => {
       if (data.type !== WORKER_ERROR) return;
       const reason = typeof data.message === 'string' && data.message ? data.message : 'the worker did not start';
-      fail(`${reason} (a Content-Security-Policy on gadgets/core/sandbox/worker-host.html must allow data: workers)`);
+      fail(`${reason} (a Content-Security-Policy on ${page} must allow data: workers)`);
     },
   });
 
@@ -234,10 +239,11 @@ function directWorkerUnusable(error: unknown): boolean {
  * gadget) or cannot start, a hidden sandboxed page starts it instead. Either way the port goes straight to the worker.
  */
 export async function startWorkerSandbox(options: SandboxStartOptions): Promise<SandboxHandle> {
+  if (options.workerHost !== undefined) return startWorkerWith(launchFromSandboxPage(resolveGadgetUrl(options.workerHost)), options);
   try {
     return await startWorkerWith(launchDirect, options);
   } catch (error) {
     if (!directWorkerUnusable(error) || options.signal.aborted) throw error;
-    return startWorkerWith(launchFromSandboxPage, options);
+    return startWorkerWith(launchFromSandboxPage(workerHostEntryUrl()), options);
   }
 }

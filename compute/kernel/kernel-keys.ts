@@ -1,0 +1,27 @@
+import { acquisitionKey } from '../../gadgets/core/acquisition';
+import type { NewDataArray, NumericArray } from '../../storage/arrays';
+import type { JupyterMessage } from './messages';
+
+/** What a cell learns of an array without reading its samples. */
+export interface KernelArrayInfo {
+  id: string;
+  title: string;
+  dtype: string;
+  /** Samples (rows); each holds `channels` values. */
+  length: number;
+  channels: number;
+  sampling_rate: number | undefined;
+}
+
+/**
+ * What the kernel's worker acquires from the notebook gadget that declares it. Nothing else crosses: the worker has
+ * an opaque origin, so these are its only way to the app's documents.
+ */
+export const kernelIopubKey = acquisitionKey<[message: JupyterMessage], void>('kernel.iopub');
+export const kernelDocumentsKey = acquisitionKey<[query: string, limit: number], Array<{ id: string; doc: Record<string, unknown> }>>('kernel.documents');
+export const kernelArrayInfoKey = acquisitionKey<[id: string], KernelArrayInfo>('kernel.arrayInfo');
+export const kernelReadArrayKey = acquisitionKey<[id: string, start: number, end: number], NumericArray>('kernel.readArray');
+export const kernelCreateArrayKey = acquisitionKey<[spec: NewDataArray], string>('kernel.createArray');
+export const kernelAppendArrayKey = acquisitionKey<[id: string, samples: NumericArray], number>('kernel.appendArray');
+
+export const KERNEL_ACQUISITIONS = [kernelIopubKey, kernelDocumentsKey, kernelArrayInfoKey, kernelReadArrayKey, kernelCreateArrayKey, kernelAppendArrayKey].map((key) => key.name);

@@ -1,0 +1,162 @@
+// A notebook kernel: a worker gadget that speaks the Jupyter messaging protocol. Each execute_request runs the cell
+// (compute/kernel/cell-code.ts) as an async function in this worker; what the cell prints, displays, returns or throws
+// goes out as iopub messages (acquired by the declaring notebook gadget, which stores them), then the execute_reply
+// is the call's answer. The worker's origin is opaque: the app's DOM, cookies and IndexedDB are out of reach, its only
+// way to documents is the kernel API below, through the declaring gadget.
+import { WorkerGadget, serveWorkerGadget } from '../../gadgets/core/worker';
+import type { NewDataArray, NumericArray } from '../../storage/arrays';
+import { nextPowerOfTwo, powerSpectrum } from '../fft/real-fft';
+import { WelchAccumulator, defaultSegment, type Spectrum, type SpectrumParams } from '../spectrum/welch';
+import { cellBody } from './cell-code';
+import {
+  kernelAppendArrayKey,
+  kernelArrayInfoKey,
+  kernelCreateArrayKey,
+  kernelDocumentsKey,
+  kernelIopubKey,
+  kernelReadArrayKey,
+  type KernelArrayInfo,
+} from './kernel-keys';
+import { makeMessage, type ContentOf, type ExecuteReplyContent, type JupyterMessage, type MessageHeader, type MessageType } from './messages';
+import { arrayView, html, inspect, mimeBundleOf } from './reprs';
+
+const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (body: string) => () => Promise<unknown>;
+
+/** Samples per chunk when a cell walks an array without saying. */
+const DEFAULT_CHUNK = 65_536;
+
+export class Kernel extends WorkerGadget {
+  static override declaredMethods = ['execute'];
+
+  private readonly session = crypto.randomUUID();
+  private executionCount = 0;
+  /** The request whose cell runs now: prints and displays (also from timers it started) answer it. */
+  private current: MessageHeader | undefined;
+  /** Iopub messages not yet taken by the page: the reply waits for them, so outputs are stored before it. */
+  private pending: Promise<unknown>[] = [];
+  /** Requests run one after the other, in order, as a Jupyter kernel's shell channel does. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor() {
+    super();
+    this.installGlobals();
+  }
+
+  /** Runs the cell of an execute_request; resolves to its execute_reply once every output was taken. */
+  execute(request: JupyterMessage<'execute_request'>): Promise<JupyterMessage<'execute_reply'>> {
+    const run = this.queue.then(() => this.run(request));
+    this.queue = run.catch(() => {});
+    return run;
+  }
+
+  private send<T extends MessageType>(type: T, content: ContentOf[T], parent: MessageHeader | undefined = this.current): void {
+    if (!parent) return;
+    const message = makeMessage(type, content, { session: this.session, parent, channel: 'iopub' }) as JupyterMessage;
+    this.pending.push(this.acquire(kernelIopubKey, message).catch(() => {}));
+  }
+
+  private async run(request: JupyterMessage<'execute_request'>): Promise<JupyterMessage<'execute_reply'>> {
+    const parent = request.header;
+    this.current = parent;
+    this.send('status', { execution_state: 'busy' });
+    const count = request.content.store_history && !request.content.silent ? ++this.executionCount : this.executionCount;
+    this.send('execute_input', { code: request.content.code, execution_count: count });
+    const language = request.metadata['language'] === 'typescript' ? 'typescript' : request.metadata['language'] === 'python' ? 'python' : 'javascript';
+    let reply: ExecuteReplyContent;
+    try {
+      const cell = new AsyncFunction(cellBody(request.content.code, language, `cell-${count}`));
+      const value = await cell();
+      const data = await mimeBundleOf(value);
+      if (data && !request.content.silent) this.send('execute_result', { execution_count: count, data, metadata: {} });
+      reply = { status: 'ok', execution_count: count, user_expressions: {} };
+    } catch (thrown) {
+      const error = errorContent(thrown);
+      this.send('error', error);
+      reply = { status: 'error', execution_count: count, ...error };
+    }
+    this.send('status', { execution_state: 'idle' });
+    const taken = this.pending;
+    this.pending = [];
+    await Promise.all(taken);
+    return makeMessage('execute_reply', reply, { session: this.session, parent, channel: 'shell' });
+  }
+
+  private async display(value: unknown): Promise<void> {
+    const parent = this.current;
+    const data = await mimeBundleOf(value);
+    if (data) this.send('display_data', { data, metadata: {} }, parent);
+  }
+
+  private print(name: 'stdout' | 'stderr', values: unknown[]): void {
+    this.send('stream', { name, text: `${values.map((value) => inspect(value)).join(' ')}\n` });
+  }
+
+  /** The names a cell uses: display, html, console (to the notebook), and `fieldscope`, the kernel API. */
+  private installGlobals(): void {
+    const scope = globalThis as unknown as Record<string, unknown>;
+    const log = (...values: unknown[]) => this.print('stdout', values);
+    const warn = (...values: unknown[]) => this.print('stderr', values);
+    Object.assign(console, { log, info: log, debug: log, warn, error: warn });
+    scope['display'] = (value: unknown) => this.display(value);
+    scope['html'] = html;
+    scope['fieldscope'] = this.api();
+  }
+
+  private api() {
+    const info = (id: string): Promise<KernelArrayInfo> => this.acquire(kernelArrayInfoKey, id);
+    const read = (id: string, start: number, end: number): Promise<NumericArray> => this.acquire(kernelReadArrayKey, id, start, end);
+    /** Reads an array chunk by chunk (rows [start, end)), never all of it at once. */
+    async function* chunks(id: string, { size = DEFAULT_CHUNK, start = 0, end }: { size?: number; start?: number; end?: number } = {}) {
+      const { length } = await info(id);
+      const last = Math.min(end ?? length, length);
+      const step = Math.max(1, Math.floor(size));
+      for (let at = Math.max(0, start); at < last; at += step) yield { start: at, samples: await read(id, at, Math.min(at + step, last)) };
+    }
+    return {
+      /** Documents matching a query (jIO query language, e.g. `portal_type:="Data Array"`), at most `limit`. */
+      documents: (query = '', limit = 100) => this.acquire(kernelDocumentsKey, query, limit),
+      array: info,
+      read,
+      chunks,
+      /** Creates a Data Array (with its first samples, if given); resolves to its id. */
+      createArray: async (spec: NewDataArray, samples?: NumericArray) => {
+        const id = await this.acquire(kernelCreateArrayKey, spec);
+        if (samples && samples.length > 0) await this.acquire(kernelAppendArrayKey, id, samples.slice());
+        return id;
+      },
+      // A copy crosses: buffers are transferred, and the cell's own array must stay usable.
+      append: (id: string, samples: NumericArray) => this.acquire(kernelAppendArrayKey, id, samples.slice()),
+      /** The one-sided power spectrum |X(k)|² of a frame (zero-padded to a power of two). */
+      fft: (frame: ArrayLike<number>) => {
+        const padded = new Float64Array(nextPowerOfTwo(Math.max(2, frame.length)));
+        padded.set(Array.from(frame));
+        return powerSpectrum(padded);
+      },
+      /** Welch's spectrum of samples, or of an array read chunk by chunk (one channel: the first). */
+      welch: async (source: string | ArrayLike<number>, params: SpectrumParams): Promise<Spectrum> => {
+        if (typeof source !== 'string') {
+          const accumulator = new WelchAccumulator(1, { ...params, segment: params.segment ?? defaultSegment(source.length) });
+          accumulator.push(source);
+          return accumulator.finish();
+        }
+        const { length, channels } = await info(source);
+        const accumulator = new WelchAccumulator(1, { ...params, segment: params.segment ?? defaultSegment(length) });
+        for await (const { samples } of chunks(source)) accumulator.push(channels === 1 ? samples : samples.filter((_, index) => index % channels === 0));
+        return accumulator.finish();
+      },
+      /** Shows a Data Array as the app's graph. */
+      view: arrayView,
+    };
+  }
+}
+
+function errorContent(thrown: unknown): ContentOf['error'] {
+  if (thrown instanceof Error) {
+    const stack = (thrown.stack ?? '').split('\n').filter((line) => line.trim() !== '');
+    const head = `${thrown.name}: ${thrown.message}`;
+    return { ename: thrown.name, evalue: thrown.message, traceback: stack[0] === head ? stack : [head, ...stack] };
+  }
+  return { ename: 'Error', evalue: inspect(thrown), traceback: [`Uncaught ${inspect(thrown)}`] };
+}
+
+serveWorkerGadget(Kernel);

@@ -1,0 +1,124 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { Gadget } from '../../gadgets/core';
+import { define } from '../../gadgets/core/test-helpers';
+import type { Storage } from '../../storage';
+import { IndexedDBStorage } from '../../storage/indexeddb/indexeddb-storage';
+import { QueryStorage } from '../../storage/query/query-storage';
+import { UuidStorage } from '../../storage/uuid/uuid-storage';
+import type { CellLanguage } from '../notebook/notebook-document';
+import { executeRequest, KernelSession, type KernelState } from './kernel-session';
+import type { ContentOf, JupyterMessage, MessageType } from './messages';
+import { TABLE_MIME } from './reprs';
+
+class Host extends Gadget {}
+const hostTag = define(Host);
+const roots: Element[] = [];
+afterEach(() => {
+  for (const root of roots.splice(0)) root.remove();
+});
+
+function setUp() {
+  const storage: Storage = new QueryStorage(new UuidStorage(new IndexedDBStorage({ name: `kernel-${Math.random()}` })));
+  const host = document.createElement(hostTag) as Host;
+  document.body.append(host);
+  roots.push(host);
+  const messages: JupyterMessage[] = [];
+  const states: KernelState[] = [];
+  const kernel = new KernelSession({ gadget: host, storage: async () => storage, onMessage: (message) => void messages.push(message), onState: (state) => states.push(state) });
+  const run = async (code: string, language: CellLanguage = 'javascript') => {
+    const request = executeRequest(code, language, kernel.session);
+    const reply = await kernel.execute(request);
+    const own = messages.filter((message) => (message.parent_header as { msg_id?: string }).msg_id === request.header.msg_id);
+    const of = <T extends MessageType>(type: T) => own.filter((message) => message.header.msg_type === type).map((message) => message.content as ContentOf[T]);
+    return { request, reply, own, of, result: of('execute_result')[0]?.data['text/plain'] };
+  };
+  return { storage, host, kernel, messages, states, run };
+}
+
+describe('the notebook kernel (a worker speaking Jupyter messages)', () => {
+  it('answers an execute_request with busy, input, result, idle and a reply, all pointing at the request', async () => {
+    const { run, states } = setUp();
+    const { request, reply, own } = await run('1 + 1');
+    expect(own.map((message) => message.header.msg_type)).toEqual(['status', 'execute_input', 'execute_result', 'status']);
+    expect(own[0]?.content).toEqual({ execution_state: 'busy' });
+    expect(own[2]?.content).toEqual({ execution_count: 1, data: { 'text/plain': '2' }, metadata: {} });
+    expect(own[3]?.content).toEqual({ execution_state: 'idle' });
+    for (const message of own) expect(message).toMatchObject({ header: { version: '5.3', session: expect.any(String), msg_id: expect.any(String) }, parent_header: { msg_id: request.header.msg_id }, channel: 'iopub' });
+    expect(reply).toMatchObject({ header: { msg_type: 'execute_reply' }, parent_header: { msg_id: request.header.msg_id }, content: { status: 'ok', execution_count: 1 } });
+    expect(states).toContain('busy');
+    expect(states.at(-1)).toBe('idle');
+    // Started by the kernel host page (whose policy allows eval), in an opaque-origin iframe, not by the app itself.
+    expect(document.querySelector('iframe[sandbox="allow-scripts"][src*="compute/kernel/kernel-host.html"]')).not.toBeNull();
+  });
+
+  it('keeps variables between cells, awaits at the top level, strips TypeScript types and counts executions', async () => {
+    const { run } = setUp();
+    await run('let total = 40; function add(a, b) { return a + b }');
+    expect((await run('await new Promise((r) => setTimeout(r, 5)); add(total, 2)')).result).toBe('42');
+    const typed = await run('const n: number = total as number;\ninterface P { x: number }\n({ x: n } satisfies P).x + 1', 'typescript');
+    expect(typed.result).toBe('41');
+    expect(typed.reply.content.execution_count).toBe(3);
+  });
+
+  it('streams console output, displays rich values and reports errors with ename, evalue and traceback', async () => {
+    const { run } = setUp();
+    const printed = await run('console.log("a", 1); console.error("careful"); await display(html("<b>bold</b>")); await display(new Float32Array([1, 2, 3]))');
+    expect(printed.of('stream')).toEqual([{ name: 'stdout', text: 'a 1\n' }, { name: 'stderr', text: 'careful\n' }]);
+    const shown = printed.of('display_data');
+    expect(shown[0]?.data['text/html']).toBe('<b>bold</b>');
+    expect(shown[1]?.data[TABLE_MIME]).toEqual({ columns: ['index', 'value'], rows: [[0, 1], [1, 2], [2, 3]], total: 3 });
+    const failed = await run('null.x');
+    expect(failed.reply.content.status).toBe('error');
+    const [error] = failed.of('error');
+    expect(error?.ename).toBe('TypeError');
+    expect(error?.evalue).toMatch(/null/);
+    expect(error?.traceback[0]).toMatch(/^TypeError: /);
+    const syntax = await run('let = ;');
+    expect(syntax.of('error')[0]?.ename).toBe('SyntaxError');
+  });
+
+  it('cannot reach the app: opaque origin, no DOM, no IndexedDB of the app', async () => {
+    const { run } = setUp();
+    expect((await run('self.origin')).result).toBe('null');
+    expect((await run('typeof document')).result).toBe('undefined');
+    const opened = await run('await new Promise((resolve) => { try { const r = indexedDB.open("fieldscope"); r.onsuccess = () => resolve("opened"); r.onerror = () => resolve(r.error.name) } catch (e) { resolve(e.name) } })');
+    expect(opened.result).not.toBe('opened');
+  });
+
+  it('interrupt stops an endless loop; the notebook goes on with a fresh kernel whose state is gone', async () => {
+    const { run, kernel } = setUp();
+    await run('let kept = 1');
+    const looping = run('while (true) {}');
+    // Wait for the loop to be running (its busy status arrived) before interrupting.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await kernel.interrupt();
+    const stopped = await looping;
+    expect(stopped.reply.content.status).toBe('aborted');
+    expect((await run('typeof kept')).result).toBe('undefined');
+    expect((await run('2 + 3')).result).toBe('5');
+  });
+
+  it('restart drops the variables', async () => {
+    const { run, kernel } = setUp();
+    await run('var gone = 5');
+    await kernel.restart();
+    expect((await run('typeof gone')).result).toBe('undefined');
+  });
+
+  it('reads arrays chunk by chunk, creates and appends arrays, and computes a spectrum, through the kernel API only', async () => {
+    const { run } = setUp();
+    const made = await run(`
+      const rate = 1000;
+      const samples = Float32Array.from({ length: 4096 }, (_, i) => Math.sin(2 * Math.PI * 125 * i / rate));
+      const id = await fieldscope.createArray({ title: 'tone', dtype: 'float32', sampling_rate: rate }, samples.subarray(0, 1000));
+      await fieldscope.append(id, samples.slice(1000));
+      const sizes = [];
+      for await (const { samples: chunk } of fieldscope.chunks(id, { size: 1024 })) sizes.push(chunk.length);
+      const spectrum = await fieldscope.welch(id, { samplingRate: rate, segment: 1024 });
+      const peak = spectrum.values[0].indexOf(Math.max(...spectrum.values[0]));
+      ({ length: (await fieldscope.array(id)).length, sizes, peakHz: peak * spectrum.df, listed: (await fieldscope.documents('portal_type:="Data Array"')).length })
+    `);
+    expect(made.of('error')).toEqual([]);
+    expect(made.result).toBe('{length: 4096, sizes: [1024, 1024, 1024, 1024], peakHz: 125, listed: 1}');
+  });
+});

@@ -1,0 +1,57 @@
+import { test, expect } from '@playwright/test';
+import { startOffline } from './support/go-offline';
+
+test.describe('notebook cells run in a worker kernel', () => {
+  test('runs cells, interrupts an endless loop, keeps outputs after a reload, never runs a payload on the app', async ({ page }) => {
+    await page.goto('./#/notebooks');
+    await page.getByRole('button', { name: 'New notebook' }).click();
+    await expect(page).toHaveURL(/#\/notebook\/[^/?]+$/);
+    await page.addInitScript(() => ((window as { __pwned?: boolean }).__pwned = undefined));
+    await page.getByLabel('Title', { exact: true }).fill('<img src=x onerror="window.__pwned=1">');
+
+    await page.getByRole('button', { name: '+ Code' }).click();
+    const first = page.getByLabel('Cell 1 source').locator('.cm-content');
+    await first.click();
+    await page.keyboard.type('let answer = 21; answer * 2');
+    await page.keyboard.press('Shift+Enter');
+    await expect(page.getByLabel('Cell 1 output')).toHaveText('42');
+    // Shift+Enter moved on to a new cell; HTML output goes to a sandboxed iframe, not the page.
+    await page.keyboard.type('display(html("<img src=x onerror=parent.__pwned=1>")); answer');
+    await page.keyboard.press('Control+Enter');
+    await expect(page.getByLabel('Cell 2 output')).toContainText('21');
+    await expect(page.locator('fs-notebook-cells iframe.html-output')).toHaveAttribute('sandbox', '');
+
+    await page.getByRole('button', { name: '+ Code' }).click();
+    await page.getByLabel('Cell 3 source').locator('.cm-content').click();
+    await page.keyboard.type('while (true) {}');
+    await page.keyboard.press('Control+Enter');
+    await expect(page.getByRole('status', { name: 'Kernel' })).toHaveText('Kernel: busy');
+    const asked = Date.now();
+    await page.getByRole('button', { name: 'Interrupt' }).click();
+    await expect(page.getByLabel('Cell 3 output')).toContainText('KernelInterrupted');
+    expect(Date.now() - asked).toBeLessThan(1500);
+    await expect(page.getByText('variables of earlier cells are gone')).toBeVisible();
+    await page.getByLabel('Cell 1 source').locator('.cm-content').click();
+    await page.keyboard.press('Control+Enter');
+    await expect(page.getByLabel('Cell 1 output')).toHaveText('42');
+
+    await expect(page.getByRole('status').filter({ hasText: 'Saved' })).toBeVisible();
+    await page.waitForTimeout(1000); // the cells' own save pause
+    await page.reload();
+    await expect(page.getByLabel('Cell 1 output')).toHaveText('42');
+    await expect(page.getByLabel('Cell 3 output')).toContainText('KernelInterrupted');
+    expect(await page.evaluate(() => (window as { __pwned?: unknown }).__pwned)).toBeUndefined();
+  });
+
+  // Not yet: offline the kernel stays "starting" (its worker, started from an opaque origin, fetches its script past the service worker).
+  test.fixme('runs offline', async ({ page, context }) => {
+    await startOffline(page, context, '#/notebooks');
+    await page.getByRole('button', { name: 'New notebook' }).click();
+    await page.getByRole('button', { name: '+ Code' }).click();
+    await page.getByLabel('Cell 1 source').locator('.cm-content').click();
+    await page.keyboard.type('const s: string = "off" + "line"; s', { delay: 0 });
+    await page.getByLabel('Language').selectOption('typescript');
+    await page.getByRole('button', { name: 'Run cell' }).click();
+    await expect(page.getByLabel('Cell 1 output')).toHaveText('offline');
+  });
+});
