@@ -289,7 +289,7 @@ export class CouchStorage implements Storage {
 }
 
 /** A document's JSON body without CouchDB's transport fields. */
-function bodyOf(doc: CouchDoc): Doc {
+export function bodyOf(doc: CouchDoc): Doc {
   return Object.fromEntries(Object.entries(doc).filter(([key]) => !key.startsWith('_')));
 }
 
