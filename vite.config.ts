@@ -73,7 +73,7 @@ export default defineConfig({
         test: {
           name: 'node',
           environment: 'node',
-          include: ['gadgets/**/*.test.ts', 'storage/**/*.test.ts', 'compute/**/*.test.ts', 'scripts/**/*.test.ts'],
+          include: ['gadgets/**/*.test.ts', 'storage/**/*.test.ts', 'compute/**/*.test.ts', 'server/**/*.test.ts', 'scripts/**/*.test.ts'],
           exclude: ['**/*.browser.test.ts', 'node_modules/**'],
         },
       },

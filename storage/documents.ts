@@ -28,6 +28,8 @@ export interface ProcessStep {
   /** The operation's name, e.g. 'decode', 'spectrum'. */
   name: string;
   status: 'running' | 'done' | 'failed';
+  /** Who ran it: a server worker's id, or absent for this device's own chain. */
+  worker?: string;
   /** ISO times. */
   started: string;
   finished?: string;

@@ -6,6 +6,14 @@ import { updateDocument, type Doc, type ProcessStep, type Storage } from '../../
  */
 export interface Operation {
   name: string;
+  /**
+   * The step names after which this one can come next ('' for a document with no step yet): a server worker asks its
+   * index for documents whose last step is one of these (or a failed run of this one) instead of reading every document.
+   * Default: any document.
+   */
+  follows?: readonly string[];
+  /** Heavy on a tablet (decodes or transforms whole arrays): a device may leave it to the server workers. */
+  heavy?: boolean;
   applies(doc: Doc): boolean;
   run(storage: Storage, id: string, doc: Doc, options: { signal: AbortSignal }): Promise<unknown>;
 }

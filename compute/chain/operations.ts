@@ -14,6 +14,8 @@ const PIECE = 1024 * 1024;
  */
 export const decodeStream: Operation = {
   name: 'decode',
+  follows: [''],
+  heavy: true,
   applies: (doc) =>
     doc['portal_type'] === 'Data Stream' &&
     doc['status'] !== 'importing' &&
@@ -48,6 +50,7 @@ export const decodeStream: Operation = {
  */
 export const summaryStatistics: Operation = {
   name: 'statistics',
+  follows: [''],
   applies: (doc) => doc['portal_type'] === 'Data Array' && !hasDone(doc, 'statistics'),
   async run(storage, id, _doc, { signal }) {
     const channels: Moments[] = [];
@@ -62,6 +65,9 @@ export const summaryStatistics: Operation = {
 /** Data Array decoded from a stream → its spectrum (dB, Hann), as a new Data Array. Spectra and test signals are left alone. */
 export const spectrumOfSignal: Operation = {
   name: 'spectrum',
+  // After statistics as the chain orders them, or first on an array whose statistics step is left to others.
+  follows: ['', 'statistics'],
+  heavy: true,
   applies: (doc: Doc) =>
     doc['portal_type'] === 'Data Array' && typeof doc['source'] === 'string' && doc['spectrum'] === undefined && typeof doc['sampling_rate'] === 'number' && Number((doc['shape'] as number[] | undefined)?.[0] ?? 0) >= 2 && !hasDone(doc, 'spectrum'),
   async run(storage: Storage, id, _doc, { signal }) {

@@ -235,6 +235,19 @@ export class CouchClient {
     return this.json('GET', '_all_docs', { query, signal: options.signal, what: 'the document list' }, check);
   }
 
+  /**
+   * Rows of a design document's view (`_design/x`, view name), with `keys` when given (POSTed: any number of them).
+   * Rows come with `id`, `key` and `value`.
+   */
+  async view<V>(design: string, name: string, options: { keys?: unknown[]; signal?: AbortSignal } = {}): Promise<{ id: string; key: unknown; value: V }[]> {
+    const path = `${docPath(design)}/_view/${encodeURIComponent(name)}`;
+    const what = `the index ${design.slice(design.indexOf('/') + 1)}/${name}`;
+    const answer = options.keys
+      ? await this.json<{ rows: { id: string; key: unknown; value: V }[] }>('POST', path, { json: { keys: options.keys }, signal: options.signal, what })
+      : await this.json<{ rows: { id: string; key: unknown; value: V }[] }>('GET', path, { signal: options.signal, what });
+    return answer.rows;
+  }
+
   // ---- replication protocol ----
 
   changes(options: ChangesOptions = {}): Promise<{ results: ChangeRow[]; last_seq: Seq; pending?: number }> {

@@ -213,7 +213,7 @@ export function fromCouch(doc: CouchDoc): PeerDoc {
 }
 
 /** Base64 of bytes, natively where the runtime has it (Uint8Array.toBase64 in browsers, Buffer in Node). */
-function toBase64(bytes: Uint8Array): string {
+export function toBase64(bytes: Uint8Array): string {
   const native = (bytes as Uint8Array & { toBase64?: () => string }).toBase64;
   if (native) return native.call(bytes);
   if (typeof Buffer !== 'undefined') return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
