@@ -139,3 +139,10 @@ export function checkBulkGet(value: unknown): { results: BulkGetResult[] } {
   }
   return value as { results: BulkGetResult[] };
 }
+
+/** A view's answer: a `rows` list of `{id, key, value}`. */
+export function checkViewRows<V>(value: unknown, endpoint: string): { id: string; key: unknown; value: V }[] {
+  if (!isRecord(value) || !Array.isArray(value['rows'])) badAnswer(endpoint, 'no rows list', value);
+  for (const row of value['rows']) if (!isRecord(row) || !isText(row['id']) || !('key' in row)) badAnswer(endpoint, 'a row without id or key', row);
+  return value['rows'] as { id: string; key: unknown; value: V }[];
+}

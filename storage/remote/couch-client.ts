@@ -1,4 +1,5 @@
-import { checkAllDocs, checkBulkDocs, checkBulkGet, checkChanges, checkDoc, checkLeaves, checkRevsDiff, checkWrite } from './couch-answers';
+import { checkAllDocs, checkBulkDocs, checkBulkGet, checkChanges, checkDoc, checkLeaves, checkRevsDiff,
+  checkViewRows, checkWrite } from './couch-answers';
 import { RemoteError, remoteErrorFor } from './remote-error';
 
 /** A CouchDB update sequence: a number on PouchDB/CouchDB 1.x, an opaque string on CouchDB 2+/Cloudant. */
@@ -242,10 +243,10 @@ export class CouchClient {
   async view<V>(design: string, name: string, options: { keys?: unknown[]; signal?: AbortSignal } = {}): Promise<{ id: string; key: unknown; value: V }[]> {
     const path = `${docPath(design)}/_view/${encodeURIComponent(name)}`;
     const what = `the index ${design.slice(design.indexOf('/') + 1)}/${name}`;
-    const answer = options.keys
-      ? await this.json<{ rows: { id: string; key: unknown; value: V }[] }>('POST', path, { json: { keys: options.keys }, signal: options.signal, what })
-      : await this.json<{ rows: { id: string; key: unknown; value: V }[] }>('GET', path, { signal: options.signal, what });
-    return answer.rows;
+    const check = (value: unknown) => checkViewRows<V>(value, `the view ${design}/${name}`);
+    return options.keys
+      ? this.json('POST', path, { json: { keys: options.keys }, signal: options.signal, what }, check)
+      : this.json('GET', path, { signal: options.signal, what }, check);
   }
 
   // ---- replication protocol ----
