@@ -2,15 +2,9 @@ import { css, html, nothing, type PropertyValues } from 'lit';
 import { Gadget } from '../core';
 import { notifyKey, storageKey, syncKey } from '../app/keys';
 import { messageOf } from '../app/error-report';
-import { DATA_ATTACHMENT } from '../../storage';
+import { locateData, type DataLocation } from './data-location';
 import { pageStyles } from './page-styles';
 import { formatBytes } from './format-bytes';
-
-/**
- * 'here': on this device, no sync server. 'here-only': not on the sync server yet (its next sync sends it).
- * 'here-synced': on this device and the sync server, so it can be freed from here.
- */
-type Where = 'here' | 'here-only' | 'here-synced' | 'server' | 'kept';
 
 /**
  * Where a document's data is (`<fs-keep-offline doc-id=… expected-bytes=…>`): on this device, or on the sync server
@@ -28,7 +22,7 @@ export class KeepOffline extends Gadget {
   declare docId: string;
   /** Bytes the data should have (from the document); with none, there is nothing to keep. */
   declare expectedBytes: number;
-  declare where: Where | undefined;
+  declare where: DataLocation | undefined;
   declare busy: boolean;
 
   constructor() {
@@ -55,15 +49,8 @@ export class KeepOffline extends Gadget {
 
   private readonly check = this.job(
     async (signal, id: string) => {
-      const storage = await this.acquireWith({ signal }, storageKey);
-      const here = (await storage.allAttachments(id, { signal }))[DATA_ATTACHMENT]?.length ?? 0;
-      if (this.expectedBytes === 0) return 'here' as Where;
-      const sync = await this.acquireWith({ signal }, syncKey);
-      if (here >= this.expectedBytes) {
-        if ((await sync.remotes()).length === 0) return 'here' as Where;
-        return ((await sync.releasable(id)) ? 'here-synced' : 'here-only') as Where;
-      }
-      return ((await sync.isPinned(id)) ? 'kept' : 'server') as Where;
+      const [storage, sync] = await Promise.all([this.acquireWith({ signal }, storageKey), this.acquireWith({ signal }, syncKey)]);
+      return locateData(storage, sync, id, this.expectedBytes, signal);
     },
     (where) => (this.where = where),
   );
