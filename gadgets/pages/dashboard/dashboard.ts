@@ -1,4 +1,6 @@
 import { css, html } from 'lit';
+import { keyed } from 'lit/directives/keyed.js';
+import { styleMap } from 'lit/directives/style-map.js';
 import '@lit-labs/virtualizer';
 import { Gadget, sleep } from '../../core';
 import { storageKey } from '../../app/keys';
@@ -162,17 +164,23 @@ export class Dashboard extends Gadget {
     </p>`;
     if (this.total === 0) return html`<p class="hint" role="status">No sources yet: <a href="#/import">import a file</a>, <a href="#/record">record</a> or make a test signal in <a href="#/arrays">Data Arrays</a>.</p>`;
     if (shown.length === 0) return html`${count}<p class="hint">No source matches this filter.</p>`;
-    // The list scrolls inside its own box (at most 70 % of the screen), so what follows it stays near.
+    // The list scrolls inside its own box (at most 70 % of the screen), so what follows it stays near. A new filter or
+    // order gets a new list, starting at its first card (one scrolled far down a long list would show nothing). The
+    // height goes through styleMap, which leaves the virtualizer's own inline styles (overflow, contain) alone.
+    const { text, type, sort } = this.filter;
     return html`${count}
-      <lit-virtualizer
+      ${keyed(
+        JSON.stringify([text, type, sort]),
+        html`<lit-virtualizer
         scroller
         role="list"
         aria-labelledby="sources-heading"
-        style=${`height: min(70vh, ${shown.length * 9}rem)`}
+        style=${styleMap({ height: `min(70vh, ${shown.length * 9}rem)` })}
         .items=${shown}
         .keyFunction=${(source: SourceSummary) => source.id}
         .renderItem=${(source: SourceSummary, index: number) => html`<fs-source-card .source=${source} position=${index + 1} total=${shown.length}></fs-source-card>`}
-      ></lit-virtualizer>`;
+        ></lit-virtualizer>`,
+      )}`;
   }
 
   static override styles = [
