@@ -1,8 +1,9 @@
 import { LitElement, css, html } from 'lit';
 import { modules } from '../app/modules';
 import { pageStyles } from './page-styles';
+import './dashboard/dashboard';
 
-/** The front page: every module of the app, listed even while it is empty. */
+/** The front page: the dashboard of every source, then every module of the app (listed even while it is empty). */
 export class FrontPage extends LitElement {
   static override properties = { params: { attribute: false } };
   declare params: Record<string, string>;
@@ -14,6 +15,7 @@ export class FrontPage extends LitElement {
 
   override render() {
     return html`
+      <fs-dashboard></fs-dashboard>
       <h2>Modules</h2>
       <ul class="modules">
         ${modules.map(

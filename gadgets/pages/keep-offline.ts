@@ -2,16 +2,9 @@ import { css, html, nothing, type PropertyValues } from 'lit';
 import { Gadget } from '../core';
 import { notifyKey, storageKey, syncKey } from '../app/keys';
 import { messageOf } from '../app/error-report';
-import { DATA_ATTACHMENT } from '../../storage';
+import { locateData, type DataLocation } from './data-location';
 import { pageStyles } from './page-styles';
 import { formatBytes } from './format-bytes';
-
-/**
- * 'here': on this device, no sync server. 'here-only': not on the sync server yet (its next sync sends it).
- * 'here-synced': on this device and the sync server, so it can be freed from here. 'arriving': part of it is here, the
- * rest is still coming by sync (read from the server meanwhile).
- */
-type Where = 'here' | 'here-only' | 'here-synced' | 'arriving' | 'server' | 'kept';
 
 /**
  * Where a document's data is (`<fs-keep-offline doc-id=… expected-bytes=…>`): on this device, or on the sync server
@@ -30,7 +23,7 @@ export class KeepOffline extends Gadget {
   declare docId: string;
   /** Bytes the data should have (from the document); with none, there is nothing to keep. */
   declare expectedBytes: number;
-  declare where: Where | undefined;
+  declare where: DataLocation | undefined;
   declare busy: boolean;
   /** Bytes of the data on this device (shown while it arrives). */
   declare hereBytes: number;
@@ -60,17 +53,10 @@ export class KeepOffline extends Gadget {
 
   private readonly check = this.job(
     async (signal, id: string) => {
-      const storage = await this.acquireWith({ signal }, storageKey);
-      const here = (await storage.allAttachments(id, { signal }))[DATA_ATTACHMENT]?.length ?? 0;
-      this.hereBytes = here;
-      if (this.expectedBytes === 0) return 'here' as Where;
-      const sync = await this.acquireWith({ signal }, syncKey);
-      if (here >= this.expectedBytes) {
-        if ((await sync.remotes()).length === 0) return 'here' as Where;
-        return ((await sync.releasable(id)) ? 'here-synced' : 'here-only') as Where;
-      }
-      if (here > 0) return 'arriving' as Where; // the document came, not all of its pieces yet: never shown as here
-      return ((await sync.isPinned(id)) ? 'kept' : 'server') as Where;
+      const [storage, sync] = await Promise.all([this.acquireWith({ signal }, storageKey), this.acquireWith({ signal }, syncKey)]);
+      const { location, hereBytes } = await locateData(storage, sync, id, this.expectedBytes, signal);
+      this.hereBytes = hereBytes;
+      return location;
     },
     (where) => (this.where = where),
   );
