@@ -49,6 +49,8 @@ export class NotebookCells extends Gadget {
   /** The cells as last read from or written to storage: the base of the next merge. */
   private base: Cell[] = [];
   private dirty = false;
+  /** The modification date of the version this gadget last saved: an older version arriving late is not shown. */
+  private savedAt = '';
   private storage: Storage | undefined;
   private readonly saving = new Mutex();
   /** execute_request msg_id → the cell it runs and how many outputs it has had. */
@@ -85,17 +87,15 @@ export class NotebookCells extends Gadget {
 
   protected override willUpdate(changed: Map<PropertyKey, unknown>): void {
     if (!changed.has('doc')) return;
+    // Cells being edited here are never replaced by a stored version (the save merges them onto it), whatever the
+    // document did meanwhile (a sync, another tab, the page reloading its document).
+    if (this.dirty) return;
+    const date = this.doc?.['modification_date'];
+    if (typeof date === 'string' && date < this.savedAt) return;
     const stored = storedCells(this.doc);
-    const first = changed.get('doc') === undefined;
-    if (first) {
-      this.cells = stored;
-      this.base = stored;
-      void this.loadOutputs(stored);
-    } else if (!this.dirty) {
-      this.cells = stored;
-      this.base = stored;
-      void this.loadOutputs(stored.filter((cell) => !this.outputs.has(cell.id)));
-    }
+    this.cells = stored;
+    this.base = stored;
+    void this.loadOutputs(stored.filter((cell) => !this.outputs.has(cell.id)));
   }
 
   private async loadOutputs(cells: Cell[]): Promise<void> {
@@ -120,17 +120,22 @@ export class NotebookCells extends Gadget {
     const base = this.base;
     try {
       let merged: Cell[] = mine;
+      let savedAt = '';
       const written = await storage.update(this.notebookId, (current) => {
         if (!current) return undefined; // deleted: the page says so
         merged = mergeCells(base, storedCells(current), mine);
-        return { ...current, cells: merged, modification_date: new Date().toISOString() };
+        savedAt = new Date().toISOString();
+        return { ...current, cells: merged, modification_date: savedAt };
       });
       if (this.cells === mine) {
         this.dirty = false;
         this.cells = merged;
       }
       this.base = merged;
-      if (written) this.message = undefined;
+      if (written) {
+        this.savedAt = savedAt;
+        this.message = undefined;
+      }
     } catch (error) {
       this.message = `The cells were not saved: ${messageOf(error)}`;
     }
