@@ -3,7 +3,7 @@
 // answers the kernel API's acquisitions from the app's storage, and interrupts or restarts it.
 import type { Gadget, Remote } from '../../gadgets/core';
 import type { Storage } from '../../storage';
-import { appendSamples, channelCount, createDataArray, getDataArray, readRange, sampleCount, type DataArrayDocument } from '../../storage/arrays';
+import { appendSamples, arrayDocuments, channelCount, createDataArray, readRange, sampleCount } from '../../storage/arrays';
 import type { CellLanguage } from '../notebook/notebook-document';
 import {
   KERNEL_ACQUISITIONS,
@@ -65,16 +65,7 @@ export class KernelSession {
   constructor(private readonly options: KernelSessionOptions) {
     this.scope = options.scope ?? 'kernel';
     const { gadget, storage } = options;
-    const documents = new Map<string, DataArrayDocument>();
-    const arrayDoc = async (id: string, end: number, signal: AbortSignal): Promise<[Storage, DataArrayDocument]> => {
-      const opened = await storage();
-      let doc = documents.get(id);
-      if (!doc || end > sampleCount(doc)) {
-        doc = await getDataArray(opened, id, { signal });
-        documents.set(id, doc);
-      }
-      return [opened, doc];
-    };
+    const documents = arrayDocuments(storage);
     gadget.provide(kernelIopubKey, (_request, message) => options.onMessage(message));
     gadget.provide(kernelDocumentsKey, async ({ signal }, query, limit) => {
       const opened = await storage();
@@ -82,7 +73,7 @@ export class KernelSession {
       return rows.map((row) => ({ id: row.id, doc: row.doc ?? {} }));
     });
     gadget.provide(kernelArrayInfoKey, async ({ signal }, id) => {
-      const [, doc] = await arrayDoc(String(id), Infinity, signal);
+      const [, doc] = await documents.read(String(id), Infinity, signal);
       return { id: String(id), title: doc.title, dtype: doc.dtype, length: sampleCount(doc), channels: channelCount(doc), sampling_rate: typeof doc.sampling_rate === 'number' ? doc.sampling_rate : undefined };
     });
     gadget.provide(kernelReadArrayKey, async ({ signal }, id, start, end) => {
@@ -90,13 +81,13 @@ export class KernelSession {
       const to = Math.floor(Number(end));
       if (!(to >= from)) throw new RangeError(`read(${start}, ${end}): end must be at least start.`);
       if (to - from > MAX_READ) throw new RangeError(`read asks for ${to - from} rows: at most ${MAX_READ} at once. Walk the array with fieldscope.chunks(id) instead.`);
-      const [opened, doc] = await arrayDoc(String(id), to, signal);
+      const [opened, doc] = await documents.read(String(id), to, signal);
       // A copy: the storage's cache keeps its own buffers, and what crosses to the worker is transferred.
       return (await readRange(opened, doc, String(id), from, Math.min(to, sampleCount(doc)), { signal })).data.slice();
     });
     gadget.provide(kernelCreateArrayKey, async ({ signal }, spec) => createDataArray(await storage(), spec, { signal }));
     gadget.provide(kernelAppendArrayKey, async ({ signal }, id, samples) => {
-      documents.delete(String(id));
+      documents.forget(String(id));
       return appendSamples(await storage(), String(id), samples, { signal });
     });
   }

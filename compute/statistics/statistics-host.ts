@@ -1,6 +1,6 @@
 import type { Gadget, Remote } from '../../gadgets/core';
 import type { Storage } from '../../storage';
-import { getDataArray, readEnvelope, readRange, sampleCount, type DataArrayDocument } from '../../storage/arrays';
+import { arrayDocuments, readEnvelope, readRange } from '../../storage/arrays';
 import workerUrl from './statistics-worker.ts?worker&url';
 import type { StatisticsWorker } from './statistics-worker';
 import { readEnvelopeKey, readSamplesKey, reportProgressKey, STATISTICS_ACQUISITIONS } from './statistics-keys';
@@ -10,17 +10,7 @@ import { readEnvelopeKey, readSamplesKey, reportProgressKey, STATISTICS_ACQUISIT
  * buffers, and what crosses to the worker is transferred) and report progress to `onProgress`.
  */
 export function provideStatisticsReads(gadget: Gadget, storage: () => Promise<Storage>, onProgress: (done: number, total: number) => void): void {
-  const documents = new Map<string, DataArrayDocument>();
-  // The document is read once per array, again only when a read goes past the samples it knows (a growing recording).
-  const documentFor = async (id: string, end: number, signal: AbortSignal): Promise<[Storage, DataArrayDocument]> => {
-    const opened = await storage();
-    let doc = documents.get(id);
-    if (!doc || end > sampleCount(doc)) {
-      doc = await getDataArray(opened, id, { signal });
-      documents.set(id, doc);
-    }
-    return [opened, doc];
-  };
+  const documentFor = arrayDocuments(storage).read;
   gadget.provide(readSamplesKey, async ({ signal }, id, start, end) => {
     const [opened, doc] = await documentFor(id, end, signal);
     return (await readRange(opened, doc, id, start, end, { signal })).data.slice();

@@ -17,3 +17,4 @@ export {
 } from './data-array';
 export { checkDataArray, asDataArray } from './check-data-array';
 export { readEnvelope, type Envelope } from './envelope';
+export { arrayDocuments } from './array-documents';
