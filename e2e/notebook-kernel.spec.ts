@@ -2,9 +2,7 @@ import { test, expect } from '@playwright/test';
 import { startOffline } from './support/go-offline';
 
 test.describe('notebook cells run in a worker kernel', () => {
-  // fixme: in the merged build, "+ Code" after two cells have run adds no third cell (it passed on the kernel's own
-  // branch; found at the end of the session, not yet understood). Issue 14 stays open for it.
-  test.fixme('runs cells, interrupts an endless loop, keeps outputs after a reload, never runs a payload on the app', async ({ page }) => {
+  test('runs cells, interrupts an endless loop, keeps outputs after a reload, never runs a payload on the app', async ({ page }) => {
     await page.goto('./#/notebooks');
     await page.getByRole('button', { name: 'New notebook' }).click();
     await expect(page).toHaveURL(/#\/notebook\/[^/?]+$/);
@@ -23,7 +21,9 @@ test.describe('notebook cells run in a worker kernel', () => {
     await expect(page.getByLabel('Cell 2 output')).toContainText('21');
     await expect(page.locator('fs-notebook-cells iframe.html-output')).toHaveAttribute('sandbox', '');
 
-    await page.getByRole('button', { name: '+ Code' }).click();
+    // By keyboard: a mouse click right after Playwright scrolls the button into view lands in the sandboxed HTML
+    // output's iframe (Chromium hit-tests that out-of-process frame at its place before the scroll), not on the button.
+    await page.getByRole('button', { name: '+ Code' }).press('Enter');
     await page.getByLabel('Cell 3 source').locator('.cm-content').click();
     await page.keyboard.type('while (true) {}');
     await page.keyboard.press('Control+Enter');
