@@ -45,8 +45,7 @@ test.describe('notebook cells run in a worker kernel', () => {
     expect(await page.evaluate(() => (window as { __pwned?: unknown }).__pwned)).toBeUndefined();
   });
 
-  // Not yet: offline the kernel stays "starting" (its worker, started from an opaque origin, fetches its script past the service worker).
-  test.fixme('runs offline', async ({ page, context }) => {
+  test('runs offline', async ({ page, context }) => {
     await startOffline(page, context, '#/notebooks');
     await page.getByRole('button', { name: 'New notebook' }).click();
     await page.getByRole('button', { name: '+ Code' }).click();

@@ -10,8 +10,9 @@ export const SANDBOX_PAGES = ['gadgets/core/sandbox/iframe.html', 'gadgets/core/
 
 /**
  * The page that starts notebook kernels (compute/kernel/kernel-host.html): a sandbox page whose policy also allows
- * 'unsafe-eval', inherited by the data: worker it starts, where the user's cells are evaluated. Its origin is opaque,
- * like the other sandbox pages', so eval there reaches nothing of the app; the app's own pages never allow eval.
+ * 'unsafe-eval', inherited by the data: worker it starts, where the user's cells are evaluated. That worker's origin
+ * is opaque, so eval there reaches nothing of the app; the app's own pages never allow eval. The host page itself is
+ * loaded same-origin (so the service worker serves it offline): it renders nothing and takes only its parent's init.
  */
 export const KERNEL_PAGES = ['compute/kernel/kernel-host.html'];
 

@@ -18,7 +18,7 @@ import type { Kernel } from './kernel-worker';
 import workerUrl from './kernel-worker.ts?worker&url';
 import { makeMessage, type JupyterMessage } from './messages';
 
-/** The page that starts the kernel's worker: opaque origin, and a policy allowing eval (scripts/content-security-policy.mjs). */
+/** The page that starts the kernel's opaque worker, with a policy allowing eval (scripts/content-security-policy.mjs). */
 const KERNEL_HOST = `${import.meta.env.BASE_URL}compute/kernel/kernel-host.html`;
 
 /** Most rows a cell's `fieldscope.read` gets in one call: larger reads go chunk by chunk (`fieldscope.chunks`). */

@@ -20,10 +20,12 @@ export interface DeclareOptions {
   /** Sandboxes only: ms the child has to say ready. Default 10 000. */
   timeout?: number;
   /**
-   * Workers only: the URL of an opaque-origin page that starts the worker (like gadgets/core/sandbox/worker-host.html,
+   * Workers only: the URL of a page of the app that starts the worker (like gadgets/core/sandbox/worker-host.html,
    * loading worker-host.ts), always, instead of the app starting it. The worker inherits that page's
    * Content-Security-Policy: for a worker that needs a policy the app's pages must not have (a notebook kernel
-   * evaluating the user's code needs 'unsafe-eval'). Default: the app starts it (see startWorkerSandbox).
+   * evaluating the user's code needs 'unsafe-eval'). The page is loaded in a hidden same-origin frame, so it works
+   * offline; the worker is opaque still, and does not start in a browser that gives data: workers their creator's
+   * origin (Chromium before 149). Default: the app starts it (see startWorkerSandbox).
    */
   workerHost?: string;
 }

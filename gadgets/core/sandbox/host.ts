@@ -108,17 +108,20 @@ interface SandboxFrame {
  * Loads `page` in `<iframe sandbox="allow-scripts">` (no allow-same-origin: the page cannot reach the parent's DOM,
  * storage or cookies) and hands it `port` once its hello checks out: the message comes from this iframe, its origin
  * is opaque ("null", so the sandbox is in force) and it carries the token from the page's URL. Later messages passing
- * the same checks go to `onPageMessage`.
+ * the same checks go to `onPageMessage`. `sameOrigin` (a worker host page of the app's own, see startWorkerSandbox)
+ * loads the page unsandboxed, so the service worker serves it offline; its hello then comes from the app's origin.
  */
 function openSandboxFrame(
   page: string,
   options: SandboxStartOptions,
   port: MessagePort,
-  { container, hidden = false, onPageMessage }: { container: HTMLElement; hidden?: boolean; onPageMessage?: (data: { type?: unknown; message?: unknown }) => void },
+  { container, hidden = false, sameOrigin = false, onPageMessage }: { container: HTMLElement; hidden?: boolean; sameOrigin?: boolean; onPageMessage?: (data: { type?: unknown; message?: unknown }) => void },
 ): SandboxFrame {
   const token = crypto.randomUUID();
+  const expectedOrigin = sameOrigin ? location.origin : 'null';
   const frame = document.createElement('iframe');
-  frame.setAttribute('sandbox', 'allow-scripts');
+  // Same-origin: no sandbox attribute at all, since allow-scripts with allow-same-origin would be no sandbox anyway.
+  if (!sameOrigin) frame.setAttribute('sandbox', 'allow-scripts');
   frame.setAttribute('title', `gadget ${options.scope}`);
   frame.src = `${page}#${token}`;
   frame.hidden = hidden;
@@ -126,7 +129,7 @@ function openSandboxFrame(
   const onMessage = (event: MessageEvent): void => {
     const data = event.data as { type?: unknown; token?: unknown; message?: unknown } | null;
     if (event.source === null || event.source !== frame.contentWindow) return;
-    if (event.origin !== 'null' || !data || data.token !== token) return;
+    if (event.origin !== expectedOrigin || !data || data.token !== token) return;
     if (data.type !== HELLO) {
       if (greeted) onPageMessage?.(data);
       return;
@@ -186,15 +189,16 @@ const launchDirect: WorkerLauncher = (options, port, fail) => {
 };
 
 /**
- * The worker started from a hidden opaque-origin page (worker-host.html, for browsers where launchDirect is not; or
- * the declaration's own `workerHost` page, whose policy the worker inherits).
+ * The worker started from a hidden page: worker-host.html, opaque, for browsers where launchDirect is not; or the
+ * declaration's own `workerHost` page (`sameOrigin`), whose policy the worker inherits.
  */
-const launchFromSandboxPage = (page: string): WorkerLauncher => (options, port, fail) =>
+const launchFromSandboxPage = (page: string, sameOrigin = false): WorkerLauncher => (options, port, fail) =>
   // Headless: the page only starts the worker, so it is hidden and kept out of the declaring gadget's DOM. The worker
   // ends with the page that started it.
   openSandboxFrame(page, options, port, {
     container: document.body,
     hidden: true,
+    sameOrigin,
     onPageMessage: (data) => {
       if (data.type !== WORKER_ERROR) return;
       const reason = typeof data.message === 'string' && data.message ? data.message : 'the worker did not start';
@@ -239,7 +243,10 @@ function directWorkerUnusable(error: unknown): boolean {
  * gadget) or cannot start, a hidden sandboxed page starts it instead. Either way the port goes straight to the worker.
  */
 export async function startWorkerSandbox(options: SandboxStartOptions): Promise<SandboxHandle> {
-  if (options.workerHost !== undefined) return startWorkerWith(launchFromSandboxPage(resolveGadgetUrl(options.workerHost)), options);
+  // A declared host page is the app's own and runs nothing but the start of the worker, so it may share the app's
+  // origin: an opaque frame is never served by the service worker, and the host must load offline. The worker is
+  // opaque all the same (a data: URL worker), and its bootstrap refuses to load the gadget where it is not.
+  if (options.workerHost !== undefined) return startWorkerWith(launchFromSandboxPage(resolveGadgetUrl(options.workerHost), true), options);
   try {
     return await startWorkerWith(launchDirect, options);
   } catch (error) {

@@ -1,6 +1,7 @@
 // Runs inside the hidden <iframe sandbox="allow-scripts"> (worker-host.html) that starts a worker gadget when the
 // browser gives a data: URL worker started by the app the app's own origin (Chromium before 149). This page's origin
-// is opaque, and so is the origin of a worker it starts, in every browser. The parent's MessagePort goes on to the
+// is opaque, and so is the origin of a worker it starts, in every browser. A declared host page (the notebook
+// kernel's) runs it too, in a same-origin frame: its data: worker is opaque where the browser follows the spec. The parent's MessagePort goes on to the
 // worker, so calls and transferred buffers travel straight between the app and the worker, never through this page.
 import { awaitFrameInit, type FrameInit } from './frame-handshake';
 import { INIT, WORKER_ERROR } from './protocol';
