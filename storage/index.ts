@@ -10,6 +10,7 @@ export { parseQuery } from './query/query-parser';
 export { UuidStorage } from './uuid/uuid-storage';
 export { StorageWrapper } from './storage-wrapper';
 export { updateDocument } from './update-document';
+export { saveImageDocument, type NewImage } from './image-document';
 export { IndexedDBStorage, DEFAULT_CHUNK_SIZE } from './indexeddb/indexeddb-storage';
 export type { IndexedDBStorageOptions } from './indexeddb/indexeddb-storage';
 export { createLocalStorage } from './local-storage';

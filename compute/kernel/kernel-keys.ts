@@ -1,5 +1,5 @@
 import { acquisitionKey } from '../../gadgets/core/acquisition';
-import type { NewDataArray, NumericArray } from '../../storage/arrays';
+import type { DataArrayDocument, Envelope, NewDataArray, NumericArray } from '../../storage/arrays';
 import type { JupyterMessage } from './messages';
 
 /** What a cell learns of an array without reading its samples. */
@@ -20,8 +20,23 @@ export interface KernelArrayInfo {
 export const kernelIopubKey = acquisitionKey<[message: JupyterMessage], void>('kernel.iopub');
 export const kernelDocumentsKey = acquisitionKey<[query: string, limit: number], Array<{ id: string; doc: Record<string, unknown> }>>('kernel.documents');
 export const kernelArrayInfoKey = acquisitionKey<[id: string], KernelArrayInfo>('kernel.arrayInfo');
+/** The whole Data Array document (metadata only: what statistics need to place samples in time). */
+export const kernelArrayDocumentKey = acquisitionKey<[id: string], DataArrayDocument>('kernel.arrayDocument');
+export const kernelReadEnvelopeKey = acquisitionKey<[id: string, start: number, end: number, width: number], Envelope>('kernel.readEnvelope');
+/** Keeps a picture (a raster Blob) as an Image document; resolves to its id. */
+export const kernelSaveImageKey = acquisitionKey<[image: Blob, title: string, source: string | undefined], string>('kernel.saveImage');
 export const kernelReadArrayKey = acquisitionKey<[id: string, start: number, end: number], NumericArray>('kernel.readArray');
 export const kernelCreateArrayKey = acquisitionKey<[spec: NewDataArray], string>('kernel.createArray');
 export const kernelAppendArrayKey = acquisitionKey<[id: string, samples: NumericArray], number>('kernel.appendArray');
 
-export const KERNEL_ACQUISITIONS = [kernelIopubKey, kernelDocumentsKey, kernelArrayInfoKey, kernelReadArrayKey, kernelCreateArrayKey, kernelAppendArrayKey].map((key) => key.name);
+export const KERNEL_ACQUISITIONS = [
+  kernelIopubKey,
+  kernelDocumentsKey,
+  kernelArrayInfoKey,
+  kernelArrayDocumentKey,
+  kernelReadArrayKey,
+  kernelReadEnvelopeKey,
+  kernelCreateArrayKey,
+  kernelAppendArrayKey,
+  kernelSaveImageKey,
+].map((key) => key.name);

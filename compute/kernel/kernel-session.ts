@@ -2,17 +2,20 @@
 // notebook gadget, from the kernel host page (whose policy lets the worker evaluate code; the app's pages never do),
 // answers the kernel API's acquisitions from the app's storage, and interrupts or restarts it.
 import type { Gadget, Remote } from '../../gadgets/core';
-import type { Storage } from '../../storage';
-import { appendSamples, arrayDocuments, channelCount, createDataArray, readRange, sampleCount } from '../../storage/arrays';
+import { saveImageDocument, type Storage } from '../../storage';
+import { appendSamples, arrayDocuments, channelCount, createDataArray, readEnvelope, readRange, sampleCount } from '../../storage/arrays';
 import type { CellLanguage } from '../notebook/notebook-document';
 import {
   KERNEL_ACQUISITIONS,
   kernelAppendArrayKey,
+  kernelArrayDocumentKey,
   kernelArrayInfoKey,
   kernelCreateArrayKey,
   kernelDocumentsKey,
   kernelIopubKey,
   kernelReadArrayKey,
+  kernelReadEnvelopeKey,
+  kernelSaveImageKey,
 } from './kernel-keys';
 import type { Kernel } from './kernel-worker';
 import workerUrl from './kernel-worker.ts?worker&url';
@@ -84,6 +87,15 @@ export class KernelSession {
       const [opened, doc] = await documents.read(String(id), to, signal);
       // A copy: the storage's cache keeps its own buffers, and what crosses to the worker is transferred.
       return (await readRange(opened, doc, String(id), from, Math.min(to, sampleCount(doc)), { signal })).data.slice();
+    });
+    gadget.provide(kernelArrayDocumentKey, async ({ signal }, id) => (await documents.read(String(id), Infinity, signal))[1]);
+    gadget.provide(kernelReadEnvelopeKey, async ({ signal }, id, start, end, width) => {
+      const [opened, doc] = await documents.read(String(id), Number(end), signal);
+      return readEnvelope(opened, doc, String(id), Number(start), Math.min(Number(end), sampleCount(doc)), Math.max(1, Math.min(Math.floor(Number(width)), 100_000)), { signal });
+    });
+    gadget.provide(kernelSaveImageKey, async ({ signal }, image, title, source) => {
+      if (!(image instanceof Blob) || !/^image\/(png|jpeg|gif|webp)$/.test(image.type)) throw new TypeError('saveImage takes a PNG, JPEG, GIF or WebP Blob (canvas.convertToBlob() gives a PNG).');
+      return saveImageDocument(await storage(), { title: String(title || 'Notebook image'), image, ...(typeof source === 'string' ? { source } : {}) }, { signal });
     });
     gadget.provide(kernelCreateArrayKey, async ({ signal }, spec) => createDataArray(await storage(), spec, { signal }));
     gadget.provide(kernelAppendArrayKey, async ({ signal }, id, samples) => {

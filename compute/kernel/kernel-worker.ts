@@ -5,18 +5,23 @@
 // way to documents is the kernel API below, through the declaring gadget.
 import { WorkerGadget, serveWorkerGadget } from '../../gadgets/core/worker';
 import type { NewDataArray, NumericArray } from '../../storage/arrays';
+import { timesliceStatistics, type ArraySource, type StatisticsParameters, type StatisticsResult } from '../statistics';
 import { nextPowerOfTwo, powerSpectrum } from '../fft/real-fft';
 import { WelchAccumulator, defaultSegment, type Spectrum, type SpectrumParams } from '../spectrum/welch';
 import { cellBody } from './cell-code';
 import {
   kernelAppendArrayKey,
+  kernelArrayDocumentKey,
   kernelArrayInfoKey,
   kernelCreateArrayKey,
   kernelDocumentsKey,
   kernelIopubKey,
   kernelReadArrayKey,
+  kernelReadEnvelopeKey,
+  kernelSaveImageKey,
   type KernelArrayInfo,
 } from './kernel-keys';
+import { plotPng, type PlotOptions } from './plot-png';
 import { makeMessage, type ContentOf, type ExecuteReplyContent, type JupyterMessage, type MessageHeader, type MessageType } from './messages';
 import { arrayView, html, inspect, mimeBundleOf } from './reprs';
 
@@ -144,6 +149,22 @@ export class Kernel extends WorkerGadget {
         for await (const { samples } of chunks(source)) accumulator.push(channels === 1 ? samples : samples.filter((_, index) => index % channels === 0));
         return accumulator.finish();
       },
+      /**
+       * Statistics per timeslice of an array, out of core (the PyDash parameters: statistics, start_date, end_date,
+       * timeslice, timeslice_is_static, time_zone); a bad parameter throws a named error that says what to fix.
+       */
+      statistics: async (id: string, parameters: StatisticsParameters): Promise<StatisticsResult> => {
+        const source: ArraySource = {
+          doc: await this.acquire(kernelArrayDocumentKey, id),
+          read: (start, end) => read(id, start, end),
+          envelope: (start, end, width) => this.acquire(kernelReadEnvelopeKey, id, start, end, width),
+        };
+        return timesliceStatistics(source, parameters);
+      },
+      /** A PNG line plot of values (e.g. a spectrum's bins), to display or keep with saveImage. */
+      plot: (values: ArrayLike<number>, options?: PlotOptions): Promise<Blob> => plotPng(values, options),
+      /** Keeps a picture (a PNG/JPEG Blob, e.g. from plot or an OffscreenCanvas) as an Image document; resolves to its id. */
+      saveImage: (image: Blob, title = 'Notebook image', source?: string): Promise<string> => this.acquire(kernelSaveImageKey, image, title, source),
       /** Shows a Data Array as the app's graph. */
       view: arrayView,
     };

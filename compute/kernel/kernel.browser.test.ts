@@ -123,3 +123,40 @@ describe('the notebook kernel (a worker speaking Jupyter messages)', () => {
     expect(made.result).toBe('{length: 4096, sizes: [1024, 1024, 1024, 1024], peakHz: 125, listed: 1}');
   });
 });
+
+describe('the kernel API beyond reads: statistics, pictures and graphs', () => {
+  it('computes statistics per timeslice out of core, keeps a plot as an Image, and shows an array as a graph', async () => {
+    const { run, storage } = setUp();
+    const made = await run(`
+      const rate = 10;
+      // Six minutes at 10 Hz whose value is the minute's number: each minute's mean is known.
+      const samples = Float64Array.from({ length: 3600 }, (_, i) => Math.floor(i / 600));
+      const id = await fieldscope.createArray({ title: 'seconds', dtype: 'float64', sampling_rate: rate, start_time: '2026-01-05T10:00:00Z' }, samples);
+      const stats = await fieldscope.statistics(id, { statistics: 'mean,max,p50', timeslice: 'minute', timeslice_is_static: true, start_date: '2026-01-05T10:00:00Z', time_zone: 'UTC' });
+      const png = await fieldscope.plot(samples, { title: 'seconds', dx: 1 / rate, xLabel: 's' });
+      const image = await fieldscope.saveImage(png, 'seconds plot', id);
+      display(fieldscope.view(id));
+      ({ slices: stats.slices.length, means: stats.slices.map((slice) => slice.channels[0].values.mean), image, type: png.type, bytes: png.size > 1000 })
+    `);
+    expect(made.of('error')).toEqual([]);
+    const result = String(made.result ?? '');
+    expect(result).toContain('slices: 6');
+    expect(result).toContain('means: [0, 1, 2, 3, 4, 5]');
+    expect(result).toContain('type: "image/png"');
+    expect(result).toContain('bytes: true');
+    const imageId = /image: "([^"]+)"/.exec(result)?.[1] ?? '';
+    const image = await storage.get(imageId);
+    expect(image).toMatchObject({ portal_type: 'Image', title: 'seconds plot', content_type: 'image/png' });
+    const [shown] = made.of('display_data');
+    expect(Object.keys(shown?.data ?? {})).toContain('application/vnd.fieldscope.array+json');
+  });
+
+  it('says what to fix for a bad statistics parameter', async () => {
+    const { run } = setUp();
+    const bad = await run(`
+      const id = await fieldscope.createArray({ title: 't', dtype: 'float64', sampling_rate: 1, start_time: '2026-01-05T10:00:00Z' }, new Float64Array(10));
+      await fieldscope.statistics(id, { statistics: 'mean', start_date: '2026-01-05T11:00:00Z', end_date: '2026-01-05T10:00:00Z' })
+    `);
+    expect(bad.of('error')[0]?.evalue).toMatch(/end_date|before/i);
+  });
+});

@@ -3,7 +3,7 @@ import { Gadget, sleep } from '../core';
 import { navigateKey, notifyKey, pageTitleKey, storageKey } from '../app/keys';
 import { formatHash } from '../app/router';
 import { messageOf } from '../app/error-report';
-import { DATA_ATTACHMENT } from '../../storage';
+import { saveImageDocument } from '../../storage';
 import { channelCount, dataBytes, getDataArray, iterateChunks, sampleCount, type DataArrayDocument } from '../../storage/arrays';
 import { GraphGadget, type SampleRange } from '../graph/graph-gadget';
 import '../graph/graph-gadget';
@@ -184,17 +184,7 @@ export class ArrayPage extends Gadget {
     try {
       const image = await png();
       const storage = await this.acquire(storageKey);
-      const now = new Date().toISOString();
-      const id = await storage.post({
-        portal_type: 'Image',
-        title: `${doc.title}${titleSuffix}`,
-        reference: `image-${now}`,
-        modification_date: now,
-        content_type: 'image/png',
-        source: this.docId,
-        ...(range ? { range: [range.start, range.end] } : {}),
-      });
-      await storage.putAttachment(id, DATA_ATTACHMENT, image, { contentType: 'image/png' });
+      const id = await saveImageDocument(storage, { title: `${doc.title}${titleSuffix}`, image, source: this.docId, ...(range ? { range } : {}) });
       void this.acquire(notifyKey, 'The image is saved in Images.');
       this.dispatchEvent(new CustomEvent('image-saved', { detail: { id }, bubbles: true, composed: true }));
     } catch (error) {

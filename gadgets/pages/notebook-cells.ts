@@ -325,6 +325,8 @@ export class NotebookCells extends Gadget {
       .error-output { color: var(--danger, #a3201c); }
       .html-output { width: 100%; min-height: 6rem; border: 1px dashed var(--border, #c9d6da); background: #fff; }
       .image-output { max-width: 100%; }
+      .array-output { margin: 0.25rem 0; }
+      .array-output fs-graph { display: block; height: 16rem; }
       .table-output { border-collapse: collapse; font-size: 0.85rem; }
       .table-output td, .table-output th { border: 1px solid var(--border, #c9d6da); padding: 0.1rem 0.4rem; }
       button { min-height: 2.25rem; }

@@ -5,7 +5,7 @@ import DOMPurify from 'dompurify';
 import { html, nothing, type TemplateResult } from 'lit';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
 import { marked } from 'marked';
-import { TABLE_MIME } from '../../compute/kernel/reprs';
+import { ARRAY_MIME, TABLE_MIME } from '../../compute/kernel/reprs';
 import type { ContentOf } from '../../compute/kernel/messages';
 import type { OutputDocument } from '../../compute/notebook';
 
@@ -30,7 +30,23 @@ function isTable(value: unknown): value is Table {
   return typeof table === 'object' && table !== null && Array.isArray(table.columns) && Array.isArray(table.rows);
 }
 
+/** The graph gadget comes with the first Data Array an output shows (dygraphs is not in the notebook's chunk). */
+let graphLoaded: Promise<unknown> | undefined;
+
+/** A Data Array a cell showed (`fieldscope.view(id)`): the app's graph of it, by range, with a link to its page. */
+function renderArray(value: unknown): TemplateResult | undefined {
+  const id = (value as { id?: unknown } | null)?.id;
+  if (typeof id !== 'string' || id === '') return undefined;
+  graphLoaded ??= import('../graph/graph-gadget');
+  return html`<figure class="array-output">
+    <fs-graph array-id=${id}></fs-graph>
+    <figcaption><a href=${`#/array/${encodeURIComponent(id)}`}>Open the array</a></figcaption>
+  </figure>`;
+}
+
 function renderBundle(data: Record<string, unknown>): TemplateResult {
+  const array = renderArray(data[ARRAY_MIME]);
+  if (array) return array;
   const markup = data['text/html'];
   if (typeof markup === 'string') {
     // sandbox="" : opaque origin and no scripts, so an output's HTML can neither run nor reach the app.
