@@ -57,7 +57,7 @@ export default defineConfig({
       },
       workbox: {
         // The whole app shell, lazily loaded gadgets included, so the app starts offline after one visit.
-        globPatterns: ['**/*.{js,css,html,png,svg,webmanifest,wasm}'],
+        globPatterns: ['**/*.{js,css,html,png,svg,webmanifest,wasm,ipynb}'],
         navigateFallback: 'index.html',
         navigateFallbackDenylist: [/^\/db\//],
         maximumFileSizeToCacheInBytes: 8 * 1024 * 1024,

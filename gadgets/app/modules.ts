@@ -1,3 +1,4 @@
+import type { Storage } from '../../storage';
 /** The modules the front page and the navigation list, in order. */
 export interface ModuleEntry {
   /** Route path of the module's page (`arrays` → `#/arrays`). */
@@ -15,8 +16,17 @@ export interface ModuleEntry {
     emptyHint: string;
     /** Label of a button creating an empty document of this type, when users create them by hand. */
     createLabel?: string;
+    /** Documents of this type made from a file the user picks (its code loads when a file is picked). */
+    fileImport?: { label: string; accept: string; importer: () => Promise<FileImporter> };
+    /** Ready-made documents the app ships: each button makes a new copy. */
+    examples?: Array<{ label: string; open: () => Promise<(storage: Storage) => Promise<string>> }>;
   };
 }
+
+/** Stores a picked file as a new document; resolves to its id, or rejects with an error that says what is wrong. */
+export type FileImporter = (storage: Storage, file: File) => Promise<string>;
+
+const notebookFiles = () => import('../../compute/notebook/notebook-files');
 
 export const modules: readonly ModuleEntry[] = [
   {
@@ -41,7 +51,23 @@ export const modules: readonly ModuleEntry[] = [
     path: 'notebooks',
     label: 'Notebooks',
     description: 'Field notes and processing recipes.',
-    list: { portalType: 'Notebook', itemPattern: 'notebook/:id', noun: 'notebooks', emptyHint: 'Create one with “New notebook”.', createLabel: 'New notebook' },
+    list: {
+      portalType: 'Notebook',
+      itemPattern: 'notebook/:id',
+      noun: 'notebooks',
+      emptyHint: 'Create one with “New notebook”, import a Jupyter notebook, or open the example.',
+      createLabel: 'New notebook',
+      fileImport: { label: 'Import .ipynb', accept: '.ipynb,application/x-ipynb+json,application/json', importer: async () => (await notebookFiles()).importNotebookFile },
+      examples: [
+        {
+          label: 'Example: spectrum of a recording',
+          open: async () => {
+            const { openExampleNotebook } = await notebookFiles();
+            return (storage) => openExampleNotebook(storage, 'spectrum-of-a-recording.ipynb', import.meta.env.BASE_URL);
+          },
+        },
+      ],
+    },
   },
   {
     path: 'statistics',

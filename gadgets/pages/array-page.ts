@@ -4,6 +4,7 @@ import { navigateKey, notifyKey, pageTitleKey, storageKey } from '../app/keys';
 import { formatHash } from '../app/router';
 import { messageOf } from '../app/error-report';
 import { saveImageDocument } from '../../storage';
+import { downloadFile, fileNameOf } from './download-file';
 import { channelCount, dataBytes, getDataArray, iterateChunks, sampleCount, type DataArrayDocument } from '../../storage/arrays';
 import { GraphGadget, type SampleRange } from '../graph/graph-gadget';
 import '../graph/graph-gadget';
@@ -255,11 +256,7 @@ export class ArrayPage extends Gadget {
         }
         parts.push(text);
       }
-      const link = document.createElement('a');
-      link.href = URL.createObjectURL(new Blob(parts, { type: 'text/csv' }));
-      link.download = `${(doc.reference || this.docId).replace(/[^\w.-]+/g, '_')}_${range.start}-${range.end}.csv`;
-      link.click();
-      setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
+      downloadFile(parts, 'text/csv', `${fileNameOf(doc.reference || this.docId)}_${range.start}-${range.end}.csv`);
     } catch (error) {
       void this.acquire(notifyKey, `The CSV could not be made: ${messageOf(error)}`, 'error');
     } finally {

@@ -9,7 +9,7 @@ import { formatHash } from '../app/router';
 import { documentListQuery } from './document-query';
 import { pageStyles } from './page-styles';
 import './test-signal-form';
-import type { AllDocsRow, SortOrder } from '../../storage';
+import type { AllDocsRow, SortOrder, Storage } from '../../storage';
 
 /** How many rows a page shows at first, and how many more "Show more" adds. */
 const PAGE_SIZE = 50;
@@ -150,28 +150,52 @@ export class DocumentListPage extends Gadget {
         ? html`<p class="sources"><a class="button" href="#/import">Import files</a> <a class="button" href="#/record">Record</a></p>`
         : nothing}
       ${module.path === 'arrays' ? html`<fs-test-signal-form></fs-test-signal-form>` : nothing}
-      ${module.list.createLabel ? html`<p><button class="create" @click=${() => void this.create(module)}>${module.list.createLabel}</button></p>` : nothing}
+      ${this.renderMakers(module)}
       ${this.renderView(module)}
     `;
   }
 
-  /** Creates an empty document of the module's type and opens it. */
-  private async create(module: ModuleEntry): Promise<void> {
-    const list = module.list!;
-    const now = new Date().toISOString();
+  /** The ways to make a document of this type: empty, from a picked file, from a shipped example. */
+  private renderMakers(module: ModuleEntry) {
+    const { createLabel, fileImport, examples = [] } = module.list!;
+    if (!createLabel && !fileImport && examples.length === 0) return nothing;
+    return html`<p class="makers">
+      ${createLabel ? html`<button class="create" @click=${() => void this.create(module)}>${createLabel}</button>` : nothing}
+      ${fileImport
+        ? html`<label class="button file-import">
+            ${fileImport.label}
+            <input type="file" accept=${fileImport.accept} @change=${(event: Event) => void this.importFile(module, event.target as HTMLInputElement)} />
+          </label>`
+        : nothing}
+      ${examples.map((example) => html`<button @click=${() => void this.make(module, async (storage) => (await example.open())(storage))}>${example.label}</button>`)}
+    </p>`;
+  }
+
+  private async importFile(module: ModuleEntry, input: HTMLInputElement): Promise<void> {
+    const file = input.files?.[0];
+    input.value = ''; // the same file can be picked again after a fix
+    const fileImport = module.list?.fileImport;
+    if (!file || !fileImport) return;
+    await this.make(module, async (storage) => (await fileImport.importer())(storage, file), `“${file.name}” was not imported`);
+  }
+
+  /** Makes a document with `making` and opens it; a failure is told, and nothing is half-made by the list itself. */
+  private async make(module: ModuleEntry, making: (storage: Storage) => Promise<string>, failure = 'Could not make it'): Promise<void> {
     try {
-      const storage = await this.acquire(storageKey);
-      const id = await storage.post({
-        portal_type: list.portalType,
-        title: `Untitled ${list.noun.replace(/s$/, '')}`,
-        reference: `${module.path}-${now}`,
-        modification_date: now,
-      });
-      await this.acquire(navigateKey, formatHash(list.itemPattern, { id }));
+      const id = await making(await this.acquire(storageKey));
+      await this.acquire(navigateKey, formatHash(module.list!.itemPattern, { id }));
     } catch (error) {
-      void this.acquire(notifyKey, `Could not create it: ${messageOf(error)}`, 'error');
+      void this.acquire(notifyKey, `${failure}: ${messageOf(error)}`, 'error');
     }
   }
+
+  /** Creates an empty document of the module's type and opens it. */
+  private create(module: ModuleEntry): Promise<void> {
+    const list = module.list!;
+    const now = new Date().toISOString();
+    return this.make(module, (storage) => storage.post({ portal_type: list.portalType, title: `Untitled ${list.noun.replace(/s$/, '')}`, reference: `${module.path}-${now}`, modification_date: now }), 'Could not create it');
+  }
+
 
   private renderView(module: ModuleEntry) {
     const list = module.list!;
@@ -222,6 +246,25 @@ export class DocumentListPage extends Gadget {
       }
       .controls label:first-child {
         flex: 1 1 16rem;
+      }
+      .makers {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.5rem;
+      }
+      /* The file input covers its label, so a tap, a click or the keyboard (it keeps the focus) all open the picker. */
+      .file-import {
+        position: relative;
+      }
+      .file-import input {
+        position: absolute;
+        inset: 0;
+        opacity: 0;
+        cursor: pointer;
+      }
+      .file-import:focus-within {
+        outline: 2px solid var(--accent, #0f5c6e);
+        outline-offset: 2px;
       }
       .documents {
         list-style: none;

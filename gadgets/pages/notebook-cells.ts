@@ -11,6 +11,8 @@ import { parentMsgId, type JupyterMessage } from '../../compute/kernel/messages'
 import { mergeCells } from '../../compute/notebook/merge-cells';
 import { newCodeCell, newMarkdownCell, notebookCells, type Cell, type CodeCell } from '../../compute/notebook/notebook-document';
 import { clearOutputs, outputDocument, outputsOf, saveOutput, type OutputDocument } from '../../compute/notebook/output-document';
+import { exportIpynb } from '../../compute/notebook/ipynb';
+import { downloadFile, fileNameOf } from './download-file';
 import type { Doc, Storage } from '../../storage';
 import type { RunKey } from './code-editor';
 import { renderMarkdown, renderOutput } from './notebook-output';
@@ -249,6 +251,17 @@ export class NotebookCells extends Gadget {
     this.message = 'The kernel was restarted: every variable is gone.';
   }
 
+  /** Downloads the notebook as .ipynb (nbformat 4.5) with its stored outputs: it opens in Jupyter as it is here. */
+  private async exportNotebook(): Promise<void> {
+    try {
+      const title = typeof this.doc?.['title'] === 'string' ? this.doc['title'] : 'notebook';
+      const text = await exportIpynb(await this.openStorage(), this.notebookId, title, this.cells);
+      downloadFile([text], 'application/x-ipynb+json', `${fileNameOf(title) || 'notebook'}.ipynb`);
+    } catch (error) {
+      this.message = `The notebook could not be exported: ${messageOf(error)}`;
+    }
+  }
+
   private async clearAll(): Promise<void> {
     await clearOutputs(await this.openStorage(), this.notebookId);
     this.outputs = new Map();
@@ -262,6 +275,7 @@ export class NotebookCells extends Gadget {
         <button @click=${() => void this.interrupt()} ?disabled=${!busy}>Interrupt</button>
         <button @click=${() => void this.restart()}>Restart</button>
         <button @click=${() => void this.clearAll()}>Clear outputs</button>
+        <button @click=${() => void this.exportNotebook()}>Export .ipynb</button>
         <span class="kernel ${this.kernelState}" role="status" aria-label="Kernel">Kernel: ${this.kernelState}</span>
       </div>
       ${this.message ? html`<p class="hint kernel-message" role="note">${this.message} <button @click=${() => (this.message = undefined)}>Dismiss</button></p>` : nothing}

@@ -9,6 +9,7 @@ import { statisticsOf, type StatisticsDocument } from '../../compute/statistics/
 import { declareStatisticsWorker, provideStatisticsReads } from '../../compute/statistics/statistics-host';
 import type { StatisticsWorker } from '../../compute/statistics/statistics-worker';
 import '../graph/graph-gadget';
+import { downloadFile, fileNameOf } from './download-file';
 import { format, renderBoxplot, MAX_BOXES } from './boxplot';
 import { pageStyles } from './page-styles';
 import { decodeStatisticsChoice, encodeStatisticsChoice } from './statistics-link';
@@ -163,11 +164,7 @@ export class StatisticsView extends Gadget {
         lines.push([slice.label, slice.start, slice.end, index + 1, slice.first, slice.last, ...names.map((name) => channel.values[name] ?? ''), channel.nan ?? '', channel.infinite ?? '', channel.exact].join(',')),
       );
     }
-    const link = document.createElement('a');
-    link.href = URL.createObjectURL(new Blob([`${lines.join('\n')}\n`], { type: 'text/csv' }));
-    link.download = `${(this.doc?.reference || this.arrayId).replace(/[^\w.-]+/g, '_')}_statistics.csv`;
-    link.click();
-    setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
+    downloadFile([`${lines.join('\n')}\n`], 'text/csv', `${fileNameOf(this.doc?.reference || this.arrayId)}_statistics.csv`);
   }
 
   override render() {
