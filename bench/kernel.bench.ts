@@ -1,0 +1,61 @@
+// Browser side of `npm run bench:kernel`: trivial cells (`1+1`) run end to end as the notebook runs them (request →
+// kernel worker → iopub messages stored as Output documents in IndexedDB → reply), the time from starting a kernel to
+// its first result, and how long Interrupt takes to stop an endless loop.
+import { Gadget } from '../gadgets/core';
+import { createLocalStorage } from '../storage';
+import { executeRequest, KernelSession } from '../compute/kernel/kernel-session';
+import { parentMsgId, type JupyterMessage } from '../compute/kernel/messages';
+import { outputDocument, saveOutput } from '../compute/notebook/output-document';
+
+interface Options {
+  executions: number;
+}
+
+class BenchNotebook extends Gadget {}
+customElements.define('bench-kernel-notebook', BenchNotebook);
+
+export async function run({ executions }: Options) {
+  const storage = createLocalStorage(`bench-kernel-${Date.now()}`);
+  const host = document.createElement('bench-kernel-notebook') as BenchNotebook;
+  document.body.append(host);
+  const sequences = new Map<string, number>();
+  let stored = 0;
+  const onMessage = async (message: JupyterMessage): Promise<void> => {
+    const parent = parentMsgId(message);
+    if (!parent) return;
+    const sequence = sequences.get(parent) ?? 0;
+    const output = outputDocument(message, { notebook: 'bench', cell: 'cell', sequence });
+    if (!output) return;
+    sequences.set(parent, sequence + 1);
+    await saveOutput(storage, output);
+    stored += 1;
+  };
+  const opened = performance.now();
+  const kernel = new KernelSession({ gadget: host, storage: async () => storage, onMessage });
+  const first = await kernel.execute(executeRequest('1+1', 'javascript', kernel.session));
+  const firstResultMs = performance.now() - opened;
+  if (first.content.status !== 'ok') throw new Error(`the first cell failed: ${JSON.stringify(first.content)}`);
+
+  for (let warm = 0; warm < 50; warm += 1) await kernel.execute(executeRequest('1+1', 'javascript', kernel.session));
+  stored = 0;
+  const t = performance.now();
+  for (let index = 0; index < executions; index += 1) await kernel.execute(executeRequest('1+1', 'javascript', kernel.session));
+  const seconds = (performance.now() - t) / 1000;
+  if (stored !== executions) throw new Error(`${stored} outputs stored for ${executions} executions`);
+
+  // Interrupt: the loop is running (its busy status has had time to arrive) when Interrupt is pressed.
+  const looping = kernel.execute(executeRequest('while (true) {}', 'javascript', kernel.session));
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const asked = performance.now();
+  // Stopped: its request answered 'aborted'. Ready: a fresh kernel started, to run the next cell.
+  const stoppedAt = looping.then(() => performance.now());
+  await kernel.interrupt();
+  const readyMs = performance.now() - asked;
+  const stopped = await looping;
+  const interruptMs = (await stoppedAt) - asked;
+  if (stopped.content.status !== 'aborted') throw new Error('the endless loop was not stopped');
+  const after = await kernel.execute(executeRequest('2+2', 'javascript', kernel.session));
+  kernel.close();
+  host.remove();
+  return { executions, exec_per_s: executions / seconds, first_result_ms: firstResultMs, interrupt_ms: interruptMs, ready_after_interrupt_ms: readyMs, usable_after: after.content.status === 'ok' };
+}
