@@ -22,7 +22,9 @@ export type PortalType =
   | 'Remote'
   | 'Error Report'
   | 'Statistics'
-  | 'Output';
+  | 'Output'
+  | 'Snippet'
+  | 'Reference';
 
 export interface ProcessStep {
   /** The operation's name, e.g. 'decode', 'spectrum'. */
