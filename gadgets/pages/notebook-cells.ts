@@ -10,7 +10,8 @@ import { executeRequest, INTERRUPTED, KernelSession, type KernelState } from '..
 import { parentMsgId, type JupyterMessage } from '../../compute/kernel/messages';
 import { mergeCells } from '../../compute/notebook/merge-cells';
 import { newCodeCell, newMarkdownCell, notebookCells, type Cell, type CodeCell } from '../../compute/notebook/notebook-document';
-import { clearOutputs, outputDocument, outputsOf, saveOutput, type OutputDocument } from '../../compute/notebook/output-document';
+import { outputDocument, outputsOf, type OutputDocument } from '../../compute/notebook/output-document';
+import { OutputWriter } from '../../compute/notebook/output-writer';
 import { exportIpynb } from '../../compute/notebook/ipynb';
 import { downloadFile, fileNameOf } from './download-file';
 import type { Doc, Storage } from '../../storage';
@@ -58,6 +59,10 @@ export class NotebookCells extends Gadget {
   /** execute_request msg_id → the cell it runs and how many outputs it has had. */
   private readonly runs = new Map<string, { cell: string; sequence: number }>();
   private readonly kernel: KernelSession;
+  private readonly outputWriter = new OutputWriter(
+    () => this.openStorage(),
+    (error) => (this.message = `An output could not be stored (it is shown, but gone after a reload): ${messageOf(error)}`),
+  );
 
   constructor() {
     super();
@@ -172,10 +177,10 @@ export class NotebookCells extends Gadget {
 
   private async deleteCell(id: string): Promise<void> {
     this.change(this.cells.filter((cell) => cell.id !== id));
-    await clearOutputs(await this.openStorage(), this.notebookId, { cell: id });
+    await this.outputWriter.clear(this.notebookId, { cell: id });
   }
 
-  private async onKernelMessage(message: JupyterMessage): Promise<void> {
+  private onKernelMessage(message: JupyterMessage): void {
     const parent = parentMsgId(message);
     const run = parent ? this.runs.get(parent) : undefined;
     if (!run) return;
@@ -188,7 +193,7 @@ export class NotebookCells extends Gadget {
     if (!output) return;
     run.sequence += 1;
     this.outputs = new Map(this.outputs).set(run.cell, [...(this.outputs.get(run.cell) ?? []), output]);
-    await saveOutput(await this.openStorage(), output);
+    this.outputWriter.save(output);
   }
 
   /** Runs a code cell (a markdown cell: shows it rendered). Its old outputs go; the new ones stream in. */
@@ -201,19 +206,18 @@ export class NotebookCells extends Gadget {
       this.editing = editing;
       return;
     }
-    const storage = await this.openStorage();
     const request = executeRequest(cell.source, cell.language, this.kernel.session);
     this.runs.set(request.header.msg_id, { cell: id, sequence: 0 });
     this.outputs = new Map(this.outputs).set(id, []);
     this.running = new Set(this.running).add(id);
     this.editCell(id, { msg_id: request.header.msg_id });
     try {
-      await clearOutputs(storage, this.notebookId, { cell: id });
+      await this.outputWriter.clear(this.notebookId, { cell: id });
       const reply = await this.kernel.execute(request);
       if (reply.content.status === 'aborted') {
         const stopped = makeInterrupted(request, this.notebookId, id, this.runs.get(request.header.msg_id)?.sequence ?? 0);
         this.outputs = new Map(this.outputs).set(id, [...(this.outputs.get(id) ?? []), stopped]);
-        await saveOutput(storage, stopped);
+        this.outputWriter.save(stopped);
       }
       this.editCell(id, { msg_id: request.header.msg_id });
     } catch (error) {
@@ -255,6 +259,7 @@ export class NotebookCells extends Gadget {
   private async exportNotebook(): Promise<void> {
     try {
       const title = typeof this.doc?.['title'] === 'string' ? this.doc['title'] : 'notebook';
+      await this.outputWriter.flush();
       const text = await exportIpynb(await this.openStorage(), this.notebookId, title, this.cells);
       downloadFile([text], 'application/x-ipynb+json', `${fileNameOf(title) || 'notebook'}.ipynb`);
     } catch (error) {
@@ -263,7 +268,7 @@ export class NotebookCells extends Gadget {
   }
 
   private async clearAll(): Promise<void> {
-    await clearOutputs(await this.openStorage(), this.notebookId);
+    await this.outputWriter.clear(this.notebookId);
     this.outputs = new Map();
   }
 
