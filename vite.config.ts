@@ -7,6 +7,7 @@ import { initialJsReport } from './scripts/initial-js.mjs';
 import { gadgetTestEndpoints } from './gadgets/core/testing/test-endpoints.mjs';
 import { gadgetSandboxes } from './gadgets/core/sandbox/vite-plugin.mjs';
 import { contentSecurityPolicy } from './scripts/content-security-policy.mjs';
+import { pyodideAssets } from './scripts/pyodide-assets.mjs';
 
 // @datadog/sketches-js requires protobufjs (undeclared) only for a serialisation the app does not use.
 const resolve = { alias: { 'protobufjs/minimal': new URL('./compute/statistics/no-protobuf.ts', import.meta.url).pathname } };
@@ -35,6 +36,7 @@ export default defineConfig({
     initialJsReport(),
     gadgetSandboxes(),
     contentSecurityPolicy(),
+    pyodideAssets(),
     VitePWA({
       // We register with workbox-window ourselves (gadgets/app/service-worker.ts) to show the update prompt.
       injectRegister: false,
@@ -62,6 +64,8 @@ export default defineConfig({
         navigateFallbackDenylist: [/^\/db\//],
         maximumFileSizeToCacheInBytes: 8 * 1024 * 1024,
         cleanupOutdatedCaches: true,
+        // Python cells' runtime (scripts/pyodide-assets.mjs): too big to precache for everyone, kept once first used.
+        runtimeCaching: [{ urlPattern: ({ url }) => url.pathname.includes('/pyodide/'), handler: 'CacheFirst', options: { cacheName: 'fieldscope-pyodide' } }],
         // Cache busting for the test of the update prompt: a changed build id changes the precache manifest.
         additionalManifestEntries: [{ url: 'build-id', revision: process.env.FIELDSCOPE_BUILD_ID ?? 'dev' }],
       },
@@ -80,7 +84,7 @@ export default defineConfig({
       {
         worker: { format: 'es' },
         resolve,
-        plugins: [gadgetTestEndpoints(), gadgetSandboxes()], // test-only endpoints; CORS for sandboxed gadget iframes
+        plugins: [gadgetTestEndpoints(), gadgetSandboxes(), pyodideAssets()], // test-only endpoints; CORS for sandboxed gadget iframes; Python cells
         test: {
           name: 'browser',
           include: ['gadgets/**/*.browser.test.ts', 'storage/**/*.browser.test.ts', 'compute/**/*.browser.test.ts'],

@@ -17,6 +17,7 @@ const TYPES = {
   '.png': 'image/png',
   '.svg': 'image/svg+xml',
   '.wasm': 'application/wasm',
+  '.zip': 'application/zip',
   '.txt': 'text/plain; charset=utf-8',
 };
 

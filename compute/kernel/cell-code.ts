@@ -71,8 +71,7 @@ function importEdit(code: string, node: Ranged & { specifiers: ImportSpecifier[]
  * declarations become globals of the kernel (so later cells see them; `const` can then be reassigned, as in a
  * console); the value of a last expression statement is returned.
  */
-export function cellBody(source: string, language: CellLanguage, cellName = 'cell'): string {
-  if (language === 'python') throw new CellCodeError('KernelLanguageError', 'Python cells need a Python kernel, which this app does not have yet: write this cell in JavaScript or TypeScript.');
+export function cellBody(source: string, language: Exclude<CellLanguage, 'python'>, cellName = 'cell'): string {
   const code = language === 'typescript' ? stripTypes(source) : source;
   const program = parseCell(code);
   const edits: Edit[] = [];

@@ -4,11 +4,13 @@
 // is the call's answer. The worker's origin is opaque: the app's DOM, cookies and IndexedDB are out of reach, its only
 // way to documents is the kernel API below, through the declaring gadget.
 import { WorkerGadget, serveWorkerGadget } from '../../gadgets/core/worker';
-import type { NewDataArray, NumericArray } from '../../storage/arrays';
+import type { NewDataArray } from '../../storage/arrays';
+import { isDType, typedArrayFor, type NumericArray } from '../../storage/arrays/dtypes';
 import { timesliceStatistics, type ArraySource, type StatisticsParameters, type StatisticsResult } from '../statistics';
 import { nextPowerOfTwo, powerSpectrum } from '../fft/real-fft';
 import { WelchAccumulator, defaultSegment, type Spectrum, type SpectrumParams } from '../spectrum/welch';
 import { cellBody } from './cell-code';
+import { PythonCellError, PythonCells } from './python-cells';
 import {
   kernelAppendArrayKey,
   kernelArrayDocumentKey,
@@ -41,10 +43,12 @@ export class Kernel extends WorkerGadget {
   private pending: Promise<unknown>[] = [];
   /** Requests run one after the other, in order, as a Jupyter kernel's shell channel does. */
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly python: PythonCells;
 
   constructor() {
     super();
-    this.installGlobals();
+    const api = this.installGlobals();
+    this.python = new PythonCells({ api, html, display: (value) => this.display(value), print: (name, text) => this.send('stream', { name, text }) });
   }
 
   /** Runs the cell of an execute_request; resolves to its execute_reply once every output was taken. */
@@ -69,8 +73,7 @@ export class Kernel extends WorkerGadget {
     const language = request.metadata['language'] === 'typescript' ? 'typescript' : request.metadata['language'] === 'python' ? 'python' : 'javascript';
     let reply: ExecuteReplyContent;
     try {
-      const cell = new AsyncFunction(cellBody(request.content.code, language, `cell-${count}`));
-      const value = await cell();
+      const value = language === 'python' ? await this.python.run(request.content.code) : await new AsyncFunction(cellBody(request.content.code, language, `cell-${count}`))();
       const data = await mimeBundleOf(value);
       if (data && !request.content.silent) this.send('execute_result', { execution_count: count, data, metadata: {} });
       reply = { status: 'ok', execution_count: count, user_expressions: {} };
@@ -97,14 +100,16 @@ export class Kernel extends WorkerGadget {
   }
 
   /** The names a cell uses: display, html, console (to the notebook), and `fieldscope`, the kernel API. */
-  private installGlobals(): void {
+  private installGlobals(): ReturnType<Kernel['api']> {
     const scope = globalThis as unknown as Record<string, unknown>;
     const log = (...values: unknown[]) => this.print('stdout', values);
     const warn = (...values: unknown[]) => this.print('stderr', values);
     Object.assign(console, { log, info: log, debug: log, warn, error: warn });
     scope['display'] = (value: unknown) => this.display(value);
     scope['html'] = html;
-    scope['fieldscope'] = this.api();
+    const api = this.api();
+    scope['fieldscope'] = api;
+    return api;
   }
 
   private api() {
@@ -123,14 +128,13 @@ export class Kernel extends WorkerGadget {
       array: info,
       read,
       chunks,
-      /** Creates a Data Array (with its first samples, if given); resolves to its id. */
-      createArray: async (spec: NewDataArray, samples?: NumericArray) => {
+      /** Creates a Data Array (with its first samples, if given: a typed array or a list of numbers); resolves to its id. */
+      createArray: async (spec: NewDataArray, samples?: ArrayLike<number>) => {
         const id = await this.acquire(kernelCreateArrayKey, spec);
-        if (samples && samples.length > 0) await this.acquire(kernelAppendArrayKey, id, samples.slice());
+        if (samples && samples.length > 0) await this.acquire(kernelAppendArrayKey, id, samplesOf(spec.dtype, samples));
         return id;
       },
-      // A copy crosses: buffers are transferred, and the cell's own array must stay usable.
-      append: (id: string, samples: NumericArray) => this.acquire(kernelAppendArrayKey, id, samples.slice()),
+      append: async (id: string, samples: ArrayLike<number>) => this.acquire(kernelAppendArrayKey, id, samplesOf((await info(id)).dtype, samples)),
       /** The one-sided power spectrum |X(k)|² of a frame (zero-padded to a power of two). */
       fft: (frame: ArrayLike<number>) => {
         const padded = new Float64Array(nextPowerOfTwo(Math.max(2, frame.length)));
@@ -171,7 +175,19 @@ export class Kernel extends WorkerGadget {
   }
 }
 
+/**
+ * Samples as the array's typed array: a copy, since buffers are transferred and the cell's own array must stay usable;
+ * a list of numbers (as Python cells pass) is converted. A typed array of another type is left for the storage to refuse.
+ */
+function samplesOf(dtype: string, samples: ArrayLike<number>): NumericArray {
+  if (ArrayBuffer.isView(samples)) return (samples as NumericArray).slice();
+  const copy = new (typedArrayFor(isDType(dtype) ? dtype : 'float64'))(samples.length);
+  copy.set(samples);
+  return copy;
+}
+
 function errorContent(thrown: unknown): ContentOf['error'] {
+  if (thrown instanceof PythonCellError) return { ename: thrown.name, evalue: thrown.message, traceback: thrown.traceback };
   if (thrown instanceof Error) {
     const stack = (thrown.stack ?? '').split('\n').filter((line) => line.trim() !== '');
     const head = `${thrown.name}: ${thrown.message}`;

@@ -160,3 +160,46 @@ describe('the kernel API beyond reads: statistics, pictures and graphs', () => {
     expect(bad.of('error')[0]?.evalue).toMatch(/end_date|before/i);
   });
 });
+
+describe('Python cells (Pyodide in the kernel worker)', () => {
+  it('keeps variables, prints, shows the last value, and reports exceptions with their Python traceback', async () => {
+    const { run } = setUp();
+    const first = await run('import math\ntotal = sum(range(10))\nprint("total", total)\nmath.sqrt(total + 55)', 'python');
+    expect(first.of('error')).toEqual([]);
+    expect(first.of('stream')).toEqual([{ name: 'stdout', text: 'total 45\n' }]);
+    expect(first.result).toBe('10.0');
+    expect((await run('[total, "two", {"a": 1}]', 'python')).result).toBe("[45, 'two', {'a': 1}]");
+    const failed = await run('def f(x):\n    return 1 / x\n\nf(0)', 'python');
+    expect(failed.reply.content.status).toBe('error');
+    const [error] = failed.of('error');
+    expect(error?.ename).toBe('ZeroDivisionError');
+    expect(error?.evalue).toBe('division by zero');
+    expect(error?.traceback.join('\n')).toMatch(/line 2, in f/);
+    expect(error?.traceback.join('\n')).not.toMatch(/_pyodide/);
+    const syntax = await run('def (', 'python');
+    expect(syntax.of('error')[0]?.ename).toBe('SyntaxError');
+  }, 120_000);
+
+  it('reaches documents and arrays through the same kernel API as JavaScript cells, and displays HTML', async () => {
+    const { run } = setUp();
+    const made = await run(
+      [
+        'import fieldscope',
+        'samples = [float(i % 4) for i in range(4000)]',
+        "array_id = await fieldscope.createArray({'title': 'from python', 'dtype': 'float64', 'sampling_rate': 100, 'start_time': '2026-01-05T10:00:00Z'}, samples)",
+        'part = await fieldscope.read(array_id, 0, 8)',
+        "stats = await fieldscope.statistics(array_id, {'statistics': 'mean,max', 'timeslice': 'minute', 'timeslice_is_static': True, 'time_zone': 'UTC'})",
+        "display(html('<i>from python</i>'))",
+        "info = await fieldscope.array(array_id)",
+        "(list(part), info.length, stats.slices[0].channels[0].values.mean)",
+      ].join('\n'),
+      'python',
+    );
+    expect(made.of('error')).toEqual([]);
+    // A typed array's whole numbers reach Python as ints (Pyodide's conversion of JS numbers).
+    expect(made.result).toBe('([0, 1, 2, 3, 0, 1, 2, 3], 4000, 1.5)');
+    expect(made.of('display_data')[0]?.data['text/html']).toBe('<i>from python</i>');
+    // Python and JavaScript cells of one notebook share the kernel's documents, not their variables.
+    expect((await run('(await fieldscope.documents(\'portal_type:="Data Array"\')).length')).result).toBe('1');
+  }, 120_000);
+});
