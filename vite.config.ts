@@ -60,6 +60,7 @@ export default defineConfig({
       workbox: {
         // The whole app shell, lazily loaded gadgets included, so the app starts offline after one visit.
         globPatterns: ['**/*.{js,css,html,png,svg,webmanifest,wasm,ipynb}'],
+        globIgnores: ['pyodide/**', '**/node_modules/**'],
         navigateFallback: 'index.html',
         navigateFallbackDenylist: [/^\/db\//],
         maximumFileSizeToCacheInBytes: 8 * 1024 * 1024,

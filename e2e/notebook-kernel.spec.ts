@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { startOffline } from './support/go-offline';
+import { startUnplugged } from './support/unplugged-server';
 
 test.describe('notebook cells run in a worker kernel', () => {
   test('runs cells, interrupts an endless loop, keeps outputs after a reload, never runs a payload on the app', async ({ page }) => {
@@ -46,7 +46,8 @@ test.describe('notebook cells run in a worker kernel', () => {
   });
 
   test('runs offline', async ({ page, context }) => {
-    await startOffline(page, context, '#/notebooks');
+    const { unplug } = await startUnplugged(page, context, '#/notebooks');
+    await unplug();
     await page.getByRole('button', { name: 'New notebook' }).click();
     await page.getByRole('button', { name: '+ Code' }).click();
     await page.getByLabel('Cell 1 source').locator('.cm-content').click();
@@ -54,5 +55,43 @@ test.describe('notebook cells run in a worker kernel', () => {
     await page.getByLabel('Language').selectOption('typescript');
     await page.getByRole('button', { name: 'Run cell' }).click();
     await expect(page.getByLabel('Cell 1 output')).toHaveText('offline');
+    // Python was never loaded on this device: the cell says so and what to do, and the kernel goes on.
+    await page.getByRole('button', { name: '+ Code' }).press('Enter');
+    await page.getByLabel('Language').nth(1).selectOption('python');
+    await page.getByLabel('Cell 2 source').locator('.cm-content').click();
+    await page.keyboard.type('1 + 1', { delay: 0 });
+    await page.keyboard.press('Control+Enter');
+    await expect(page.getByLabel('Cell 2 output')).toContainText('PythonUnavailableError');
+    await expect(page.getByLabel('Cell 2 output')).toContainText('the first time a Python cell runs while online');
+    await page.getByLabel('Cell 1 source').locator('.cm-content').click();
+    await page.keyboard.press('Control+Enter');
+    await expect(page.getByRole('status', { name: 'Kernel' })).toHaveText('Kernel: idle');
+    await expect(page.getByLabel('Cell 1 output')).toHaveText('offline');
+  });
+
+  test('runs Python cells: the runtime is fetched by the first one, then kept for offline use', async ({ page, context }) => {
+    test.setTimeout(120_000);
+    const { unplug } = await startUnplugged(page, context, '#/notebooks');
+    await page.getByRole('button', { name: 'New notebook' }).click();
+    await page.getByRole('button', { name: '+ Code' }).click();
+    await page.getByLabel('Language').selectOption('python');
+    await page.getByLabel('Cell 1 source').locator('.cm-content').click();
+    await page.keyboard.type('import fieldscope; print("from python"); [x * 2.5 for x in range(3)]', { delay: 0 });
+    await page.getByRole('button', { name: 'Run cell' }).click();
+    const output = page.getByLabel('Cell 1 output');
+    await expect(output).toContainText('from python', { timeout: 60_000 });
+    await expect(output).toContainText('[0.0, 2.5, 5.0]');
+    await expect(page.getByRole('status').filter({ hasText: 'Saved' })).toBeVisible();
+    await page.waitForTimeout(1000); // the cells' own save pause
+
+    await unplug();
+    await expect(output).toContainText('[0.0, 2.5, 5.0]'); // as stored
+    await page.getByRole('button', { name: '+ Code' }).press('Enter');
+    await page.getByLabel('Language').nth(1).selectOption('python');
+    await page.getByLabel('Cell 2 source').locator('.cm-content').click();
+    await page.keyboard.type('sum([1.5, 2.5])', { delay: 0 });
+    await page.keyboard.press('Control+Enter');
+    const offline = page.getByLabel('Cell 2 output');
+    await expect(offline).toHaveText('4.0', { timeout: 60_000 });
   });
 });

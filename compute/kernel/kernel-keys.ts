@@ -29,6 +29,12 @@ export const kernelReadArrayKey = acquisitionKey<[id: string, start: number, end
 export const kernelCreateArrayKey = acquisitionKey<[spec: NewDataArray], string>('kernel.createArray');
 export const kernelAppendArrayKey = acquisitionKey<[id: string, samples: NumericArray], number>('kernel.appendArray');
 
+/**
+ * A file of the Python runtime (`pyodide/<name>`), fetched by the page: the kernel's opaque worker is no client of
+ * the service worker, the page is, so the runtime kept there once is served offline.
+ */
+export const kernelRuntimeFileKey = acquisitionKey<[name: string], ArrayBuffer>('kernel.runtimeFile');
+
 export const KERNEL_ACQUISITIONS = [
   kernelIopubKey,
   kernelDocumentsKey,
@@ -39,4 +45,5 @@ export const KERNEL_ACQUISITIONS = [
   kernelCreateArrayKey,
   kernelAppendArrayKey,
   kernelSaveImageKey,
+  kernelRuntimeFileKey,
 ].map((key) => key.name);

@@ -15,6 +15,7 @@ import {
   kernelIopubKey,
   kernelReadArrayKey,
   kernelReadEnvelopeKey,
+  kernelRuntimeFileKey,
   kernelSaveImageKey,
 } from './kernel-keys';
 import type { Kernel } from './kernel-worker';
@@ -23,6 +24,8 @@ import { makeMessage, type JupyterMessage } from './messages';
 
 /** The page that starts the kernel's opaque worker, with a policy allowing eval (scripts/content-security-policy.mjs). */
 const KERNEL_HOST = `${import.meta.env.BASE_URL}compute/kernel/kernel-host.html`;
+/** Where the Python runtime's files are (scripts/pyodide-assets.mjs). */
+const RUNTIME_FILES = `${import.meta.env.BASE_URL}pyodide/`;
 
 /** Most rows a cell's `fieldscope.read` gets in one call: larger reads go chunk by chunk (`fieldscope.chunks`). */
 export const MAX_READ = 1 << 22;
@@ -96,6 +99,12 @@ export class KernelSession {
     gadget.provide(kernelSaveImageKey, async ({ signal }, image, title, source) => {
       if (!(image instanceof Blob) || !/^image\/(png|jpeg|gif|webp)$/.test(image.type)) throw new TypeError('saveImage takes a PNG, JPEG, GIF or WebP Blob (canvas.convertToBlob() gives a PNG).');
       return saveImageDocument(await storage(), { title: String(title || 'Notebook image'), image, ...(typeof source === 'string' ? { source } : {}) }, { signal });
+    });
+    gadget.provide(kernelRuntimeFileKey, async ({ signal }, name) => {
+      if (!/^[\w.-]+$/.test(String(name))) throw new RangeError(`No runtime file is named ${JSON.stringify(name)}.`);
+      const response = await fetch(`${RUNTIME_FILES}${String(name)}`, { signal });
+      if (!response.ok) throw new Error(`${RUNTIME_FILES}${String(name)} answered ${response.status}`);
+      return response.arrayBuffer();
     });
     gadget.provide(kernelCreateArrayKey, async ({ signal }, spec) => createDataArray(await storage(), spec, { signal }));
     gadget.provide(kernelAppendArrayKey, async ({ signal }, id, samples) => {

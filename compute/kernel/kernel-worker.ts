@@ -20,6 +20,7 @@ import {
   kernelIopubKey,
   kernelReadArrayKey,
   kernelReadEnvelopeKey,
+  kernelRuntimeFileKey,
   kernelSaveImageKey,
   type KernelArrayInfo,
 } from './kernel-keys';
@@ -48,7 +49,13 @@ export class Kernel extends WorkerGadget {
   constructor() {
     super();
     const api = this.installGlobals();
-    this.python = new PythonCells({ api, html, display: (value) => this.display(value), print: (name, text) => this.send('stream', { name, text }) });
+    this.python = new PythonCells({
+      api,
+      html,
+      display: (value) => this.display(value),
+      print: (name, text) => this.send('stream', { name, text }),
+      file: (name) => this.acquire(kernelRuntimeFileKey, name),
+    });
   }
 
   /** Runs the cell of an execute_request; resolves to its execute_reply once every output was taken. */

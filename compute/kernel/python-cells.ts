@@ -31,7 +31,15 @@ export interface PythonHost {
   display: (value: unknown) => Promise<void>;
   html: (markup: string) => WithRepr;
   print: (name: 'stdout' | 'stderr', text: string) => void;
+  /** A runtime file's bytes (`pyodide/<name>`), fetched by the page. */
+  file: (name: string) => Promise<ArrayBuffer>;
 }
+
+/**
+ * `import(url)` out of Vite's sight: for an import of a computed URL its dev server adds its client to the module,
+ * whose "connected" log would land in a cell's output. The kernel's policy allows eval (its cells are eval'd too).
+ */
+const importModule = new Function('url', 'return import(url)') as (url: string) => Promise<unknown>;
 
 /** Marks a Python value's repr crossing to JavaScript (see PRELUDE). */
 const SHOWN_KEY = '__python_repr__';
@@ -61,9 +69,17 @@ export class PythonCells {
     return this.runtime;
   }
 
+  /**
+   * Every runtime file comes through the page (`host.file`): the modules are imported from object URLs of their
+   * bytes, and Pyodide's own fetches (WebAssembly, standard library, lock file) are answered from the same source.
+   */
   private async start(): Promise<PyodideAPI> {
-    const { loadPyodide } = (await import(/* @vite-ignore */ `${PYODIDE_URL}pyodide.mjs`)) as typeof import('pyodide');
-    const pyodide = await loadPyodide({ indexURL: PYODIDE_URL, checkAPIVersion: true });
+    serveFetches(PYODIDE_URL, this.host.file);
+    const moduleUrl = async (name: string) => URL.createObjectURL(new Blob([await this.host.file(name)], { type: 'text/javascript' }));
+    const [runtime, module] = await Promise.all([moduleUrl('pyodide.mjs'), moduleUrl('pyodide.asm.mjs')]);
+    const { loadPyodide } = (await importModule(runtime)) as typeof import('pyodide');
+    const { default: createPyodideModule } = (await importModule(module)) as { default: NonNullable<Parameters<typeof loadPyodide>[0]>['createPyodideModule'] };
+    const pyodide = await loadPyodide({ indexURL: PYODIDE_URL, createPyodideModule, checkAPIVersion: true });
     pyodide.setStdout({ batched: (line) => this.host.print('stdout', `${line}\n`) });
     pyodide.setStderr({ batched: (line) => this.host.print('stderr', `${line}\n`) });
     pyodide.registerJsModule('fieldscope', pythonFacing(pyodide, this.host.api));
@@ -74,6 +90,20 @@ export class PythonCells {
     await pyodide.runPythonAsync(PRELUDE);
     return pyodide;
   }
+}
+
+const TYPES: Record<string, string> = { wasm: 'application/wasm', json: 'application/json', zip: 'application/zip', mjs: 'text/javascript' };
+
+/** Answers this worker's fetches under `base` from `file`; every other fetch goes on as before. */
+function serveFetches(base: string, file: (name: string) => Promise<ArrayBuffer>): void {
+  const network = globalThis.fetch.bind(globalThis);
+  globalThis.fetch = (input: RequestInfo | URL, init?: RequestInit) => {
+    const url = typeof input === 'string' ? new URL(input, base).href : input instanceof URL ? input.href : input.url;
+    if (!url.startsWith(base)) return network(input, init);
+    const name = url.slice(base.length).split(/[?#]/)[0] ?? '';
+    const type = TYPES[name.split('.').pop() ?? ''] ?? 'application/octet-stream';
+    return file(name).then((bytes) => new Response(bytes, { headers: { 'content-type': type } }));
+  };
 }
 
 function isPyProxy(pyodide: PyodideAPI, value: unknown): value is PyProxy {

@@ -1,6 +1,7 @@
 // One cell's editor: CodeMirror 6 with the JavaScript/TypeScript mode. Loaded with the notebook cells only.
 import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
 import { javascript } from '@codemirror/lang-javascript';
+import { python } from '@codemirror/lang-python';
 import { bracketMatching, defaultHighlightStyle, indentOnInput, syntaxHighlighting } from '@codemirror/language';
 import { EditorState, type Extension } from '@codemirror/state';
 import { EditorView, keymap, lineNumbers } from '@codemirror/view';
@@ -67,7 +68,8 @@ export class CodeEditor extends HTMLElement {
       }),
       EditorView.contentAttributes.of({ 'aria-label': this.getAttribute('aria-label') ?? 'Cell source' }),
     ];
-    if (this.mode !== 'markdown') extensions.push(javascript({ typescript: this.mode === 'typescript' }));
+    if (this.mode === 'python') extensions.push(python());
+    else if (this.mode !== 'markdown') extensions.push(javascript({ typescript: this.mode === 'typescript' }));
     const root = this.getRootNode();
     this.view = new EditorView({
       state: EditorState.create({ doc: text, extensions }),

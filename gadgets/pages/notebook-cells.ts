@@ -312,6 +312,7 @@ export class NotebookCells extends Gadget {
           ? html`<select aria-label="Language" .value=${cell.language} @change=${(event: Event) => this.editCell(cell.id, { language: (event.target as HTMLSelectElement).value as CodeCell['language'] })}>
               <option value="javascript">JavaScript</option>
               <option value="typescript">TypeScript</option>
+              <option value="python">Python</option>
             </select>`
           : html`<span class="kind">Markdown</span>`}
         <span class="cell-actions">
