@@ -10,9 +10,9 @@ const MARGIN = 4 * 1024 * 1024;
  * (navigator.storage.estimate covers IndexedDB and the private file system together). 507 with what is needed,
  * what is free and what can be freed.
  */
-export async function ensureSpace(bytes: number): Promise<void> {
-  if (bytes < ESTIMATE_FROM || typeof navigator === 'undefined' || typeof navigator.storage?.estimate !== 'function') return;
-  const { usage = 0, quota } = await navigator.storage.estimate();
+export async function ensureSpace(bytes: number, estimate: SpaceEstimate | undefined = browserEstimate()): Promise<void> {
+  if (bytes < ESTIMATE_FROM || !estimate) return;
+  const { usage = 0, quota } = await estimate();
   if (quota === undefined) return;
   const free = Math.max(0, quota - usage);
   if (bytes + MARGIN <= free) return;
@@ -22,6 +22,14 @@ export async function ensureSpace(bytes: number): Promise<void> {
       'Nothing was written. Free space: use "Free space on this device" on arrays the server already has, or delete arrays and recordings you no longer need (Settings shows the usage), then try again.',
     { needed: bytes + MARGIN, free, quota, usage },
   );
+}
+
+/** How much the origin uses and may use (navigator.storage.estimate's answer). */
+export type SpaceEstimate = () => Promise<StorageEstimate>;
+
+function browserEstimate(): SpaceEstimate | undefined {
+  if (typeof navigator === 'undefined' || typeof navigator.storage?.estimate !== 'function') return undefined;
+  return () => navigator.storage.estimate();
 }
 
 function megabytes(bytes: number): string {

@@ -23,7 +23,7 @@ import type {
   PutAttachmentOptions,
   Storage,
 } from '../types';
-import { ensureSpace } from '../quota';
+import { ensureSpace, type SpaceEstimate } from '../quota';
 import { withAttachmentLock } from '../opfs/bytes-locks';
 import { detectOpfs } from '../opfs/opfs-files';
 import { OpfsChunkStore } from '../opfs/opfs-chunk-store';
@@ -58,6 +58,11 @@ export interface IndexedDBStorageOptions {
    * stay where they are, readable and appendable, whatever the preference.
    */
   bytes?: BytesPreference;
+  /**
+   * How free space is known before a write of 1 MiB or more; default navigator.storage.estimate (its override in
+   * Chromium's DevTools protocol does not reach estimate(), so tests of a full device pass their own).
+   */
+  estimate?: SpaceEstimate;
 }
 
 /**
@@ -69,15 +74,17 @@ export interface IndexedDBStorageOptions {
 export class IndexedDBStorage implements Storage {
   readonly name: string;
   private readonly bytes: BytesPreference;
+  private readonly estimate: SpaceEstimate | undefined;
   private readonly chunks: IndexedDBChunkStore;
   private readonly newChanges = new Subject<Change>();
   /** Other tabs' writes reach this tab's live changes feeds through here. */
   private readonly channel: BroadcastChannel | undefined;
 
-  constructor({ name = 'fieldscope', chunkSize = DEFAULT_CHUNK_SIZE, bytes = 'auto' }: IndexedDBStorageOptions = {}) {
+  constructor({ name = 'fieldscope', chunkSize = DEFAULT_CHUNK_SIZE, bytes = 'auto', estimate }: IndexedDBStorageOptions = {}) {
     if (!Number.isInteger(chunkSize) || chunkSize <= 0) throw new StorageError(400, `chunkSize must be a whole number > 0, not ${chunkSize}.`);
     this.name = name;
     this.bytes = bytes;
+    this.estimate = estimate;
     this.chunks = new IndexedDBChunkStore(chunkSize);
     if (typeof BroadcastChannel !== 'undefined') {
       this.channel = new BroadcastChannel(`fieldscope-changes:${name}`);
@@ -193,7 +200,7 @@ export class IndexedDBStorage implements Storage {
     checkId(id);
     checkId(name, 'Attachment name');
     const incoming = await incomingBytes(data, contentType);
-    await ensureSpace(incoming.size);
+    await ensureSpace(incoming.size, this.estimate);
     const store = await this.preferredStore();
     await this.attachmentLock(id, name, async () => {
       const staged = await this.stage(store, { id, name, mode: 'put', previous: undefined, incoming, signal });
@@ -216,7 +223,7 @@ export class IndexedDBStorage implements Storage {
     // Read before the transaction, which cannot wait for anything but its own requests. An append keeps the
     // attachment's existing type.
     const incoming = await incomingBytes(data, contentType);
-    await ensureSpace(incoming.size);
+    await ensureSpace(incoming.size, this.estimate);
     const preferred = await this.preferredStore();
     return this.attachmentLock(id, name, async () => {
       // An attachment keeps growing where it is (IndexedDB chunks or its file); a new one goes where new bytes go.
