@@ -79,8 +79,15 @@ test('a page killed mid-import leaves, once reopened, its array whole or cleanly
     // Bytes are going to OPFS files (the stream's and the array's), some already committed.
     expect((await bytesState(page)).files.length).toBeGreaterThan(0);
     const session = await context.newCDPSession(page);
-    await session.send('Page.crash').catch(() => {}); // the renderer dies with its workers: no answer comes back
+    const crashed = page.waitForEvent('crash');
+    void session.send('Page.crash').catch(() => {}); // the renderer dies with its workers: no answer comes back
+    await crashed;
     await page.close().catch(() => {});
+    // What the crash left, seen from a page of the origin that is not the app (nothing sweeps or cleans up there).
+    const observer = await context.newPage();
+    await observer.goto('./favicon.svg');
+    testInfo.annotations.push({ type: 'left by the crash', description: orphans(await bytesState(observer)).join(', ') || 'no orphan bytes' });
+    await observer.close();
 
     const reopened = await context.newPage();
     await reopened.goto('./#/arrays');
