@@ -51,6 +51,8 @@ test.describe('app shell', () => {
   test('settings shows storage usage and the persistence state', async ({ page }) => {
     await page.goto('./#/settings');
     await expect(page.getByText(/Used .* of .* available to Fieldscope/)).toBeVisible();
+    // Chromium has OPFS sync access handles: array bytes go there, and the page says so.
+    await expect(page.locator('[data-bytes-store="opfs"]')).toContainText("private file system (OPFS)");
     // The app asked for persistence at start; the answer is shown, and a refusal comes with a warning and a way to retry.
     const answer = page.locator('[data-persistence="persisted"], [data-persistence="refused"]');
     await expect(answer).toHaveCount(1);

@@ -30,6 +30,28 @@ export function checkRange(start: number | undefined, end: number | undefined, s
   return { start: Math.min(from, size), end: Math.min(to, size) };
 }
 
+/** Bytes in the asked format ('blob' by default), without a Blob round trip for the other formats. */
+export function bytesAs<F extends AttachmentFormat>(bytes: ArrayBuffer, type: string, format: F | undefined): Promise<AttachmentData<F>> {
+  switch (format ?? 'blob') {
+    case 'arraybuffer':
+      return Promise.resolve(bytes as AttachmentData<F>);
+    case 'text':
+      return Promise.resolve(new TextDecoder().decode(bytes) as AttachmentData<F>);
+    case 'json':
+      return Promise.resolve(parseJson(new TextDecoder().decode(bytes)) as AttachmentData<F>);
+    default:
+      return readAs(new Blob([bytes], { type }), format);
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new StorageError(400, `The attachment is not valid JSON: ${(error as Error).message}`, {}, { cause: error });
+  }
+}
+
 /** Reads a Blob in the asked format ('blob' by default); 'json' that is not JSON is a 400. */
 export async function readAs<F extends AttachmentFormat>(blob: Blob, format: F | undefined): Promise<AttachmentData<F>> {
   switch (format ?? 'blob') {
@@ -39,14 +61,8 @@ export async function readAs<F extends AttachmentFormat>(blob: Blob, format: F |
       return (await blob.arrayBuffer()) as AttachmentData<F>;
     case 'text':
       return (await blob.text()) as AttachmentData<F>;
-    case 'json': {
-      const text = await blob.text();
-      try {
-        return JSON.parse(text) as AttachmentData<F>;
-      } catch (error) {
-        throw new StorageError(400, `The attachment is not valid JSON: ${(error as Error).message}`, {}, { cause: error });
-      }
-    }
+    case 'json':
+      return parseJson(await blob.text()) as AttachmentData<F>;
     default:
       throw new StorageError(400, `Unknown attachment format "${String(format)}": use blob, arraybuffer, text or json.`);
   }

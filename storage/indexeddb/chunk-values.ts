@@ -1,4 +1,4 @@
-import { readAs } from '../attachment-data';
+import { bytesAs, readAs } from '../attachment-data';
 import type { AttachmentData, AttachmentFormat, AttachmentInput } from '../types';
 
 /**
@@ -66,8 +66,8 @@ export function chunkSize(value: ChunkValue): number {
 
 /**
  * Bytes [start, end) of the attachment from its consecutive chunks `values`, the first starting at byte `offset`, in
- * the asked format. Chunks of bytes are copied straight into the result; only Blob chunks (or format 'blob') go
- * through a Blob.
+ * the asked format. Chunks of bytes are copied straight into the result (one piece that is the whole range is the
+ * result, as OPFS reads give it); only Blob chunks (or format 'blob') go through a Blob.
  */
 export async function readChunks<F extends AttachmentFormat>(
   values: ChunkValue[],
@@ -82,6 +82,8 @@ export async function readChunks<F extends AttachmentFormat>(
     const blob = new Blob(values, { type }).slice(start - offset, end - offset, type);
     return readAs(blob, format);
   }
+  const only = values.length === 1 ? (values[0] as ArrayBuffer) : undefined;
+  if (only && offset === start && only.byteLength === end - start) return bytesAs(only, type, format); // an OPFS read: no copy
   const bytes = new Uint8Array(end - start);
   let at = offset;
   for (const value of values as ArrayBuffer[]) {
@@ -90,6 +92,5 @@ export async function readChunks<F extends AttachmentFormat>(
     if (to > from) bytes.set(new Uint8Array(value, from - at, to - from), from - start);
     at += value.byteLength;
   }
-  if (wanted === 'arraybuffer') return bytes.buffer as AttachmentData<F>;
-  return readAs(new Blob([bytes], { type }), format);
+  return bytesAs(bytes.buffer, type, format);
 }

@@ -8,7 +8,7 @@ export interface DocumentRecord {
   doc: Doc;
 }
 
-/** What is known of one attachment; its bytes are in `chunks`. */
+/** What is known of one attachment; its bytes are in `chunks`, or in an OPFS file when `file` is set. */
 export interface AttachmentRecord {
   docId: string;
   name: string;
@@ -20,6 +20,8 @@ export interface AttachmentRecord {
   revision: number;
   /** Made anew when the attachment is written whole, kept by appends (see AttachmentInfo.appendBase). */
   appendBase?: string;
+  /** The Origin Private File System file holding the bytes (storage/opfs); absent: IndexedDB chunks. */
+  file?: string | undefined;
 }
 
 export interface ChangeRecord {

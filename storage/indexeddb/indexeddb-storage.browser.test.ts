@@ -4,17 +4,18 @@ import { createLocalStorage } from '../local-storage';
 import { openDatabase } from './database';
 import { IndexedDBStorage } from './indexeddb-storage';
 
-// The same suite as in Node, against Chromium's real IndexedDB (real Blobs, real transactions).
+// The same suite as in Node, against Chromium's real IndexedDB (real Blobs, real transactions); the app stack keeps
+// bytes in OPFS where Chromium has sync access handles (storage/opfs has the OPFS-specific tests).
 let counter = 0;
 const freshName = () => `browser-conformance-${Date.now()}-${++counter}`;
 
-describeStorageConformance('indexeddb in Chromium', () => ({ storage: new IndexedDBStorage({ name: freshName(), chunkSize: 1024 }), chunkSize: 1024 }));
+describeStorageConformance('indexeddb in Chromium', () => ({ storage: new IndexedDBStorage({ name: freshName(), chunkSize: 1024, bytes: 'indexeddb' }), chunkSize: 1024 }));
 describeStorageConformance('the app stack (createLocalStorage) in Chromium', () => ({ storage: createLocalStorage(freshName()) }));
 
 describe('attachments written before chunks were bytes', () => {
   it('stay readable by range and appendable: Blob chunks and byte chunks mix', async () => {
     const name = freshName();
-    const storage = new IndexedDBStorage({ name, chunkSize: 4 });
+    const storage = new IndexedDBStorage({ name, chunkSize: 4, bytes: 'indexeddb' });
     await storage.put('a', {});
     await storage.putAttachment('a', 'data', new Uint8Array([0, 1, 2, 3, 4, 5]));
     // As the earlier code stored them: Blob chunks, the last one partly filled.

@@ -1,5 +1,5 @@
 import { Subject } from 'rxjs';
-import type { IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
+import type { IDBPDatabase, StoreNames } from 'idb';
 import { checkRange } from '../attachment-data';
 import { changeFeed } from '../change-feed';
 import { checkDoc, checkId, notFound, throwIfAborted, unsupported } from '../checks';
@@ -23,7 +23,14 @@ import type {
   PutAttachmentOptions,
   Storage,
 } from '../types';
-import { chunkValue, incomingBytes, joinChunk, readChunks, type ChunkValue, type IncomingBytes } from './chunk-values';
+import { ensureSpace, type SpaceEstimate } from '../quota';
+import { withAttachmentLock } from '../opfs/bytes-locks';
+import { detectOpfs } from '../opfs/opfs-files';
+import { OpfsChunkStore } from '../opfs/opfs-chunk-store';
+import { sweepOrphanFiles } from '../opfs/sweep-orphan-files';
+import { incomingBytes, readChunks, type ChunkValue } from './chunk-values';
+import type { BytesKind, ChunkStore, StagedBytes, WriteTransaction } from './chunk-store';
+import { IndexedDBChunkStore } from './indexeddb-chunk-store';
 import { INDEXED_KEYS, openDatabase, type AttachmentRecord, type FieldscopeDB } from './database';
 
 /** Attachments are cut into Blob chunks of this size, so a range read touches only the chunks it needs. */
@@ -32,13 +39,30 @@ export const DEFAULT_CHUNK_SIZE = 1024 * 1024;
 const capabilities = new Set<Capability>(['list', 'include', 'query', 'select', 'sort', 'limit', 'write', 'range', 'append', 'changes']);
 
 type Store = StoreNames<FieldscopeDB>;
-type WriteTransaction = IDBPTransaction<FieldscopeDB, Store[], 'readwrite'>;
+const ATTACHMENT_STORES: Store[] = ['documents', 'attachments', 'chunks', 'changes'];
+
+/** Where attachment bytes go: 'auto' OPFS where sync access handles work (detected once), else IndexedDB chunks. */
+export type BytesPreference = 'auto' | 'indexeddb' | 'opfs';
+
+/** One sweep of orphan files per database and context: the first use of OPFS after a start. */
+const sweeps = new Map<string, Promise<OpfsChunkStore | undefined>>();
 
 export interface IndexedDBStorageOptions {
   /** Database name; default 'fieldscope'. */
   name?: string;
-  /** Chunk size for attachments written from now on; default 1 MiB. */
+  /** Chunk size for attachments written from now on into IndexedDB; default 1 MiB. */
   chunkSize?: number;
+  /**
+   * Where new attachments' bytes go: 'auto' (default) one Origin Private File System file per attachment where sync
+   * access handles work, else IndexedDB chunks; 'opfs' refuses (501) where they do not. Attachments already stored
+   * stay where they are, readable and appendable, whatever the preference.
+   */
+  bytes?: BytesPreference;
+  /**
+   * How free space is known before a write of 1 MiB or more; default navigator.storage.estimate (its override in
+   * Chromium's DevTools protocol does not reach estimate(), so tests of a full device pass their own).
+   */
+  estimate?: SpaceEstimate;
 }
 
 /**
@@ -49,15 +73,19 @@ export interface IndexedDBStorageOptions {
  */
 export class IndexedDBStorage implements Storage {
   readonly name: string;
-  private readonly chunkSize: number;
+  private readonly bytes: BytesPreference;
+  private readonly estimate: SpaceEstimate | undefined;
+  private readonly chunks: IndexedDBChunkStore;
   private readonly newChanges = new Subject<Change>();
   /** Other tabs' writes reach this tab's live changes feeds through here. */
   private readonly channel: BroadcastChannel | undefined;
 
-  constructor({ name = 'fieldscope', chunkSize = DEFAULT_CHUNK_SIZE }: IndexedDBStorageOptions = {}) {
+  constructor({ name = 'fieldscope', chunkSize = DEFAULT_CHUNK_SIZE, bytes = 'auto', estimate }: IndexedDBStorageOptions = {}) {
     if (!Number.isInteger(chunkSize) || chunkSize <= 0) throw new StorageError(400, `chunkSize must be a whole number > 0, not ${chunkSize}.`);
     this.name = name;
-    this.chunkSize = chunkSize;
+    this.bytes = bytes;
+    this.estimate = estimate;
+    this.chunks = new IndexedDBChunkStore(chunkSize);
     if (typeof BroadcastChannel !== 'undefined') {
       this.channel = new BroadcastChannel(`fieldscope-changes:${name}`);
       this.channel.onmessage = (event: MessageEvent<Change>) => this.newChanges.next(event.data);
@@ -95,7 +123,7 @@ export class IndexedDBStorage implements Storage {
     let stored: Doc | undefined;
     let refused: { error: unknown } | undefined;
     try {
-      await this.write(['documents', 'attachments', 'chunks', 'changes'], signal, async (tx) => {
+      await this.write(ATTACHMENT_STORES, signal, async (tx, removeFiles) => {
         const record = await tx.objectStore('documents').get(id);
         const attachments = record ? attachmentInfos(this.name, await tx.objectStore('attachments').getAll(documentRange(id))) : {};
         let next: Doc | null | undefined;
@@ -108,7 +136,7 @@ export class IndexedDBStorage implements Storage {
         }
         stored = next === undefined ? record?.doc : (next ?? undefined);
         if (next === undefined || (next === null && !record)) return undefined;
-        if (next === null) return deleteDocument(tx, id);
+        if (next === null) return deleteDocument(tx, id, removeFiles);
         await tx.objectStore('documents').put({ id, doc: next });
         return recordChange(tx, id, false);
       });
@@ -124,9 +152,9 @@ export class IndexedDBStorage implements Storage {
 
   async remove(id: string, { signal }: CallOptions = {}): Promise<void> {
     checkId(id);
-    await this.write(['documents', 'attachments', 'chunks', 'changes'], signal, async (tx) => {
+    await this.write(ATTACHMENT_STORES, signal, async (tx, removeFiles) => {
       if ((await tx.objectStore('documents').getKey(id)) === undefined) throw notFound(id);
-      return deleteDocument(tx, id);
+      return deleteDocument(tx, id, removeFiles);
     });
   }
 
@@ -150,41 +178,42 @@ export class IndexedDBStorage implements Storage {
     throwIfAborted(signal);
     checkId(id);
     checkId(name, 'Attachment name');
-    const tx = (await this.db()).transaction(['attachments', 'chunks'], 'readonly');
-    const meta = await tx.objectStore('attachments').get([id, name]);
-    if (!meta) throw notFound(id, name);
-    const range = checkRange(start, end, meta.length);
-    let values: ChunkValue[] = [];
-    let offset = range.start;
-    if (range.end > range.start) {
-      const first = Math.floor(range.start / meta.chunkSize);
-      const last = Math.floor((range.end - 1) / meta.chunkSize);
-      values = await tx.objectStore('chunks').getAll(IDBKeyRange.bound([id, name, first], [id, name, last]));
-      offset = first * meta.chunkSize;
+    for (let attempt = 1; ; attempt += 1) {
+      const tx = (await this.db()).transaction(['attachments', 'chunks'], 'readonly');
+      const meta = await tx.objectStore('attachments').get([id, name]);
+      if (!meta) throw notFound(id, name);
+      const range = checkRange(start, end, meta.length);
+      try {
+        // IndexedDB chunks are read in the same transaction as their record (no await in between); a file after it.
+        const store = meta.file ? await this.opfsStore(true) : this.chunks;
+        const { values, offset } = range.end > range.start ? await store.read(tx, meta, range.start, range.end) : { values: [] as ChunkValue[], offset: range.start };
+        throwIfAborted(signal);
+        return await readChunks(values, offset, range.start, range.end, meta.contentType, format);
+      } catch (error) {
+        // The file was replaced (and removed) between reading its record and reading it: read the new record.
+        if ((error as Error).name !== 'NotFoundError' || attempt > 1) throw storageFailure(error);
+      }
     }
-    throwIfAborted(signal);
-    return readChunks(values, offset, range.start, range.end, meta.contentType, format);
   }
 
   async putAttachment(id: string, name: string, data: AttachmentInput, { contentType, signal }: PutAttachmentOptions = {}): Promise<void> {
     checkId(id);
     checkId(name, 'Attachment name');
     const incoming = await incomingBytes(data, contentType);
-    await this.write(['documents', 'attachments', 'chunks', 'changes'], signal, async (tx) => {
-      if ((await tx.objectStore('documents').getKey(id)) === undefined) throw notFound(id);
-      const previous = await tx.objectStore('attachments').get([id, name]);
-      await tx.objectStore('chunks').delete(attachmentRange(id, name));
-      await this.putChunks(tx, id, name, incoming, 0, 0);
-      await tx.objectStore('attachments').put({
-        docId: id,
-        name,
-        length: incoming.size,
-        contentType: incoming.type,
-        chunkSize: this.chunkSize,
-        revision: (previous?.revision ?? 0) + 1,
-        appendBase: crypto.randomUUID(),
+    await ensureSpace(incoming.size, this.estimate);
+    const store = await this.preferredStore();
+    await this.attachmentLock(id, name, async () => {
+      const staged = await this.stage(store, { id, name, mode: 'put', previous: undefined, incoming, signal });
+      await this.commit(staged, signal, async (tx, removeFiles) => {
+        if ((await tx.objectStore('documents').getKey(id)) === undefined) throw notFound(id);
+        const previous = await tx.objectStore('attachments').get([id, name]);
+        await tx.objectStore('chunks').delete(attachmentRange(id, name));
+        const meta = { ...freshRecord(id, name, this.chunks.chunkSize), revision: previous?.revision ?? 0 };
+        await staged.commit(tx, meta);
+        if (previous?.file && previous.file !== staged.file) removeFiles.push(previous.file);
+        await tx.objectStore('attachments').put({ ...meta, length: incoming.size, contentType: incoming.type, revision: meta.revision + 1, file: staged.file });
+        return recordChange(tx, id, false);
       });
-      return recordChange(tx, id, false);
     });
   }
 
@@ -194,47 +223,39 @@ export class IndexedDBStorage implements Storage {
     // Read before the transaction, which cannot wait for anything but its own requests. An append keeps the
     // attachment's existing type.
     const incoming = await incomingBytes(data, contentType);
-    let size = 0;
-    await this.write(['documents', 'attachments', 'chunks', 'changes'], signal, async (tx) => {
-      if ((await tx.objectStore('documents').getKey(id)) === undefined) throw notFound(id);
-      const previous = await tx.objectStore('attachments').get([id, name]);
-      const meta: AttachmentRecord = previous ?? {
-        docId: id,
-        name,
-        length: 0,
-        contentType: '',
-        chunkSize: this.chunkSize,
-        revision: 0,
-        appendBase: crypto.randomUUID(),
-      };
-      const chunks = tx.objectStore('chunks');
-      let index = Math.floor(meta.length / meta.chunkSize);
-      let written = 0;
-      const partial = meta.length % meta.chunkSize;
-      if (partial > 0 && incoming.size > 0) {
-        // Only the last, partly filled chunk is rewritten; every earlier chunk stays untouched.
-        written = Math.min(meta.chunkSize - partial, incoming.size);
-        await chunks.put(joinChunk(await chunks.get([id, name, index]), incoming, written), [id, name, index]);
-        index += 1;
-      }
-      await this.putChunks(tx, id, name, incoming, written, index, meta.chunkSize);
-      size = meta.length + incoming.size;
-      await tx.objectStore('attachments').put({
-        ...meta,
-        length: size,
-        contentType: meta.contentType || incoming.type,
-        revision: meta.revision + 1,
+    await ensureSpace(incoming.size, this.estimate);
+    const preferred = await this.preferredStore();
+    return this.attachmentLock(id, name, async () => {
+      // An attachment keeps growing where it is (IndexedDB chunks or its file); a new one goes where new bytes go.
+      const previous = await (await this.db()).get('attachments', [id, name]);
+      const store = previous ? await this.storeOf(previous) : preferred;
+      const staged = await this.stage(store, { id, name, mode: 'append', previous, incoming, signal });
+      let size = 0;
+      await this.commit(staged, signal, async (tx) => {
+        if ((await tx.objectStore('documents').getKey(id)) === undefined) throw notFound(id);
+        const meta = (await tx.objectStore('attachments').get([id, name])) ?? freshRecord(id, name, this.chunks.chunkSize);
+        await staged.commit(tx, meta);
+        size = meta.length + incoming.size;
+        await tx.objectStore('attachments').put({
+          ...meta,
+          length: size,
+          contentType: meta.contentType || incoming.type,
+          revision: meta.revision + 1,
+          file: staged.file ?? meta.file,
+        });
+        return recordChange(tx, id, false);
       });
-      return recordChange(tx, id, false);
+      return size;
     });
-    return size;
   }
 
   async removeAttachment(id: string, name: string, { signal }: CallOptions = {}): Promise<void> {
     checkId(id);
     checkId(name, 'Attachment name');
-    await this.write(['attachments', 'chunks', 'changes'], signal, async (tx) => {
-      if ((await tx.objectStore('attachments').getKey([id, name])) === undefined) throw notFound(id, name);
+    await this.write(['attachments', 'chunks', 'changes'], signal, async (tx, removeFiles) => {
+      const meta = await tx.objectStore('attachments').get([id, name]);
+      if (meta === undefined) throw notFound(id, name);
+      if (meta.file) removeFiles.push(meta.file);
       await tx.objectStore('attachments').delete([id, name]);
       await tx.objectStore('chunks').delete(attachmentRange(id, name));
       return recordChange(tx, id, false);
@@ -274,13 +295,75 @@ export class IndexedDBStorage implements Storage {
       }
       return undefined;
     });
+    const opfs = await this.opfsStore(false);
+    if (opfs) await sweepOrphanFiles(await this.db(), opfs.files, opfs.dir, this.name);
   }
 
-  /** Stores the incoming bytes from byte `from` on as chunks of `chunkSize`, from chunk number `firstIndex` on. */
-  private async putChunks(tx: WriteTransaction, id: string, name: string, incoming: IncomingBytes, from: number, firstIndex: number, chunkSize = this.chunkSize): Promise<void> {
-    const chunks = tx.objectStore('chunks');
-    for (let offset = from, index = firstIndex; offset < incoming.size; offset += chunkSize, index += 1) {
-      await chunks.put(chunkValue(incoming, offset, Math.min(offset + chunkSize, incoming.size)), [id, name, index]);
+  /** Where this storage keeps the bytes of attachments written from now on. */
+  async bytesStore(): Promise<BytesKind> {
+    return (await this.preferredStore()).kind;
+  }
+
+  private async preferredStore(): Promise<ChunkStore> {
+    if (this.bytes === 'indexeddb') return this.chunks;
+    const opfs = await this.opfsStore(this.bytes === 'opfs');
+    return opfs ?? this.chunks;
+  }
+
+  private async storeOf(meta: AttachmentRecord): Promise<ChunkStore> {
+    return meta.file ? this.opfsStore(true) : this.chunks;
+  }
+
+  /**
+   * The OPFS store of this database once this context has swept the folder (the first use after a start), or
+   * undefined where OPFS sync access handles are missing; `required`: a 501 then instead.
+   */
+  private opfsStore(required: true): Promise<OpfsChunkStore>;
+  private opfsStore(required: boolean): Promise<OpfsChunkStore | undefined>;
+  private async opfsStore(required: boolean): Promise<OpfsChunkStore | undefined> {
+    let ready = sweeps.get(this.name);
+    if (!ready) {
+      ready = (async () => {
+        const { files } = await detectOpfs();
+        if (!files) return undefined;
+        const store = new OpfsChunkStore(files, encodeURIComponent(this.name));
+        await sweepOrphanFiles(await this.db(), files, store.dir, this.name);
+        return store;
+      })();
+      sweeps.set(this.name, ready);
+      ready.catch(() => sweeps.delete(this.name));
+    }
+    const store = await ready;
+    if (!store && required) {
+      const { inUse } = await detectOpfs();
+      throw new StorageError(501, `Attachment bytes in the private file system (OPFS) are out of reach here: ${inUse.reason ?? 'no sync access handles'}.`);
+    }
+    return store;
+  }
+
+  /** Runs an attachment write holding its locks (bytes-locks.ts); the start-up sweep is over first (it takes them too). */
+  private async attachmentLock<T>(id: string, name: string, body: () => Promise<T>): Promise<T> {
+    if (typeof navigator === 'undefined' || !navigator.locks) return body();
+    await this.opfsStore(false);
+    return withAttachmentLock(this.name, id, name, body);
+  }
+
+  private async stage(store: ChunkStore, write: Parameters<ChunkStore['stage']>[0]): Promise<StagedBytes> {
+    try {
+      return await store.stage(write);
+    } catch (error) {
+      throwIfAborted(write.signal);
+      throw storageFailure(error);
+    }
+  }
+
+  /** The metadata transaction of a staged write; its bytes are taken back when it fails. */
+  private async commit(staged: StagedBytes, signal: AbortSignal | undefined, body: (tx: WriteTransaction, removeFiles: string[]) => Promise<Change | undefined>): Promise<void> {
+    try {
+      await this.write(ATTACHMENT_STORES, signal, body);
+    } catch (error) {
+      await staged.abandon();
+      throw error;
     }
   }
 
@@ -288,7 +371,7 @@ export class IndexedDBStorage implements Storage {
    * Runs `body` in one read-write transaction: all of it commits or none (a thrown error, an abort of `signal`, a full
    * disk abort the transaction). The change it records is announced once committed.
    */
-  private async write(stores: Store[], signal: AbortSignal | undefined, body: (tx: WriteTransaction) => Promise<Change | undefined>): Promise<void> {
+  private async write(stores: Store[], signal: AbortSignal | undefined, body: (tx: WriteTransaction, removeFiles: string[]) => Promise<Change | undefined>): Promise<void> {
     throwIfAborted(signal);
     const db = await this.db();
     throwIfAborted(signal); // aborted while the database opened
@@ -303,11 +386,15 @@ export class IndexedDBStorage implements Storage {
     };
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      const change = await body(tx).catch((error: unknown) => {
+      const removeFiles: string[] = [];
+      const change = await body(tx, removeFiles).catch((error: unknown) => {
         onAbort();
         throw error;
       });
       await tx.done;
+      // Files no record points at any more; one left behind (held open elsewhere) is swept at the next start.
+      const opfs = removeFiles.length > 0 ? await this.opfsStore(false) : undefined;
+      await opfs?.files.remove(opfs.dir, removeFiles).catch(() => {});
       if (change) {
         this.newChanges.next(change);
         this.channel?.postMessage(change);
@@ -338,8 +425,14 @@ function attachmentInfos(database: string, records: AttachmentRecord[]): Record<
   return result;
 }
 
-/** Deletes a document with its attachments and chunks, and records the deletion. */
-async function deleteDocument(tx: WriteTransaction, id: string): Promise<Change> {
+/** A record for an attachment that has no bytes yet. */
+function freshRecord(docId: string, name: string, chunkSize: number): AttachmentRecord {
+  return { docId, name, length: 0, contentType: '', chunkSize, revision: 0, appendBase: crypto.randomUUID() };
+}
+
+/** Deletes a document with its attachments and chunks (its files once committed), and records the deletion. */
+async function deleteDocument(tx: WriteTransaction, id: string, removeFiles: string[]): Promise<Change> {
+  for (const meta of await tx.objectStore('attachments').getAll(documentRange(id))) if (meta.file) removeFiles.push(meta.file);
   await tx.objectStore('documents').delete(id);
   await tx.objectStore('attachments').delete(documentRange(id));
   await tx.objectStore('chunks').delete(documentRange(id));

@@ -20,9 +20,12 @@ export class RemoteFallbackStorage extends StorageWrapper {
 
   override async getAttachment<F extends AttachmentFormat = 'blob'>(id: string, name: string, options: GetAttachmentOptions<F> = {}): Promise<AttachmentData<F>> {
     const signal = options.signal ? { signal: options.signal } : {};
-    let here: Blob;
+    // Bytes asked as bytes are read as bytes (no Blob round trip on the graph's and Welch's path); other formats
+    // through a Blob, whose size tells whether the range is all here.
+    const bytes = options.format === 'arraybuffer';
+    let here: Blob | ArrayBuffer;
     try {
-      here = await this.sub.getAttachment(id, name, { ...options, format: 'blob' });
+      here = await this.sub.getAttachment(id, name, { ...options, format: bytes ? 'arraybuffer' : 'blob' });
     } catch (error) {
       if (!isStorageError(error, 404)) throw error;
       await this.sub.get(id, signal); // a missing document stays a 404
@@ -42,9 +45,12 @@ export class RemoteFallbackStorage extends StorageWrapper {
       }
     }
     const start = options.start ?? 0;
-    if (options.end === undefined || here.size >= options.end - start) return readAs(here, options.format);
-    const rest = await this.remainder(id, name, start + here.size, options.end, options.signal);
-    return readAs(rest ? new Blob([here, rest], { type: here.type }) : here, options.format);
+    const size = here instanceof Blob ? here.size : here.byteLength;
+    if (here instanceof ArrayBuffer && (options.end === undefined || size >= options.end - start)) return here as AttachmentData<F>;
+    if (here instanceof Blob && (options.end === undefined || size >= options.end - start)) return readAs(here, options.format);
+    const rest = await this.remainder(id, name, start + size, options.end as number, options.signal);
+    const type = here instanceof Blob ? here.type : (rest?.type ?? '');
+    return readAs(rest ? new Blob([here, rest], { type }) : here instanceof Blob ? here : new Blob([here], { type }), options.format);
   }
 
   /** Bytes [start, end) from the remote, or undefined when it has none to give (no remote, not there, unreachable). */
