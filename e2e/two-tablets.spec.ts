@@ -87,6 +87,49 @@ test('two tablets edit offline, reconnect and converge; a deletion reaches the o
   await b.context.close();
 });
 
+/** Replaces a notebook cell's source by typing, as a user does, and waits for the page to save it. */
+async function editCell({ page }: Tablet, notebook: string, cell: number, text: string): Promise<void> {
+  await page.goto(`./#/notebook/${encodeURIComponent(notebook)}`);
+  await page.getByLabel(`Cell ${cell} source`).locator('.cm-content').click();
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.type(text, { delay: 0 });
+  await expect(page.getByRole('status').filter({ hasText: 'Saved' })).toBeVisible();
+  await page.waitForTimeout(1000); // the cells' own save pause
+}
+
+test('two tablets edit different cells of one notebook offline; after sync both hold both edits, and no conflict is listed', async ({ browser, baseURL }) => {
+  const database = freshDatabase();
+  const a = await tablet(browser, baseURL!, database);
+  const b = await tablet(browser, baseURL!, database);
+  const cells = ['one', 'two', 'three'].map((id) => ({ id, cell_type: 'code', source: `"${id}"`, language: 'javascript', execution_count: null }));
+  await withAppStorage(a.page, `await storage.put('shared-cells', { portal_type: 'Notebook', title: 'Shared cells', modification_date: new Date().toISOString(), cells: ${JSON.stringify(cells)} });`);
+  await syncNow(a);
+  await syncNow(b);
+
+  await a.context.setOffline(true);
+  await b.context.setOffline(true);
+  await editCell(a, 'shared-cells', 1, '"edited on A"');
+  await editCell(b, 'shared-cells', 3, '"edited on B"');
+  await a.context.setOffline(false);
+  await b.context.setOffline(false);
+  await syncNow(a);
+  await syncNow(b); // B finds the notebook changed on both sides and merges it by cell
+  await syncNow(a);
+
+  for (const { page } of [a, b]) {
+    await page.goto('./#/notebook/shared-cells');
+    await expect(page.getByLabel('Cell 1 source')).toContainText('"edited on A"');
+    await expect(page.getByLabel('Cell 2 source')).toContainText('"two"');
+    await expect(page.getByLabel('Cell 3 source')).toContainText('"edited on B"');
+    await page.goto('./#/conflicts');
+    await expect(page.getByText('shared-cells')).toHaveCount(0);
+  }
+  const onServer = (await serverDoc(database, 'shared-cells'))['cells'] as Array<{ source: string }>;
+  expect(onServer.map((cell) => cell.source)).toEqual(['"edited on A"', '"two"', '"edited on B"']);
+  await a.context.close();
+  await b.context.close();
+});
+
 test('a 20 MB array syncs in pieces; the other tablet views it by range, keeps it offline, then frees the space', async ({ browser, baseURL }) => {
   test.setTimeout(180_000);
   const database = freshDatabase();

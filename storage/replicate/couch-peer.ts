@@ -45,6 +45,16 @@ export class CouchPeer implements ReplicationPeer {
     return found;
   }
 
+  async readVersion(id: string, version: Version, { signal }: { signal?: AbortSignal }): Promise<Record<string, unknown> | undefined> {
+    if (!version) return undefined;
+    try {
+      return fromCouch(await this.client.get(id, { rev: version, signal })).body;
+    } catch (error) {
+      if (error instanceof RemoteError && error.status === 404) return undefined; // compacted away
+      throw error;
+    }
+  }
+
   async write(writes: PeerWrite[], { signal }: { signal?: AbortSignal }): Promise<PeerWriteResult[]> {
     const results: (PeerWriteResult | undefined)[] = writes.map(() => undefined);
     const docs: CouchDoc[] = [];

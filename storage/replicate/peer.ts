@@ -71,6 +71,8 @@ export interface ReplicationPeer {
   changes(since: Seq | undefined, limit: number, options: { signal?: AbortSignal }): Promise<{ changes: PeerChange[]; lastSeq: Seq | undefined }>;
   /** Current state of these documents (missing ones come back deleted with version ''). */
   read(ids: string[], options: { signal?: AbortSignal }): Promise<Map<string, PeerDoc>>;
+  /** The body of an earlier version, when this side still has it (CouchDB keeps old revisions' bodies until compaction). */
+  readVersion?(id: string, version: Version, options: { signal?: AbortSignal }): Promise<Record<string, unknown> | undefined>;
   /** Conditional writes, in one batch where the side allows it. */
   write(writes: PeerWrite[], options: { signal?: AbortSignal }): Promise<PeerWriteResult[]>;
   /** One chunk's bytes. */

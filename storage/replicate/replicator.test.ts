@@ -6,7 +6,7 @@ import { QueryStorage } from '../query/query-storage';
 import { UuidStorage } from '../uuid/uuid-storage';
 import type { Storage } from '../types';
 import { CouchPeer } from './couch-peer';
-import { Replicator, type ConflictPolicy } from './replicator';
+import { Replicator, type ConflictPolicy, type DocumentMerge } from './replicator';
 import { StoragePeer } from './storage-peer';
 import { StorageSyncState } from './storage-sync-state';
 import { CHUNK_SIZE } from './peer';
@@ -20,7 +20,7 @@ beforeAll(async () => {
 afterAll(async () => server?.stop());
 
 /** A device: its own storage and sync state, syncing with the remote database `db`. */
-async function device(db: CouchClient, { policy = 'report' as ConflictPolicy, batchSize = 100 } = {}) {
+async function device(db: CouchClient, { policy = 'report' as ConflictPolicy, batchSize = 100, merge = undefined as DocumentMerge | undefined } = {}) {
   const storage: Storage = new QueryStorage(new UuidStorage(new MemoryStorage()));
   const replicator = new Replicator({
     local: new StoragePeer(storage, { name: `device-${++counter}` }),
@@ -29,6 +29,7 @@ async function device(db: CouchClient, { policy = 'report' as ConflictPolicy, ba
     policy,
     batchSize,
     pullChunks: () => true,
+    ...(merge ? { merge } : {}),
   });
   return { storage, replicator };
 }
@@ -193,5 +194,55 @@ describe('replication between a device storage and a CouchDB-protocol server (po
     expect(after.title).toBe('their edit');
     expect(sameBytes(new Uint8Array(await (await db.getAttachment('array', 'data#0')).arrayBuffer()), data)).toBe(true);
     expect(after._attachments?.['odd "name" 50% & co#0']?.length).toBe(10);
+  });
+});
+
+describe('conflicts a merge function knows how to merge', () => {
+  /** Field by field from the base: a field changed on one side is that side's; changed on both, no merge. */
+  const byField: DocumentMerge = (base, local, remote) => {
+    const merged: Record<string, unknown> = {};
+    for (const key of new Set([...Object.keys(local), ...Object.keys(remote)])) {
+      const [was, mine, theirs] = [base[key], local[key], remote[key]];
+      if (mine !== theirs && mine !== was && theirs !== was) return undefined;
+      merged[key] = mine !== was ? mine : theirs;
+    }
+    return merged;
+  };
+
+  it('merges two devices\' edits of different parts from the version they last agreed on: both hold the merge, nothing listed', async () => {
+    const db = await remoteDb();
+    const tablet = await device(db, { merge: byField });
+    const laptop = await device(db, { merge: byField });
+    await tablet.storage.put('note', { portal_type: 'Notebook', title: 'Pump', site: 'north', notes: '' });
+    await tablet.replicator.sync();
+    await laptop.replicator.sync();
+    await tablet.storage.put('note', { portal_type: 'Notebook', title: 'Pump 2', site: 'north', notes: '' });
+    await laptop.storage.put('note', { portal_type: 'Notebook', title: 'Pump', site: 'north', notes: 'oil low' });
+    await tablet.replicator.sync();
+    const report = await laptop.replicator.sync();
+    expect(report).toMatchObject({ conflicts: 1, merged: 1 });
+    await tablet.replicator.sync();
+    const expected = { portal_type: 'Notebook', title: 'Pump 2', site: 'north', notes: 'oil low' };
+    expect(await laptop.storage.get('note')).toEqual(expected);
+    expect(await tablet.storage.get('note')).toEqual(expected);
+    expect(await laptop.replicator.conflicts()).toEqual([]);
+    expect(await tablet.replicator.conflicts()).toEqual([]);
+    // Settled: the next rounds move nothing.
+    expect(await laptop.replicator.sync()).toMatchObject({ pulled: 0, pushed: 0, conflicts: 0 });
+  });
+
+  it('lists the conflict as before when the same part changed on both sides', async () => {
+    const db = await remoteDb();
+    const tablet = await device(db, { merge: byField });
+    const laptop = await device(db, { merge: byField });
+    await tablet.storage.put('note', { title: 'Pump' });
+    await tablet.replicator.sync();
+    await laptop.replicator.sync();
+    await tablet.storage.put('note', { title: 'Pump A' });
+    await laptop.storage.put('note', { title: 'Pump B' });
+    await tablet.replicator.sync();
+    expect(await laptop.replicator.sync()).toMatchObject({ conflicts: 1, merged: 0 });
+    expect((await laptop.replicator.conflicts()).map((conflict) => conflict.id)).toEqual(['note']);
+    expect(await laptop.storage.get('note')).toEqual({ title: 'Pump B' });
   });
 });

@@ -28,7 +28,16 @@ export interface ReplicatorOptions {
    * this device keeps them up to date. Pieces not downloaded stay on the remote (read them by range there).
    */
   pullChunks?: (doc: PeerDoc, pinned: boolean) => boolean;
+  /**
+   * Merges a document changed on both sides from the version both had at the last sync (`base`), for the document
+   * types it knows (a notebook's cells, merged cell by cell): the merged body goes to both sides and no conflict is
+   * listed. Undefined when it cannot merge them (the same part changed on both sides): the policy applies. Tried for
+   * documents without attachments, when a side still has the base version (CouchDB keeps old revisions' bodies).
+   */
+  merge?: DocumentMerge;
 }
+
+export type DocumentMerge = (base: Record<string, unknown>, local: Record<string, unknown>, remote: Record<string, unknown>) => Record<string, unknown> | undefined;
 
 export interface SyncProgress {
   direction: 'pull' | 'push';
@@ -45,6 +54,8 @@ export interface SyncReport {
   /** Deletions among pulled + pushed. */
   deleted: number;
   conflicts: number;
+  /** Conflicts among them merged (see ReplicatorOptions.merge): nothing listed, both sides hold the merge. */
+  merged: number;
   /** Documents the target refused this round (listed by `refusals()`, tried again at the next sync). */
   refused: number;
   chunks: number;
@@ -79,9 +90,11 @@ export class Replicator {
   policy: ConflictPolicy;
   private readonly batchSize: number;
   private readonly pullChunks: (doc: PeerDoc, pinned: boolean) => boolean;
+  private readonly merge: DocumentMerge | undefined;
   private running: Promise<SyncReport> | undefined;
 
-  constructor({ local, remote, state, policy = 'report', batchSize = 500, pullChunks = (_doc, pinned) => pinned }: ReplicatorOptions) {
+  constructor({ local, remote, state, policy = 'report', batchSize = 500, pullChunks = (_doc, pinned) => pinned, merge }: ReplicatorOptions) {
+    this.merge = merge;
     this.local = local;
     this.remote = remote;
     this.state = state;
@@ -176,7 +189,7 @@ export class Replicator {
   }
 
   private async round(signal: AbortSignal | undefined, onProgress: ((progress: SyncProgress) => void) | undefined): Promise<SyncReport> {
-    const report: SyncReport = { pulled: 0, pushed: 0, deleted: 0, conflicts: 0, refused: 0, chunks: 0, bytes: 0, batches: 0 };
+    const report: SyncReport = { pulled: 0, pushed: 0, deleted: 0, conflicts: 0, merged: 0, refused: 0, chunks: 0, bytes: 0, batches: 0 };
     const [localId, remoteId] = await Promise.all([this.local.identity({ signal }), this.remote.identity({ signal })]);
     const key = `fieldscope-sync-${hashKey(`${localId}\n${remoteId}`)}`;
     await this.pass('remote', `${key}-pull`, report, signal, onProgress);
@@ -328,6 +341,10 @@ export class Replicator {
       const remoteDoc = source === 'local' ? other : doc;
       report.conflicts++;
       try {
+        if (await this.merged(doc.id, localDoc, remoteDoc, signature, signal)) {
+          report.merged++;
+          continue;
+        }
         await this.settle(doc.id, this.policy, localDoc, remoteDoc, signature, signal);
       } catch (error) {
         const refusal = refusalOf(error); // the winner refused by the other side: listed, the batch goes on
@@ -377,6 +394,24 @@ export class Replicator {
       equal[name] = source === 'local' ? [piece.digest, theirs.digest] : [theirs.digest, piece.digest];
     }
     return equal;
+  }
+
+  /** Merges a conflict with `merge` from the last agreed version, writing the merge to both sides; false when it cannot. */
+  private async merged(id: string, localDoc: PeerDoc, remoteDoc: PeerDoc, signature: Signature | undefined, signal: AbortSignal | undefined): Promise<boolean> {
+    if (!this.merge || !signature || localDoc.deleted || remoteDoc.deleted) return false;
+    if (Object.keys(localDoc.chunks).length > 0 || Object.keys(remoteDoc.chunks).length > 0) return false;
+    const base = (await this.remote.readVersion?.(id, signature.remote, { signal })) ?? (await this.local.readVersion?.(id, signature.local, { signal }));
+    const body = base && this.merge(base, localDoc.body ?? {}, remoteDoc.body ?? {});
+    if (!body) return false;
+    const [local] = await this.local.write([{ id, expected: localDoc.version, body, keepChunks: {} }], { signal });
+    if (!local?.ok) throw new Error(`${id} changed again while it was being merged: sync again.`);
+    const [remote] = await this.remote.write([{ id, expected: remoteDoc.version, body, keepChunks: {} }], { signal });
+    if (remote && !remote.ok && 'refused' in remote) throw new RemoteError(remote.refused.status, 'forbidden', `The ${this.remote.label} side refused ${id}: ${remote.refused.reason}.`, remote.refused.reason);
+    // Not written there: this side now holds the merge, a change the next sync merges again from the same base.
+    if (!remote?.ok) throw new Error(`${id} changed again while it was being merged: sync again.`);
+    await this.state.putSignatures([[id, makeSignature('local', local.version, remote.version, {})]], { signal });
+    await this.state.removeConflict(id, { signal });
+    return true;
   }
 
   /** Applies a conflict policy to one document whose two versions are known. */
