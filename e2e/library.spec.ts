@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { test, expect, type Page } from '@playwright/test';
 import { startOffline } from './support/go-offline';
 
@@ -5,6 +6,18 @@ async function openSnippet(page: Page, title: string): Promise<void> {
   await page.goto('./#/snippets');
   await page.getByRole('list', { name: 'Snippets' }).getByText(title, { exact: true }).click();
   await expect(page.locator('fs-app header h1')).toHaveText(title);
+}
+
+const BIB = String.raw`@article{welch1967,
+  author = {Welch, Peter D.}, title = {The Use of Fast Fourier Transform for the Estimation of Power Spectra},
+  journal = {IEEE Trans. Audio Electroacoust.}, year = 1967, volume = {15}, pages = {70--73}
+}
+@book{oppenheim2009, author = {Oppenheim, Alan V. and Schafer, Ronald W.}, title = {Discrete-Time Signal Processing}, year = {2009}}
+@inproceedings{cooley1965, author = {Cooley, James W. and Tukey, John W.}, title = {An Algorithm for the Machine Calculation of Complex Fourier Series}, year = {1965}}
+`;
+
+async function importBib(page: Page, name: string, text: string): Promise<void> {
+  await page.locator('fs-bibliography-page input[type=file]').setInputFiles({ name, mimeType: 'text/x-bibtex', buffer: Buffer.from(text) });
 }
 
 test.describe('the snippet library', () => {
@@ -89,5 +102,51 @@ test.describe('the snippet library', () => {
     await page.getByRole('button', { name: '▶ Run' }).click();
     await expect(page.getByRole('region', { name: 'Run output' })).toContainText('hz: 50');
     await expect(page.getByRole('region', { name: 'Run output' }).locator('.error-output')).toHaveCount(0);
+  });
+});
+
+test.describe('the bibliography', () => {
+  test('imports a .bib (a bad one: nothing, and why), searches, sorts, adds by hand, exports a selection', async ({ page }) => {
+    await page.goto('./#/bibliography');
+    await expect(page.getByText('No references yet.')).toBeVisible();
+    const list = page.getByRole('list', { name: 'References' });
+
+    // A bad file: told what is wrong, nothing of it imported (its first entry was fine).
+    await importBib(page, 'broken.bib', '@misc{fine, title={Fine}}\n@article{broken, title = {no end');
+    await expect(page.getByRole('alert')).toContainText('“broken.bib” was not imported');
+    await expect(page.getByRole('alert')).toContainText('Unterminated brace-value');
+    await expect(page.getByText('No references yet.')).toBeVisible();
+
+    await importBib(page, 'dsp.bib', BIB);
+    await expect(list.getByRole('listitem')).toHaveCount(3);
+    await expect(page.getByRole('alert')).toHaveCount(0);
+    // By author (default), by year.
+    await expect(list.locator('.key')).toHaveText(['cooley1965', 'oppenheim2009', 'welch1967']);
+    await page.getByLabel('Sort').selectOption('year-descending');
+    await expect(list.locator('.key')).toHaveText(['oppenheim2009', 'welch1967', 'cooley1965']);
+    await page.getByLabel('Search').fill('fourier');
+    await expect(list.locator('.key')).toHaveText(['welch1967', 'cooley1965']);
+
+    // Export the ticked ones only.
+    await list.getByLabel('Select cooley1965').check();
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export selection (1) as .bib' }).click();
+    const file = await download;
+    expect(file.suggestedFilename()).toBe('selection.bib');
+    const text = await readFile(await file.path(), 'utf8');
+    expect(text).toMatch(/^@inproceedings\{cooley1965,\n  author = \{Cooley, James W\. and Tukey, John W\.\},/);
+    expect(text).not.toContain('welch1967');
+
+    // By hand.
+    await page.getByLabel('Search').fill('');
+    await page.getByRole('button', { name: 'Add by hand' }).click();
+    const form = page.getByRole('form', { name: 'New reference' });
+    await form.getByLabel('Citation key').fill('pump2026');
+    await form.getByLabel('Title').fill('Pump station noise survey');
+    await form.getByLabel('Authors (one a line, “Family, Given”)').fill('Doe, Jane');
+    await form.getByLabel('Year').fill('2026');
+    await form.getByRole('button', { name: 'Add reference' }).click();
+    await expect(page.locator('fs-app header h1')).toHaveText('Pump station noise survey');
+    await expect(page.locator('pre.bibtex')).toContainText('@article{pump2026,');
   });
 });

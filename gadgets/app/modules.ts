@@ -89,6 +89,18 @@ export const modules: readonly ModuleEntry[] = [
       page: { tag: 'fs-snippets-page', load: () => import('../pages/snippets-page') },
     },
   },
+  {
+    path: 'bibliography',
+    label: 'Bibliography',
+    description: 'References from BibTeX or typed in, cited from notebooks as [@key].',
+    list: {
+      portalType: 'Reference',
+      itemPattern: 'reference/:id',
+      noun: 'references',
+      emptyHint: 'Import a .bib file or add a reference by hand.',
+      page: { tag: 'fs-bibliography-page', load: () => import('../pages/bibliography-page') },
+    },
+  },
   { path: 'remotes', label: 'Remotes', description: 'Sync targets: servers to sync with when online.' },
   { path: 'settings', label: 'Settings', description: 'Storage, persistence, app version.' },
 ];

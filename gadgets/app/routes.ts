@@ -35,5 +35,6 @@ export const routes: RouteDefinition[] = [
   { pattern: 'image/:id', title: 'Image', tag: 'fs-image-page', load: () => import('../pages/image-page') },
   { pattern: 'statistics/:id', title: 'Statistics', tag: 'fs-statistics-page', load: () => import('../pages/statistics-page') },
   { pattern: 'snippet/:id', title: 'Snippet', tag: 'fs-snippet-page', load: () => import('../pages/snippet-page') },
+  { pattern: 'reference/:id', title: 'Reference', tag: 'fs-reference-page', load: () => import('../pages/reference-page') },
   { pattern: 'notebook/:id', title: 'Notebook', tag: 'fs-notebook-page', load: () => import('../pages/notebook-page') },
 ];
