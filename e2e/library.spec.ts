@@ -148,5 +148,21 @@ test.describe('the bibliography', () => {
     await form.getByRole('button', { name: 'Add reference' }).click();
     await expect(page.locator('fs-app header h1')).toHaveText('Pump station noise survey');
     await expect(page.locator('pre.bibtex')).toContainText('@article{pump2026,');
+
+    // Cited from a markdown cell: a known key links to its reference, an unknown one shows as unknown.
+    await page.goto('./#/notebooks');
+    await page.getByRole('button', { name: 'New notebook' }).click();
+    await page.getByRole('button', { name: '+ Markdown' }).click();
+    await page.getByRole('textbox', { name: 'Cell 1 source' }).click();
+    await page.keyboard.type('Spectra as in [@welch1967] and \\citep[nobody2020].');
+    await page.getByRole('button', { name: 'Run cell' }).click();
+    const cell = page.locator('fs-notebook-cells div.markdown');
+    const cited = cell.locator('a.citation');
+    await expect(cited).toHaveText('Welch 1967');
+    await expect(cited).toHaveAttribute('title', 'The Use of Fast Fourier Transform for the Estimation of Power Spectra — Peter D. Welch — 1967');
+    await expect(cell.locator('.citation.unknown')).toHaveText('[?nobody2020]');
+    await expect(cell).toContainText('Spectra as in (Welch 1967) and ([?nobody2020]).');
+    await cited.click();
+    await expect(page.locator('fs-app header h1')).toHaveText('The Use of Fast Fourier Transform for the Estimation of Power Spectra');
   });
 });
