@@ -42,6 +42,7 @@ test.describe('the snippet library', () => {
     // Words anywhere, code included.
     await page.goto('./#/snippets');
     await page.getByLabel('Search').fill('biquad');
+    await expect(page).toHaveURL(/q=biquad/);
     await expect(list.getByRole('link')).toHaveCount(1);
 
     // Run: in a kernel, outputs under the toolbar.
@@ -98,6 +99,7 @@ test.describe('the snippet library', () => {
     await startOffline(page, context, '#/snippets');
     await expect(page.locator('fs-app header h1')).toHaveText('Snippets');
     await page.getByLabel('Search').fill('peaks');
+    await expect(page).toHaveURL(/q=peaks/);
     await page.getByRole('list', { name: 'Snippets' }).getByRole('link', { name: /Peak finding/ }).click();
     await page.getByRole('button', { name: '▶ Run' }).click();
     await expect(page.getByRole('region', { name: 'Run output' })).toContainText('hz: 50');

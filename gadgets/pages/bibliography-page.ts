@@ -95,6 +95,7 @@ export class BibliographyPage extends Gadget {
 
   private readonly search = this.job(async (signal, text: string) => {
     await sleep(250, signal);
+    if (!location.hash.startsWith('#/bibliography')) return; // a link followed during the pause wins
     await this.acquireWith({ signal }, navigateKey, this.link({ q: text }), { replace: true });
   });
 

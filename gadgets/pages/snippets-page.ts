@@ -113,6 +113,8 @@ export class SnippetsPage extends Gadget {
 
   private readonly search = this.job(async (signal, text: string) => {
     await sleep(250, signal);
+    // A link followed during the pause (a snippet opened while its page loads) wins over the typed search.
+    if (!location.hash.startsWith('#/snippets')) return;
     await this.acquireWith({ signal }, navigateKey, this.link({ q: text }), { replace: true });
   });
 

@@ -1,4 +1,4 @@
-export { Replicator, type ConflictPolicy, type ReplicatorOptions, type SyncProgress, type SyncReport } from './replicator';
+export { Replicator, type ConflictPolicy, type DocumentMerge, type ReplicatorOptions, type SyncProgress, type SyncReport } from './replicator';
 export { StoragePeer } from './storage-peer';
 export { CouchPeer } from './couch-peer';
 export { StorageSyncState } from './storage-sync-state';

@@ -6,7 +6,7 @@ import { QueryStorage } from '../query/query-storage';
 import { UuidStorage } from '../uuid/uuid-storage';
 import type { Storage } from '../types';
 import { CouchPeer } from './couch-peer';
-import { Replicator, type ConflictPolicy } from './replicator';
+import { Replicator, type ConflictPolicy, type DocumentMerge } from './replicator';
 import { StoragePeer } from './storage-peer';
 import { StorageSyncState } from './storage-sync-state';
 import { CHUNK_SIZE } from './peer';
@@ -20,7 +20,7 @@ beforeAll(async () => {
 afterAll(async () => server?.stop());
 
 /** A device: its own storage and sync state, syncing with the remote database `db`. */
-async function device(db: CouchClient, { policy = 'report' as ConflictPolicy, batchSize = 100 } = {}) {
+async function device(db: CouchClient, { policy = 'report' as ConflictPolicy, batchSize = 100, merge = undefined as DocumentMerge | undefined } = {}) {
   const storage: Storage = new QueryStorage(new UuidStorage(new MemoryStorage()));
   const replicator = new Replicator({
     local: new StoragePeer(storage, { name: `device-${++counter}` }),
@@ -29,6 +29,7 @@ async function device(db: CouchClient, { policy = 'report' as ConflictPolicy, ba
     policy,
     batchSize,
     pullChunks: () => true,
+    ...(merge ? { merge } : {}),
   });
   return { storage, replicator };
 }
@@ -112,6 +113,32 @@ describe('replication between a device storage and a CouchDB-protocol server (po
     expect(await tablet.replicator.sync()).toMatchObject({ pulled: 1, deleted: 1 });
     await expect(tablet.storage.get('doc-5')).rejects.toMatchObject({ status: 404 });
     expect(await tablet.replicator.sync()).toMatchObject({ pulled: 0, pushed: 0 });
+  });
+
+  it('a type that merges settles its conflict: both sides get the merged body, nothing is listed; others are left to the policy', async () => {
+    // Lists of words merge as their union; anything else is left to the policy.
+    const merge: DocumentMerge = async (local, remote) =>
+      Array.isArray(local['words']) && Array.isArray(remote['words']) ? { ...local, words: [...new Set([...local['words'], ...remote['words']])].sort() } : undefined;
+    const db = await remoteDb();
+    const tablet = await device(db, { merge });
+    const laptop = await device(db, { merge });
+    await tablet.storage.put('list', { words: ['a'] });
+    await tablet.storage.put('note', { text: 'first' });
+    await tablet.replicator.sync();
+    await laptop.replicator.sync();
+    await tablet.storage.put('list', { words: ['a', 'tablet'] });
+    await tablet.storage.put('note', { text: 'tablet edit' });
+    await laptop.storage.put('list', { words: ['a', 'laptop'] });
+    await laptop.storage.put('note', { text: 'laptop edit' });
+    await laptop.replicator.sync();
+    const report = await tablet.replicator.sync();
+    expect(report).toMatchObject({ conflicts: 2, merged: 1 });
+    expect(await tablet.storage.get('list')).toEqual({ words: ['a', 'laptop', 'tablet'] });
+    expect((await db.get('list'))['words']).toEqual(['a', 'laptop', 'tablet']);
+    expect((await tablet.replicator.conflicts()).map(({ id }) => id)).toEqual(['note']);
+    await laptop.replicator.sync();
+    expect(await laptop.storage.get('list')).toEqual({ words: ['a', 'laptop', 'tablet'] });
+    expect(await tablet.replicator.sync()).toMatchObject({ conflicts: 0 });
   });
 
   it('never drops a conflicting edit: report keeps both versions listed until someone chooses', async () => {

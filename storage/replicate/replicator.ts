@@ -28,7 +28,16 @@ export interface ReplicatorOptions {
    * this device keeps them up to date. Pieces not downloaded stay on the remote (read them by range there).
    */
   pullChunks?: (doc: PeerDoc, pinned: boolean) => boolean;
+  /**
+   * Merges the two edited versions of a document whose type knows how (a snippet keeps both histories): both sides get
+   * the merged body and no conflict is listed. Resolves to undefined to leave the document to `policy`. Asked only
+   * when neither side deleted it and it has no attachment pieces.
+   */
+  merge?: DocumentMerge;
 }
+
+/** Two versions of one document (this device's, the remote's) as one body, or undefined when the type cannot merge. */
+export type DocumentMerge = (local: Record<string, unknown>, remote: Record<string, unknown>) => Promise<Record<string, unknown> | undefined>;
 
 export interface SyncProgress {
   direction: 'pull' | 'push';
@@ -45,6 +54,8 @@ export interface SyncReport {
   /** Deletions among pulled + pushed. */
   deleted: number;
   conflicts: number;
+  /** Conflicts settled by `merge` (counted in `conflicts` too). */
+  merged: number;
   /** Documents the target refused this round (listed by `refusals()`, tried again at the next sync). */
   refused: number;
   chunks: number;
@@ -77,11 +88,13 @@ export class Replicator {
   readonly remote: ReplicationPeer;
   readonly state: SyncStateStore;
   policy: ConflictPolicy;
+  private readonly merge: DocumentMerge | undefined;
   private readonly batchSize: number;
   private readonly pullChunks: (doc: PeerDoc, pinned: boolean) => boolean;
   private running: Promise<SyncReport> | undefined;
 
-  constructor({ local, remote, state, policy = 'report', batchSize = 500, pullChunks = (_doc, pinned) => pinned }: ReplicatorOptions) {
+  constructor({ local, remote, state, policy = 'report', batchSize = 500, pullChunks = (_doc, pinned) => pinned, merge }: ReplicatorOptions) {
+    this.merge = merge;
     this.local = local;
     this.remote = remote;
     this.state = state;
@@ -176,7 +189,7 @@ export class Replicator {
   }
 
   private async round(signal: AbortSignal | undefined, onProgress: ((progress: SyncProgress) => void) | undefined): Promise<SyncReport> {
-    const report: SyncReport = { pulled: 0, pushed: 0, deleted: 0, conflicts: 0, refused: 0, chunks: 0, bytes: 0, batches: 0 };
+    const report: SyncReport = { pulled: 0, pushed: 0, deleted: 0, conflicts: 0, merged: 0, refused: 0, chunks: 0, bytes: 0, batches: 0 };
     const [localId, remoteId] = await Promise.all([this.local.identity({ signal }), this.remote.identity({ signal })]);
     const key = `fieldscope-sync-${hashKey(`${localId}\n${remoteId}`)}`;
     await this.pass('remote', `${key}-pull`, report, signal, onProgress);
@@ -328,6 +341,10 @@ export class Replicator {
       const remoteDoc = source === 'local' ? other : doc;
       report.conflicts++;
       try {
+        if (await this.settleByMerge(doc.id, localDoc, remoteDoc, signal)) {
+          report.merged++;
+          continue;
+        }
         await this.settle(doc.id, this.policy, localDoc, remoteDoc, signature, signal);
       } catch (error) {
         const refusal = refusalOf(error); // the winner refused by the other side: listed, the batch goes on
@@ -377,6 +394,22 @@ export class Replicator {
       equal[name] = source === 'local' ? [piece.digest, theirs.digest] : [theirs.digest, piece.digest];
     }
     return equal;
+  }
+
+  /** Writes the merged body of both versions on both sides (see `merge`); false when the document cannot be merged. */
+  private async settleByMerge(id: string, localDoc: PeerDoc, remoteDoc: PeerDoc, signal: AbortSignal | undefined): Promise<boolean> {
+    if (!this.merge || localDoc.deleted || remoteDoc.deleted || !localDoc.body || !remoteDoc.body) return false;
+    if (Object.keys(localDoc.chunks).length > 0 || Object.keys(remoteDoc.chunks).length > 0) return false;
+    const body = await this.merge(localDoc.body, remoteDoc.body);
+    if (!body) return false;
+    const [local] = await this.local.write([{ id, expected: localDoc.version, body, keepChunks: {} }], { signal });
+    if (!local?.ok) throw new Error(`${id} changed again on this device while its two versions were being merged: sync again.`);
+    const [remote] = await this.remote.write([{ id, expected: remoteDoc.version, body, keepChunks: {} }], { signal });
+    if (remote && !remote.ok && 'refused' in remote) throw new RemoteError(remote.refused.status, 'forbidden', `The ${this.remote.label} side refused ${id}: ${remote.refused.reason}.`, remote.refused.reason);
+    if (!remote?.ok) throw new Error(`${id} changed again on ${this.remote.label} while its two versions were being merged: sync again.`);
+    await this.state.putSignatures([[id, makeSignature('local', local.version, remote.version, {})]], { signal });
+    await this.state.removeConflict(id, { signal });
+    return true;
   }
 
   /** Applies a conflict policy to one document whose two versions are known. */

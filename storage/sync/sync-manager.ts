@@ -11,7 +11,7 @@ import { UnionStorage } from '../union/union-storage';
 import { RemoteReadStorage } from '../remote/remote-read-storage';
 import { CHUNK_SIZE, type PeerDoc } from '../replicate/peer';
 import { CouchPeer } from '../replicate/couch-peer';
-import { Replicator, type SyncProgress } from '../replicate/replicator';
+import { Replicator, type DocumentMerge, type SyncProgress } from '../replicate/replicator';
 import { StoragePeer } from '../replicate/storage-peer';
 import { StorageSyncState } from '../replicate/storage-sync-state';
 import type { SyncConflict, SyncRefusal } from '../replicate/sync-state';
@@ -63,6 +63,8 @@ export interface SyncManagerOptions {
   keepOfflineBytes?: number;
   /** Bytes of remote data kept in the read cache. Default 64 MiB. */
   cacheBytes?: number;
+  /** Merges two edited versions of a document type that knows how, instead of listing a conflict (see Replicator). */
+  merge?: DocumentMerge;
 }
 
 const NO_REMOTE = 'No remote yet: add one on the Remotes page.';
@@ -87,6 +89,7 @@ export class SyncManager {
   private readonly readers = new Map<string, Storage>();
   /** Documents whose data is larger come by sync without it unless kept offline (pinned). */
   readonly keepOfflineBytes: number;
+  private readonly merge: DocumentMerge | undefined;
   /** Where remote data read by range is cached (never replicated), and its size bound. */
   private readonly readCache: Storage;
   private readonly cacheBytes: number;
@@ -104,9 +107,10 @@ export class SyncManager {
 
   constructor(
     private readonly local: Storage,
-    { stateName = 'fieldscope-sync', pollMs = 30_000, debounceMs = 2000, keepOfflineBytes = 16 * 1024 * 1024, cacheBytes = 64 * 1024 * 1024 }: SyncManagerOptions = {},
+    { stateName = 'fieldscope-sync', pollMs = 30_000, debounceMs = 2000, keepOfflineBytes = 16 * 1024 * 1024, cacheBytes = 64 * 1024 * 1024, merge }: SyncManagerOptions = {},
   ) {
     this.stateName = stateName;
+    this.merge = merge;
     this.loopLock = `fieldscope-sync:${stateName}`;
     this.roundLock = `fieldscope-sync-round:${stateName}`;
     if (typeof BroadcastChannel !== 'undefined') {
@@ -386,6 +390,7 @@ export class SyncManager {
         remote: new CouchPeer(new CouchClient({ url: remote.url }), { label: remote.title }),
         state: new StorageSyncState(new IndexedDBStorage({ name: `${this.stateName}-${remote.id}` })),
         pullChunks: (doc, pinned) => pinned || pieceBytes(doc) <= this.keepOfflineBytes,
+        ...(this.merge ? { merge: this.merge } : {}),
       });
       this.replicators.set(remote.id, replicator);
     }
