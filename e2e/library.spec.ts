@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { test, expect, type Page } from '@playwright/test';
 import { startOffline } from './support/go-offline';
+import { freshDatabase, syncNow, tablet, type Tablet } from './support/tablets';
 
 async function openSnippet(page: Page, title: string): Promise<void> {
   await page.goto('./#/snippets');
@@ -166,5 +167,68 @@ test.describe('the bibliography', () => {
     await expect(cell).toContainText('Spectra as in (Welch 1967) and ([?nobody2020]).');
     await cited.click();
     await expect(page.locator('fs-app header h1')).toHaveText('The Use of Fast Fourier Transform for the Estimation of Power Spectra');
+  });
+});
+
+test.describe('a snippet on two tablets', () => {
+  async function editTitle({ page }: Tablet, url: string, title: string): Promise<void> {
+    await page.goto(url);
+    await page.getByRole('button', { name: 'Edit' }).click();
+    await page.getByLabel('Title').fill(title);
+    await page.getByRole('button', { name: 'Save version' }).click();
+    await expect(page.locator('fs-app header h1')).toHaveText(title);
+  }
+
+  test('edited on both offline, both versions are kept after sync (merged, not a conflict)', async ({ browser, baseURL }) => {
+    test.setTimeout(120_000);
+    const database = freshDatabase();
+    const a = await tablet(browser, baseURL!, database);
+    const b = await tablet(browser, baseURL!, database);
+    await a.page.goto('./#/snippets');
+    await a.page.getByRole('button', { name: 'New snippet' }).click();
+    await a.page.getByLabel('Title').fill('Shared gain');
+    await a.page.getByRole('button', { name: 'Save version' }).click();
+    await expect(a.page.locator('fs-app header h1')).toHaveText('Shared gain');
+    const url = a.page.url().replace(/^.*#/, './#');
+    await syncNow(a);
+    await syncNow(b);
+    // B opens it once online: its page's code is then in the browser (this test's tablets run without a service worker).
+    await b.page.goto(url);
+    await expect(b.page.locator('fs-app header h1')).toHaveText('Shared gain');
+
+    await a.context.setOffline(true);
+    await b.context.setOffline(true);
+    await editTitle(a, url, 'Gain by A');
+    await editTitle(b, url, 'Gain by B');
+    await a.context.setOffline(false);
+    await b.context.setOffline(false);
+    await syncNow(a);
+    await syncNow(b);
+    await syncNow(a);
+    await expect(a.page.locator('fs-sync-status a')).not.toContainText(/conflict/i);
+    // Which tablet merged depends on which synced last (sync also runs by itself when online): that one's edit is shown,
+    // the other is named. Both tablets agree.
+    await a.page.goto(url);
+    const heading = a.page.locator('fs-app header h1');
+    await expect(heading).toHaveText(/^Gain by [AB]$/);
+    const shown = (await heading.textContent())!.trim();
+    const other = shown === 'Gain by A' ? 'Gain by B' : 'Gain by A';
+    for (const { page } of [a, b]) {
+      await page.goto(url);
+      await expect(page.locator('fs-app header h1')).toHaveText(shown);
+      await expect(page.getByRole('note').filter({ hasText: 'edited on two devices' })).toContainText(other);
+      await expect(page.getByRole('list', { name: 'History' }).getByRole('listitem')).toHaveCount(4);
+    }
+    // Taking the other edit: one history again, on both.
+    await a.page.getByRole('button', { name: 'Use this one' }).click();
+    await expect(a.page.locator('fs-app header h1')).toHaveText(other);
+    await syncNow(a);
+    await syncNow(b);
+    await b.page.goto(url);
+    await expect(b.page.locator('fs-app header h1')).toHaveText(other);
+    await expect(b.page.getByRole('note').filter({ hasText: 'edited on two devices' })).toHaveCount(0);
+    await expect(b.page.getByRole('list', { name: 'History' }).getByRole('listitem')).toHaveCount(5);
+    await a.context.close();
+    await b.context.close();
   });
 });
