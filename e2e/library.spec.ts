@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import AxeBuilder from '@axe-core/playwright';
 import { test, expect, type Page } from '@playwright/test';
 import { startOffline } from './support/go-offline';
 import { freshDatabase, syncNow, tablet, type Tablet } from './support/tablets';
@@ -167,6 +168,17 @@ test.describe('the bibliography', () => {
     await expect(cell).toContainText('Spectra as in (Welch 1967) and ([?nobody2020]).');
     await cited.click();
     await expect(page.locator('fs-app header h1')).toHaveText('The Use of Fast Fourier Transform for the Estimation of Power Spectra');
+
+    // A PDF attached to it, kept like an array's data; a file that is not a PDF is refused.
+    const pdfInput = page.locator('fs-reference-page input[type=file]');
+    await pdfInput.setInputFiles({ name: 'notes.pdf', mimeType: 'application/pdf', buffer: Buffer.from('<html>not a pdf</html>') });
+    await expect(page.getByText('“notes.pdf” is not a PDF')).toBeVisible();
+    await pdfInput.setInputFiles({ name: 'welch.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\n%%EOF\n') });
+    await expect(page.locator('fs-reference-page .pdf')).toContainText('welch.pdf');
+    await expect(page.locator('fs-reference-page fs-keep-offline')).toContainText('On this device');
+    const popup = page.waitForEvent('popup');
+    await page.getByRole('button', { name: 'Open PDF' }).click();
+    expect((await popup).url()).toMatch(/^blob:/);
   });
 });
 
@@ -231,4 +243,19 @@ test.describe('a snippet on two tablets', () => {
     await a.context.close();
     await b.context.close();
   });
+});
+
+test.describe('library pages: accessible, and fit a phone', () => {
+  for (const [name, path] of [['snippets', './#/snippets'], ['snippet', './#/snippet/snippet-builtin-band-pass'], ['bibliography', './#/bibliography']] as const) {
+    test(`the ${name} page: no serious axe violations; no horizontal overflow at 390 px`, async ({ page }) => {
+      await page.goto(path);
+      await page.locator('fs-app main > *').first().waitFor();
+      await expect(page.getByRole('status').filter({ hasText: /^Loading/ })).toHaveCount(0);
+      const results = await new AxeBuilder({ page }).analyze();
+      const severe = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      expect(severe.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
+      await page.setViewportSize({ width: 390, height: 844 });
+      await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBe(0);
+    });
+  }
 });

@@ -84,7 +84,8 @@ export async function importBibtex(storage: Storage, text: string, options: { si
         id,
         (current) => {
           seen.before = current;
-          return { ...reference };
+          // A PDF attached here stays attached when the entry is imported again.
+          return current?.['pdf'] ? { ...reference, pdf: current['pdf'] } : { ...reference };
         },
         options.signal ? { signal: options.signal } : {},
       );

@@ -15,6 +15,15 @@ export interface ReferenceDocument extends BaseDocument {
   /** As written (`1967`, `2009a`, `in press`); '' when the entry has none. */
   year: string;
   fields: Record<string, string>;
+  /** A PDF of the work, in the document's `data` attachment (chunked like an array's samples, so it can stay on the
+   * sync server until kept offline). */
+  pdf?: ReferencePdf;
+}
+
+export interface ReferencePdf {
+  /** The file name it was attached from. */
+  name: string;
+  bytes: number;
 }
 
 /** What a user gives for a reference (by hand or from a .bib entry). */
@@ -82,7 +91,14 @@ export function referenceOf(doc: Doc): ReferenceDocument | undefined {
     year: typeof doc['year'] === 'string' ? doc['year'] : typeof doc['year'] === 'number' ? String(doc['year']) : '',
     fields,
     modification_date: typeof doc['modification_date'] === 'string' ? doc['modification_date'] : '',
+    ...(pdfOf(doc['pdf']) ? { pdf: pdfOf(doc['pdf'])! } : {}),
   };
+}
+
+function pdfOf(value: unknown): ReferencePdf | undefined {
+  const raw = value as Partial<ReferencePdf> | null;
+  if (typeof raw !== 'object' || raw === null || typeof raw.name !== 'string' || typeof raw.bytes !== 'number' || !(raw.bytes > 0)) return undefined;
+  return { name: raw.name, bytes: raw.bytes };
 }
 
 /** A BibTeX name as shown: `Welch, Peter D.` → `Peter D. Welch`, `{World Health Organization}` → without braces. */

@@ -236,9 +236,6 @@ export class BibliographyPage extends Gadget {
     css`
       .controls, .makers, .row { display: flex; flex-wrap: wrap; gap: 0.6rem; align-items: flex-end; }
       .controls .text { flex: 1 1 16rem; }
-      .file-import { position: relative; }
-      .file-import input { position: absolute; inset: 0; opacity: 0; cursor: pointer; }
-      .file-import:focus-within { outline: 2px solid var(--accent, #0f5c6e); outline-offset: 2px; }
       .add { display: flex; flex-direction: column; gap: 0.5rem; border: 1px solid var(--border, #c9d6da); border-radius: 6px; padding: 0.75rem; margin-bottom: 1rem; }
       textarea { font: inherit; padding: 0.4rem; border: 1px solid var(--border, #c9d6da); border-radius: 6px; }
       .documents { list-style: none; margin: 0 0 1rem; padding: 0; border-top: 1px solid var(--border, #c9d6da); }

@@ -1,7 +1,11 @@
 import { css, html, nothing, type PropertyValues } from 'lit';
 import { messageOf } from '../app/error-report';
 import { Gadget } from '../core';
-import { pageTitleKey, storageKey } from '../app/keys';
+import { notifyKey, pageTitleKey, storageKey } from '../app/keys';
+import { attachPdf, removePdf } from '../../compute/library/reference-pdf';
+import { DATA_ATTACHMENT } from '../../storage';
+import { formatBytes } from './format-bytes';
+import './keep-offline';
 import { displayName, referenceOf, type ReferenceDocument } from '../../compute/library/reference-document';
 import { entryBibtex } from '../../compute/library/bibtex-export';
 import { confirmAndDelete } from './delete-document';
@@ -60,6 +64,45 @@ export class ReferencePage extends Gadget {
     if (changed.has('params') && changed.get('params')?.['id'] !== this.docId) void this.load(this.docId);
   }
 
+  private async act(what: string, action: () => Promise<void>): Promise<void> {
+    try {
+      await action();
+    } catch (error) {
+      void this.acquire(notifyKey, `${what}: ${messageOf(error)}`, 'error');
+    }
+    void this.load(this.docId);
+  }
+
+  private attach(input: HTMLInputElement): Promise<void> {
+    const file = input.files?.[0];
+    input.value = '';
+    if (!file) return Promise.resolve();
+    return this.act('The PDF was not attached', async () => attachPdf(await this.acquire(storageKey), this.docId, file));
+  }
+
+  /** Opens the PDF in a new tab (read from the sync server when it is not kept here). */
+  private openPdf(name: string): Promise<void> {
+    return this.act('The PDF cannot be opened', async () => {
+      const blob = await (await this.acquire(storageKey)).getAttachment(this.docId, DATA_ATTACHMENT);
+      const url = URL.createObjectURL(new Blob([blob], { type: 'application/pdf' }));
+      if (!window.open(url, '_blank', 'noopener')) downloadFile([blob], 'application/pdf', name); // a blocked pop-up: save it instead
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    });
+  }
+
+  private renderPdf(reference: ReferenceDocument) {
+    const pdf = reference.pdf;
+    if (!pdf) {
+      return html`<label class="button file-import">Attach PDF<input type="file" accept=".pdf,application/pdf" @change=${(event: Event) => void this.attach(event.target as HTMLInputElement)} /></label>`;
+    }
+    return html`<span class="pdf">${pdf.name} (${formatBytes(pdf.bytes)})</span>
+      <fs-keep-offline doc-id=${this.docId} expected-bytes=${pdf.bytes}></fs-keep-offline>
+      <span class="pdf-actions">
+        <button @click=${() => void this.openPdf(pdf.name)}>Open PDF</button>
+        <button class="danger" @click=${() => void this.act('The PDF was not removed', async () => removePdf(await this.acquire(storageKey), this.docId))}>Remove PDF</button>
+      </span>`;
+  }
+
   override render() {
     if (this.loadError) {
       return html`<div class="error" role="alert"><p>This reference cannot be opened: ${this.loadError}</p><p><a class="button" href="#/bibliography">Bibliography</a></p></div>`;
@@ -73,6 +116,7 @@ export class ReferencePage extends Gadget {
         <tbody>
           <tr><th>Citation key</th><td class="key">${reference.reference}</td></tr>
           <tr><th>Type</th><td>${reference.entry_type}</td></tr>
+          <tr><th>PDF</th><td class="pdf-cell">${this.renderPdf(reference)}</td></tr>
           ${Object.entries(reference.fields).map(([name, value]) => {
             const url = name === 'url' ? safeUrl(value) : name === 'doi' ? safeUrl(`https://doi.org/${value}`) : undefined;
             return html`<tr><th>${name}</th><td>${url ? html`<a href=${url} rel="noopener noreferrer" target="_blank">${value}</a>` : value}</td></tr>`;
@@ -97,7 +141,8 @@ export class ReferencePage extends Gadget {
       .key, code { font-family: ui-monospace, monospace; }
       th { width: 10rem; color: var(--muted, #4a5f66); font-weight: normal; }
       .bibtex { background: var(--surface, #fff); border: 1px solid var(--border, #c9d6da); border-radius: 6px; padding: 0.5rem; overflow-x: auto; }
-      .actions { display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: center; }
+      .actions, .pdf-actions { display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: center; }
+      .pdf-cell { display: flex; flex-direction: column; gap: 0.4rem; align-items: flex-start; }
     `,
   ];
 }
