@@ -6,6 +6,7 @@ import { navigateKey, notifyKey, pageTitleKey, storageKey } from '../app/keys';
 import { formatHash } from '../app/router';
 import {
   addBuiltinSnippets,
+  BUILTIN_SNIPPETS,
   editSnippet,
   forkSnippet,
   forksOf,
@@ -31,6 +32,8 @@ import './snippet-editor';
 import './snippet-run';
 
 type Loaded = { snippet: SnippetDocument; forks: Array<{ id: string; snippet: SnippetDocument }>; notebooks: Array<{ id: string; title: string }> };
+
+const SHIPPED = new Set(BUILTIN_SNIPPETS.map(([id]) => id));
 
 /** The choice in "Insert into" that makes a new notebook. */
 const NEW_NOTEBOOK = '';
@@ -235,7 +238,9 @@ export class SnippetPage extends Gadget {
       ${loaded.forks.length === 0
         ? html`<p class="hint">No forks yet.</p>`
         : html`<ul class="forks" aria-label="Forks">${loaded.forks.map((fork) => html`<li><a href=${formatHash('snippet/:id', { id: fork.id })}>${fork.snippet.title}</a> by ${fork.snippet.author}</li>`)}</ul>`}
-      <p><button class="danger" @click=${() => void confirmAndDelete(this, this.docId, `the snippet “${snippet.title}”`, '#/snippets')}>Delete</button></p>
+      ${SHIPPED.has(this.docId)
+        ? html`<p class="hint">This snippet ships with the app (it comes back if deleted): fork it to make it your own.</p>`
+        : html`<p><button class="danger" @click=${() => void confirmAndDelete(this, this.docId, `the snippet “${snippet.title}”`, '#/snippets')}>Delete</button></p>`}
     `;
   }
 
