@@ -1,38 +1,9 @@
-import { test, expect, type Browser, type BrowserContext, type Page, type Request } from '@playwright/test';
+import { test, expect, type Request } from '@playwright/test';
 import { withAppStorage } from './support/app-storage';
 import { couchFetch, fillAdminSignIn } from './support/couch';
+import { freshDatabase, syncNow, tablet, type Tablet } from './support/tablets';
 
-// Two browser contexts are two tablets: each has its own IndexedDB, both sync with one database of the test server.
-
-let counter = 0;
-const freshDatabase = () => `tablets-${process.pid}-${Date.now()}-${++counter}`;
-
-interface Tablet {
-  context: BrowserContext;
-  page: Page;
-}
-
-async function tablet(browser: Browser, baseURL: string, database: string): Promise<Tablet> {
-  const context = await browser.newContext({ baseURL });
-  const page = await context.newPage();
-  await page.goto('./#/remotes');
-  await page.getByLabel('Database').fill(database);
-  await fillAdminSignIn(page);
-  await page.getByRole('button', { name: 'Check and add' }).click();
-  await expect(page.getByText(new RegExp(`added ${database} on /db/`, 'i'))).toBeVisible();
-  return { context, page };
-}
-
-/** Presses "Sync now" and waits for that round to end well (the status's last sync time moves). */
-async function syncNow({ page }: Tablet): Promise<void> {
-  await page.goto('./#/remotes');
-  const status = page.locator('fs-sync-status a');
-  await expect(status).not.toHaveClass(/syncing/, { timeout: 30_000 });
-  const before = (await status.getAttribute('data-last-sync')) ?? '';
-  await page.getByRole('button', { name: 'Sync now' }).click();
-  await expect(status).not.toHaveAttribute('data-last-sync', before, { timeout: 60_000 });
-  await expect(status).toHaveClass(/idle/);
-}
+// Two browser contexts are two tablets (support/tablets.ts): each has its own IndexedDB, both sync with one database.
 
 async function newNotebook({ page }: Tablet, title: string): Promise<string> {
   await page.goto('./#/notebooks');

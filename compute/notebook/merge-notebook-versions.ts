@@ -10,10 +10,11 @@ const same = (a: unknown, b: unknown) => canonicalJson(a ?? null) === canonicalJ
  * and fields changed on one side only are taken from that side, cells added on either side are kept, a cell removed on
  * one side and left alone on the other goes. Undefined when the two cannot be merged without losing an edit — the
  * same cell or field changed differently on both sides, or a cell removed on one side and edited on the other: the
- * sync then lists the conflict for the user to choose. Only for Notebook documents (undefined for any other).
+ * sync then lists the conflict for the user to choose. Only for Notebook documents (undefined for any other), and only
+ * with the base version (undefined without it).
  */
-export function mergeNotebookVersions(base: Doc, local: Doc, remote: Doc): Doc | undefined {
-  if (local['portal_type'] !== 'Notebook' || remote['portal_type'] !== 'Notebook') return undefined;
+export function mergeNotebookVersions(local: Doc, remote: Doc, base: Doc | undefined): Doc | undefined {
+  if (!base || local['portal_type'] !== 'Notebook' || remote['portal_type'] !== 'Notebook') return undefined;
   const merged: Doc = {};
   for (const key of new Set([...Object.keys(local), ...Object.keys(remote)])) {
     if (key === 'cells' || key === 'text' || key === 'modification_date') continue;

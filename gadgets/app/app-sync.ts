@@ -6,8 +6,8 @@ let manager: Promise<SyncManager> | undefined;
 
 /** The app's sync manager over the local storage, created on first use (its code loads lazily). */
 export function appSync(): Promise<SyncManager> {
-  manager ??= Promise.all([appStorage(), import('../../storage/sync'), import('../../compute/notebook/merge-notebook-versions')])
-    .then(([storage, { SyncManager }, { mergeNotebookVersions }]) => new SyncManager(storage, { merge: mergeNotebookVersions }))
+  manager ??= Promise.all([appStorage(), import('../../storage/sync'), import('./sync-merges')])
+    .then(([storage, { SyncManager }, { mergeSyncedDocuments }]) => new SyncManager(storage, { merge: mergeSyncedDocuments }))
     .catch((error: unknown) => {
       manager = undefined;
       throw error;

@@ -18,6 +18,8 @@ export interface ModuleEntry {
     createLabel?: string;
     /** Documents of this type made from a file the user picks (its code loads when a file is picked). */
     fileImport?: { label: string; accept: string; importer: () => Promise<FileImporter> };
+    /** A list page of its own instead of the common one (document-list-page.ts), loaded lazily like every page. */
+    page?: { tag: string; load: () => Promise<unknown> };
     /** Ready-made documents the app ships: each button makes a new copy. */
     examples?: Array<{ label: string; open: () => Promise<(storage: Storage) => Promise<string>> }>;
   };
@@ -74,6 +76,30 @@ export const modules: readonly ModuleEntry[] = [
     label: 'Statistics',
     description: 'Statistics per timeslice of arrays, kept and synced.',
     list: { portalType: 'Statistics', itemPattern: 'statistics/:id', noun: 'statistics', emptyHint: 'Open a data array with a time axis and tap “Statistics per hour, day…”: each result is kept here.' },
+  },
+  {
+    path: 'snippets',
+    label: 'Snippets',
+    description: 'Reusable code with tags: run it, fork it, insert it into a notebook.',
+    list: {
+      portalType: 'Snippet',
+      itemPattern: 'snippet/:id',
+      noun: 'snippets',
+      emptyHint: 'Fork a shipped snippet or make a new one.',
+      page: { tag: 'fs-snippets-page', load: () => import('../pages/snippets-page') },
+    },
+  },
+  {
+    path: 'bibliography',
+    label: 'Bibliography',
+    description: 'References from BibTeX or typed in, cited from notebooks as [@key].',
+    list: {
+      portalType: 'Reference',
+      itemPattern: 'reference/:id',
+      noun: 'references',
+      emptyHint: 'Import a .bib file or add a reference by hand.',
+      page: { tag: 'fs-bibliography-page', load: () => import('../pages/bibliography-page') },
+    },
   },
   { path: 'remotes', label: 'Remotes', description: 'Sync targets: servers to sync with when online.' },
   { path: 'settings', label: 'Settings', description: 'Storage, persistence, app version.' },

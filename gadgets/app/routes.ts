@@ -7,9 +7,9 @@ const listRoutes: RouteDefinition[] = modules
   .map((module) => ({
     pattern: module.path,
     title: module.label,
-    tag: 'fs-document-list-page',
+    tag: module.list?.page?.tag ?? 'fs-document-list-page',
     defaults: { module: module.path },
-    load: () => import('../pages/document-list-page'),
+    load: module.list?.page?.load ?? (() => import('../pages/document-list-page')),
   }));
 
 /**
@@ -34,5 +34,7 @@ export const routes: RouteDefinition[] = [
   { pattern: 'array/:id', title: 'Data Array', tag: 'fs-array-page', load: () => import('../pages/array-page') },
   { pattern: 'image/:id', title: 'Image', tag: 'fs-image-page', load: () => import('../pages/image-page') },
   { pattern: 'statistics/:id', title: 'Statistics', tag: 'fs-statistics-page', load: () => import('../pages/statistics-page') },
+  { pattern: 'snippet/:id', title: 'Snippet', tag: 'fs-snippet-page', load: () => import('../pages/snippet-page') },
+  { pattern: 'reference/:id', title: 'Reference', tag: 'fs-reference-page', load: () => import('../pages/reference-page') },
   { pattern: 'notebook/:id', title: 'Notebook', tag: 'fs-notebook-page', load: () => import('../pages/notebook-page') },
 ];

@@ -10,12 +10,14 @@ export type RunKey = 'run-and-next' | 'run-in-place';
 
 /**
  * `<fs-code-editor>`: `value` in, `change` events (detail: the text) and `run` events (detail: 'run-and-next' on
- * Shift+Enter, 'run-in-place' on Ctrl/Cmd+Enter) out. `language` picks the mode ('markdown' is plain text).
+ * Shift+Enter, 'run-in-place' on Ctrl/Cmd+Enter) out. `language` picks the mode ('markdown' is plain text); `readOnly`
+ * shows the code without letting it be edited.
  */
 export class CodeEditor extends HTMLElement {
   private view: EditorView | undefined;
   private text = '';
   private mode = 'javascript';
+  private locked = false;
 
   get value(): string {
     return this.view ? this.view.state.doc.toString() : this.text;
@@ -29,6 +31,13 @@ export class CodeEditor extends HTMLElement {
   set language(mode: string) {
     if (mode === this.mode) return;
     this.mode = mode;
+    if (this.view) this.rebuild();
+  }
+
+  /** Read-only: highlighted and selectable (to copy), never edited (a snippet's page shows its code this way). */
+  set readOnly(locked: boolean) {
+    if (locked === this.locked) return;
+    this.locked = locked;
     if (this.view) this.rebuild();
   }
 
@@ -68,6 +77,7 @@ export class CodeEditor extends HTMLElement {
       }),
       EditorView.contentAttributes.of({ 'aria-label': this.getAttribute('aria-label') ?? 'Cell source' }),
     ];
+    if (this.locked) extensions.push(EditorState.readOnly.of(true), EditorView.editable.of(false));
     if (this.mode === 'python') extensions.push(python());
     else if (this.mode !== 'markdown') extensions.push(javascript({ typescript: this.mode === 'typescript' }));
     const root = this.getRootNode();

@@ -252,20 +252,6 @@ export class DocumentListPage extends Gadget {
         flex-wrap: wrap;
         gap: 0.5rem;
       }
-      /* The file input covers its label, so a tap, a click or the keyboard (it keeps the focus) all open the picker. */
-      .file-import {
-        position: relative;
-      }
-      .file-import input {
-        position: absolute;
-        inset: 0;
-        opacity: 0;
-        cursor: pointer;
-      }
-      .file-import:focus-within {
-        outline: 2px solid var(--accent, #0f5c6e);
-        outline-offset: 2px;
-      }
       .documents {
         list-style: none;
         margin: 0 0 1rem;

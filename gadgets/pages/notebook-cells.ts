@@ -2,6 +2,7 @@
 // DOMPurify and the kernel come with it). Cells are saved into the Notebook document with Storage.update, merged cell
 // by cell onto the stored version; each output message is an Output document of its own.
 import { css, html, nothing } from 'lit';
+import { filter } from 'rxjs';
 import { repeat } from 'lit/directives/repeat.js';
 import { Gadget, Mutex, sleep } from '../core';
 import { storageKey } from '../app/keys';
@@ -18,6 +19,8 @@ import type { Doc, Storage } from '../../storage';
 import type { RunKey } from './code-editor';
 import { renderMarkdown, renderOutput } from './notebook-output';
 import { pageStyles } from './page-styles';
+import { citedKeys, lookUpCitations, type CitationLookup } from '../../compute/library/citations';
+import { referenceId } from '../../compute/library/reference-document';
 import './code-editor';
 
 const SAVE_DELAY_MS = 600;
@@ -37,6 +40,7 @@ export class NotebookCells extends Gadget {
     running: { state: true },
     editing: { state: true },
     message: { state: true },
+    citations: { state: true },
   };
 
   declare notebookId: string;
@@ -49,6 +53,10 @@ export class NotebookCells extends Gadget {
   /** Markdown cells shown as their source (being edited). */
   declare editing: ReadonlySet<string>;
   declare message: string | undefined;
+  /** The references the markdown cells cite, by key; undefined until looked up. */
+  declare citations: CitationLookup | undefined;
+  /** The keys `citations` was looked up for (joined), so typing elsewhere does not query again. */
+  private citedKeys = '';
   /** The cells as last read from or written to storage: the base of the next merge. */
   private base: Cell[] = [];
   private dirty = false;
@@ -74,11 +82,22 @@ export class NotebookCells extends Gadget {
     this.running = new Set();
     this.editing = new Set();
     this.message = undefined;
+    this.citations = undefined;
     this.kernel = new KernelSession({
       gadget: this,
       storage: () => this.openStorage(),
       onMessage: (message) => this.onKernelMessage(message),
       onState: (state) => (this.kernelState = state),
+    });
+    // A reference added, edited or removed (an import, a sync): citations show it without a reload.
+    this.service(async (signal) => {
+      const storage = await this.acquireWith({ signal }, storageKey);
+      const subscription = storage
+        .changes({ since: 'now', live: true })
+        .pipe(filter((change) => change.id.startsWith(referenceId(''))))
+        .subscribe(() => void this.lookUp(this.citedKeys === '' ? [] : this.citedKeys.split('\n')));
+      await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+      subscription.unsubscribe();
     });
     this.service(async (signal) => {
       await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
@@ -90,6 +109,22 @@ export class NotebookCells extends Gadget {
   private async openStorage(): Promise<Storage> {
     this.storage ??= await this.acquire(storageKey);
     return this.storage;
+  }
+
+  /** Looks up the cited keys; a newer lookup (cells edited meanwhile) supersedes an older one. */
+  private readonly lookUp = this.job(
+    async (signal, keys: string[]) => (keys.length === 0 ? new Map() : lookUpCitations(await this.openStorage(), keys, { signal })),
+    (found) => (this.citations = found),
+  );
+
+  /** After the cells changed (loaded, edited, synced): look up the keys their markdown cites, when those changed. */
+  protected override updated(changed: Map<PropertyKey, unknown>): void {
+    if (!changed.has('cells')) return;
+    const keys = this.cells.flatMap((cell) => (cell.cell_type === 'markdown' ? citedKeys(cell.source) : []));
+    const joined = [...new Set(keys)].sort().join('\n');
+    if (joined === this.citedKeys) return;
+    this.citedKeys = joined;
+    void this.lookUp(joined === '' ? [] : joined.split('\n'));
   }
 
   protected override willUpdate(changed: Map<PropertyKey, unknown>): void {
@@ -323,7 +358,7 @@ export class NotebookCells extends Gadget {
           <button aria-label="Delete cell" class="danger" @click=${() => void this.deleteCell(cell.id)}>✕</button>
         </span>
       </div>
-      ${showMarkdown ? renderMarkdown(cell.source) : editor}
+      ${showMarkdown ? renderMarkdown(cell.source, this.citations) : editor}
       ${cell.cell_type === 'code' ? html`<div class="outputs" aria-label=${`Cell ${index + 1} output`} aria-live="polite">${(this.outputs.get(cell.id) ?? []).map(renderOutput)}</div>` : nothing}
     </li>`;
   }
@@ -349,6 +384,8 @@ export class NotebookCells extends Gadget {
       .array-output fs-graph { display: block; height: 16rem; }
       .table-output { border-collapse: collapse; font-size: 0.85rem; }
       .table-output td, .table-output th { border: 1px solid var(--border, #c9d6da); padding: 0.1rem 0.4rem; }
+      .citation.unknown { color: var(--danger, #a3201c); font-weight: 600; }
+      .citation.pending { color: var(--muted, #4a5f66); }
       button { min-height: 2.25rem; }
     `,
   ];

@@ -7,4 +7,17 @@ describe('markdown cells', () => {
     expect(out).toContain('<h1>Title</h1>');
     expect(out).not.toMatch(/onerror|<script|javascript:|<iframe/i);
   });
+
+  it('keep citations through the sanitiser: a link with its title for a known key, [?key] for an unknown one', () => {
+    const lookup = new Map([['welch1967', { id: 'reference-welch1967', label: 'Welch 1967', summary: 'The Use of FFT — Peter D. Welch — 1967' }]]);
+    const host = document.createElement('div');
+    host.innerHTML = markdownHtml('See [@welch1967] and \\citep[gone2020] <script>window.__pwned=3</script>', lookup);
+    const link = host.querySelector('a.citation');
+    expect(link?.getAttribute('href')).toBe('#/reference/reference-welch1967');
+    expect(link?.getAttribute('title')).toBe('The Use of FFT — Peter D. Welch — 1967');
+    expect(link?.textContent).toBe('Welch 1967');
+    const unknown = host.querySelector('.citation.unknown');
+    expect(unknown?.textContent).toBe('[?gone2020]');
+    expect(host.innerHTML).not.toContain('<script');
+  });
 });

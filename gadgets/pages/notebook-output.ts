@@ -4,19 +4,24 @@
 import DOMPurify from 'dompurify';
 import { html, nothing, type TemplateResult } from 'lit';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
-import { marked } from 'marked';
+import type { CitationLookup } from '../../compute/library/citations';
+import { markdownWithCitations } from './markdown-citations';
 import { ARRAY_MIME, TABLE_MIME } from '../../compute/kernel/reprs';
 import type { ContentOf } from '../../compute/kernel/messages';
 import type { OutputDocument } from '../../compute/notebook';
 
-/** The markdown as sanitised HTML (no scripts, handlers, forms or frames survive). */
-export function markdownHtml(source: string): string {
-  const rendered = marked.parse(source, { async: false, gfm: true });
+/**
+ * The markdown as sanitised HTML (no scripts, handlers, forms or frames survive). Citations (`[@key]`, `\citep[key]`)
+ * link to the references found in `citations`; a key not there shows as `[?key]`. Without `citations` (not looked up
+ * yet) they show as plain keys.
+ */
+export function markdownHtml(source: string, citations?: CitationLookup): string {
+  const rendered = markdownWithCitations(source, citations);
   return DOMPurify.sanitize(rendered, { FORBID_TAGS: ['style', 'form', 'iframe'], FORBID_ATTR: ['style'] });
 }
 
-export function renderMarkdown(source: string): TemplateResult {
-  return html`<div class="markdown">${unsafeHTML(markdownHtml(source))}</div>`;
+export function renderMarkdown(source: string, citations?: CitationLookup): TemplateResult {
+  return html`<div class="markdown">${unsafeHTML(markdownHtml(source, citations))}</div>`;
 }
 
 interface Table {

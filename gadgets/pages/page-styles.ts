@@ -77,6 +77,21 @@ export const pageStyles = css`
     background: color-mix(in srgb, var(--danger, #a3201c) 10%, transparent);
     padding: 0.5rem 0.75rem;
   }
+  /* A file picker as a button (label.button.file-import > input[type=file]): the input covers its label, so a tap, a
+     click or the keyboard (it keeps the focus) all open the picker. */
+  .file-import {
+    position: relative;
+  }
+  .file-import input {
+    position: absolute;
+    inset: 0;
+    opacity: 0;
+    cursor: pointer;
+  }
+  .file-import:focus-within {
+    outline: 2px solid var(--accent, #0f5c6e);
+    outline-offset: 2px;
+  }
   table {
     border-collapse: collapse;
     width: 100%;

@@ -115,6 +115,32 @@ describe('replication between a device storage and a CouchDB-protocol server (po
     expect(await tablet.replicator.sync()).toMatchObject({ pulled: 0, pushed: 0 });
   });
 
+  it('a type that merges settles its conflict: both sides get the merged body, nothing is listed; others are left to the policy', async () => {
+    // Lists of words merge as their union; anything else is left to the policy.
+    const merge: DocumentMerge = async (local, remote) =>
+      Array.isArray(local['words']) && Array.isArray(remote['words']) ? { ...local, words: [...new Set([...local['words'], ...remote['words']])].sort() } : undefined;
+    const db = await remoteDb();
+    const tablet = await device(db, { merge });
+    const laptop = await device(db, { merge });
+    await tablet.storage.put('list', { words: ['a'] });
+    await tablet.storage.put('note', { text: 'first' });
+    await tablet.replicator.sync();
+    await laptop.replicator.sync();
+    await tablet.storage.put('list', { words: ['a', 'tablet'] });
+    await tablet.storage.put('note', { text: 'tablet edit' });
+    await laptop.storage.put('list', { words: ['a', 'laptop'] });
+    await laptop.storage.put('note', { text: 'laptop edit' });
+    await laptop.replicator.sync();
+    const report = await tablet.replicator.sync();
+    expect(report).toMatchObject({ conflicts: 2, merged: 1 });
+    expect(await tablet.storage.get('list')).toEqual({ words: ['a', 'laptop', 'tablet'] });
+    expect((await db.get('list'))['words']).toEqual(['a', 'laptop', 'tablet']);
+    expect((await tablet.replicator.conflicts()).map(({ id }) => id)).toEqual(['note']);
+    await laptop.replicator.sync();
+    expect(await laptop.storage.get('list')).toEqual({ words: ['a', 'laptop', 'tablet'] });
+    expect(await tablet.replicator.sync()).toMatchObject({ conflicts: 0 });
+  });
+
   it('never drops a conflicting edit: report keeps both versions listed until someone chooses', async () => {
     const db = await remoteDb();
     const tablet = await device(db);
@@ -199,7 +225,7 @@ describe('replication between a device storage and a CouchDB-protocol server (po
 
 describe('conflicts a merge function knows how to merge', () => {
   /** Field by field from the base: a field changed on one side is that side's; changed on both, no merge. */
-  const byField: DocumentMerge = (base, local, remote) => {
+  const byField: DocumentMerge = (local, remote, base = {}) => {
     const merged: Record<string, unknown> = {};
     for (const key of new Set([...Object.keys(local), ...Object.keys(remote)])) {
       const [was, mine, theirs] = [base[key], local[key], remote[key]];

@@ -29,15 +29,17 @@ export interface ReplicatorOptions {
    */
   pullChunks?: (doc: PeerDoc, pinned: boolean) => boolean;
   /**
-   * Merges a document changed on both sides from the version both had at the last sync (`base`), for the document
-   * types it knows (a notebook's cells, merged cell by cell): the merged body goes to both sides and no conflict is
-   * listed. Undefined when it cannot merge them (the same part changed on both sides): the policy applies. Tried for
-   * documents without attachments, when a side still has the base version (CouchDB keeps old revisions' bodies).
+   * Merges a document changed on both sides, for the document types it knows (a notebook's cells merged cell by cell
+   * from `base`, a snippet's two histories): the merged body goes to both sides and no conflict is listed. `base` is
+   * the version both sides had at the last sync, when a side still holds it (CouchDB keeps old revisions' bodies).
+   * Undefined leaves the document to the policy. Asked only when neither side deleted it and it has no attachment pieces.
    */
   merge?: DocumentMerge;
 }
 
-export type DocumentMerge = (base: Record<string, unknown>, local: Record<string, unknown>, remote: Record<string, unknown>) => Record<string, unknown> | undefined;
+type Body = Record<string, unknown>;
+/** Two versions of one document (this device's, the remote's; `base`: the last agreed one, if known) as one body, or undefined. */
+export type DocumentMerge = (local: Body, remote: Body, base: Body | undefined) => Body | undefined | Promise<Body | undefined>;
 
 export interface SyncProgress {
   direction: 'pull' | 'push';
@@ -398,10 +400,10 @@ export class Replicator {
 
   /** Merges a conflict with `merge` from the last agreed version, writing the merge to both sides; false when it cannot. */
   private async merged(id: string, localDoc: PeerDoc, remoteDoc: PeerDoc, signature: Signature | undefined, signal: AbortSignal | undefined): Promise<boolean> {
-    if (!this.merge || !signature || localDoc.deleted || remoteDoc.deleted) return false;
+    if (!this.merge || localDoc.deleted || remoteDoc.deleted) return false;
     if (Object.keys(localDoc.chunks).length > 0 || Object.keys(remoteDoc.chunks).length > 0) return false;
-    const base = (await this.remote.readVersion?.(id, signature.remote, { signal })) ?? (await this.local.readVersion?.(id, signature.local, { signal }));
-    const body = base && this.merge(base, localDoc.body ?? {}, remoteDoc.body ?? {});
+    const base = signature && ((await this.remote.readVersion?.(id, signature.remote, { signal })) ?? (await this.local.readVersion?.(id, signature.local, { signal })));
+    const body = await this.merge(localDoc.body ?? {}, remoteDoc.body ?? {}, base);
     if (!body) return false;
     const [local] = await this.local.write([{ id, expected: localDoc.version, body, keepChunks: {} }], { signal });
     if (!local?.ok) throw new Error(`${id} changed again while it was being merged: sync again.`);
