@@ -101,6 +101,12 @@ export const modules: readonly ModuleEntry[] = [
       page: { tag: 'fs-bibliography-page', load: () => import('../pages/bibliography-page') },
     },
   },
+  {
+    path: 'error-reports',
+    label: 'Error Reports',
+    description: 'What failed on this device or others, with its stack: reports reach the server by sync.',
+    list: { portalType: 'Error Report', itemPattern: 'error-report/:id', noun: 'error reports', emptyHint: 'Nothing has failed yet. When something does, its report is kept here and sent with the next sync.' },
+  },
   { path: 'remotes', label: 'Remotes', description: 'Sync targets: servers to sync with when online.' },
   { path: 'settings', label: 'Settings', description: 'Storage, persistence, app version.' },
 ];

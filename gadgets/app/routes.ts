@@ -36,5 +36,6 @@ export const routes: RouteDefinition[] = [
   { pattern: 'statistics/:id', title: 'Statistics', tag: 'fs-statistics-page', load: () => import('../pages/statistics-page') },
   { pattern: 'snippet/:id', title: 'Snippet', tag: 'fs-snippet-page', load: () => import('../pages/snippet-page') },
   { pattern: 'reference/:id', title: 'Reference', tag: 'fs-reference-page', load: () => import('../pages/reference-page') },
+  { pattern: 'error-report/:id', title: 'Error Report', tag: 'fs-error-report-page', load: () => import('../pages/error-report-page') },
   { pattern: 'notebook/:id', title: 'Notebook', tag: 'fs-notebook-page', load: () => import('../pages/notebook-page') },
 ];
