@@ -11,9 +11,11 @@ export interface Tablet {
   page: Page;
 }
 
-export async function tablet(browser: Browser, baseURL: string, database: string): Promise<Tablet> {
+/** A tablet with the remote `database` added; `prepare` runs on its page first (e.g. to make requests fail). */
+export async function tablet(browser: Browser, baseURL: string, database: string, prepare?: (page: Page) => Promise<void>): Promise<Tablet> {
   const context = await browser.newContext({ baseURL });
   const page = await context.newPage();
+  await prepare?.(page);
   await page.goto('./#/remotes');
   await page.getByLabel('Database').fill(database);
   await fillAdminSignIn(page);

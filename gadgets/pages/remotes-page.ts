@@ -7,6 +7,7 @@ import { maskCredentials } from '../../storage/remote/mask-credentials';
 import { isUnencryptedRemote, splitCredentials } from '../../storage/sync/remote-address';
 import { pageStyles } from './page-styles';
 import './offline-data';
+import './remote-subset';
 
 /** The local sync server started by `npm start`, proxied on the app's own origin. */
 const LOCAL_SERVER = '/db/';
@@ -167,6 +168,7 @@ export class RemotesPage extends Gadget {
                     </span>
                   </div>
                   ${status?.signIn.includes(remote.id) ? this.renderSignIn(remote) : nothing}
+                  <fs-remote-subset .remote=${remote}></fs-remote-subset>
                 </li>`,
               )}
             </ul>

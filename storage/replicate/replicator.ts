@@ -35,6 +35,13 @@ export interface ReplicatorOptions {
    * Undefined leaves the document to the policy. Asked only when neither side deleted it and it has no attachment pieces.
    */
   merge?: DocumentMerge;
+  /**
+   * Partial sync: which remote documents this device takes. The others stay on the server, never written here (their
+   * bodies are read once, as the changes feed lists them, to decide). A document already here keeps syncing whatever
+   * it becomes, and everything made here is pushed. `key` names the choice: a new one starts the pull from the
+   * beginning, so documents a wider choice takes arrive.
+   */
+  subset?: { key: string; wants: (doc: PeerDoc) => boolean };
 }
 
 type Body = Record<string, unknown>;
@@ -93,10 +100,12 @@ export class Replicator {
   private readonly batchSize: number;
   private readonly pullChunks: (doc: PeerDoc, pinned: boolean) => boolean;
   private readonly merge: DocumentMerge | undefined;
+  private readonly subset: ReplicatorOptions['subset'];
   private running: Promise<SyncReport> | undefined;
 
-  constructor({ local, remote, state, policy = 'report', batchSize = 500, pullChunks = (_doc, pinned) => pinned, merge }: ReplicatorOptions) {
+  constructor({ local, remote, state, policy = 'report', batchSize = 500, pullChunks = (_doc, pinned) => pinned, merge, subset }: ReplicatorOptions) {
     this.merge = merge;
+    this.subset = subset;
     this.local = local;
     this.remote = remote;
     this.state = state;
@@ -194,7 +203,7 @@ export class Replicator {
     const report: SyncReport = { pulled: 0, pushed: 0, deleted: 0, conflicts: 0, merged: 0, refused: 0, chunks: 0, bytes: 0, batches: 0 };
     const [localId, remoteId] = await Promise.all([this.local.identity({ signal }), this.remote.identity({ signal })]);
     const key = `fieldscope-sync-${hashKey(`${localId}\n${remoteId}`)}`;
-    await this.pass('remote', `${key}-pull`, report, signal, onProgress);
+    await this.pass('remote', this.subset ? `${key}-pull-${hashKey(this.subset.key)}` : `${key}-pull`, report, signal, onProgress);
     await this.pass('local', `${key}-push`, report, signal, onProgress);
     return report;
   }
@@ -263,6 +272,7 @@ export class Replicator {
         doc.version === (signature?.[source] ?? '') || // unchanged since the last sync (or our own write echoing back)
         (doc.deleted && !signature) || // created and deleted between two syncs: nothing to propagate
         id.startsWith('_design/') || // server-side code is not app data
+        (source === 'remote' && !signature && this.subset !== undefined && !this.subset.wants(doc)) || // not for this device
         waiting.has(id);
       if (skip) {
         if (refused.has(id)) settled.push(id);

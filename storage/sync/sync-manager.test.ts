@@ -147,3 +147,35 @@ describe('a sync server that needs a signed-in user (the local server as npm sta
     }
   }, 30_000);
 });
+
+describe('partial sync: a device takes a subset of the remote', () => {
+  it('takes only the chosen types and what a query matches; pushes all it makes; a wider choice brings the rest', async () => {
+    const { local, manager, database } = await setup();
+    const put = (id: string, doc: Record<string, unknown>) => fetch(`${database}/${id}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(doc) });
+    for (let index = 0; index < 30; index += 1) await put(`note-${index}`, { portal_type: 'Notebook', title: `Note ${index}` });
+    await put('array-pump', { portal_type: 'Data Array', title: 'North pump vibration' });
+    await put('array-fan', { portal_type: 'Data Array', title: 'Fan current' });
+    await put('image-1', { portal_type: 'Image', title: 'A plot' });
+    const [remote] = await manager.remotes();
+    await expect(manager.setSubset(remote!.id, { query: 'title:=(' })).rejects.toMatchObject({ status: 400 });
+    await manager.setSubset(remote!.id, { portal_types: ['Notebook'] });
+    expect((await manager.remotes())[0]?.subset).toEqual({ portal_types: ['Notebook'] });
+    await manager.syncOnce();
+    const ids = async () => (await local.allDocs()).rows.map((row) => row.id).sort();
+    expect(await ids()).toEqual(Array.from({ length: 30 }, (_, index) => `note-${index}`).sort());
+
+    await local.put('made-here', { portal_type: 'Data Array', title: 'Recorded on this tablet' });
+    await manager.syncOnce();
+    expect((await fetch(`${database}/made-here`)).status).toBe(200);
+
+    await manager.setSubset(remote!.id, { portal_types: ['Notebook', 'Data Array'], query: 'title:%pump%' });
+    await manager.syncOnce();
+    expect(await ids()).toContain('array-pump');
+    expect(await ids()).not.toContain('array-fan');
+    expect(await ids()).not.toContain('image-1');
+    expect(await ids()).toContain('made-here'); // made here: kept, though the query does not match it
+    await manager.setSubset(remote!.id, undefined);
+    await manager.syncOnce();
+    expect(await ids()).toEqual(expect.arrayContaining(['array-fan', 'image-1']));
+  });
+});

@@ -16,6 +16,8 @@ import { StoragePeer } from '../replicate/storage-peer';
 import { StorageSyncState } from '../replicate/storage-sync-state';
 import type { SyncConflict, SyncRefusal } from '../replicate/sync-state';
 import { signIn } from './verify-remote';
+import { parseQuery } from '../query/query-parser';
+import { matchesQuery } from '../query/query-match';
 
 /** A server to sync with. No password is kept: a signed-in remote relies on the browser's session cookie. */
 export interface RemoteConfig {
@@ -25,6 +27,17 @@ export interface RemoteConfig {
   title: string;
   user?: string;
   added: string;
+  /** Partial sync: the documents this device takes from the remote (all when absent). See `setSubset`. */
+  subset?: RemoteSubset;
+}
+
+/**
+ * Which remote documents a device takes: of these types (the modules' portal types), and/or matching a query in the
+ * app's query language (e.g. `experiment:="shot-42"`). Documents already on the device and those made on it sync anyway.
+ */
+export interface RemoteSubset {
+  portal_types?: string[];
+  query?: string;
 }
 
 /** 'elsewhere': another tab of the app on this device runs the sync (for this tab's changes too). */
@@ -192,6 +205,25 @@ export class SyncManager {
     this.needsSignIn(id, false);
     await this.refreshConflicts();
     this.setStatus((await this.remotes()).length === 0 ? { state: 'none', message: NO_REMOTE } : {});
+  }
+
+  /**
+   * Chooses which of the remote's documents this device takes (undefined: all). A bad query is refused (400) before
+   * anything changes. The next sync reads the remote's changes from the start, so a wider choice brings what it adds;
+   * what is already here stays and keeps syncing.
+   */
+  async setSubset(id: string, subset: RemoteSubset | undefined): Promise<void> {
+    const query = subset?.query?.trim();
+    if (query) parseQuery(query);
+    const types = subset?.portal_types?.filter((type) => type !== '');
+    const chosen: RemoteSubset | undefined = query || types?.length ? { ...(types?.length ? { portal_types: types } : {}), ...(query ? { query } : {}) } : undefined;
+    await this.registry.update(`remote:${id}`, (current) => {
+      if (!current) throw new StorageError(404, 'This remote is gone: add it again.');
+      const { subset: _old, ...rest } = current;
+      return chosen ? { ...rest, subset: chosen } : rest;
+    });
+    this.replicators.delete(id);
+    this.syncSoon();
   }
 
   /** Ends the remote's session (CouchDB `_session`): syncing with it needs a new sign-in; nothing local changes. */
@@ -391,6 +423,7 @@ export class SyncManager {
         state: new StorageSyncState(new IndexedDBStorage({ name: `${this.stateName}-${remote.id}` })),
         pullChunks: (doc, pinned) => pinned || pieceBytes(doc) <= this.keepOfflineBytes,
         ...(this.merge ? { merge: this.merge } : {}),
+        ...(remote.subset ? { subset: subsetFilter(remote.subset) } : {}),
       });
       this.replicators.set(remote.id, replicator);
     }
@@ -441,4 +474,14 @@ function describeFailure(error: unknown): string {
     return error.message;
   }
   return `Sync failed: ${maskCredentials(error instanceof Error ? error.message : String(error))}.`;
+}
+
+/** The replicator's filter for a subset: a remote document's type is among the chosen ones and it matches the query. */
+function subsetFilter(subset: RemoteSubset): { key: string; wants: (doc: PeerDoc) => boolean } {
+  const types = subset.portal_types?.length ? new Set(subset.portal_types) : undefined;
+  const node = subset.query ? parseQuery(subset.query) : undefined;
+  return {
+    key: JSON.stringify([[...(types ?? [])].sort(), subset.query ?? '']),
+    wants: (doc) => (!types || types.has(String(doc.body?.['portal_type']))) && (!node || matchesQuery(node, doc.body ?? {})),
+  };
 }
