@@ -15,13 +15,23 @@ export interface ChannelSliceStatistics {
 /**
  * The reducer of one channel over one slice: moments of the finite values, and their quantiles — exact while the
  * slice's values fit `exactLimit` (kept in a buffer, selected at the end), else from a mergeable sketch the buffer is
- * poured into. Reused from slice to slice (`reset`), so its buffer is allocated once.
+ * poured into. While exact, the samples are passed over once (finite values kept and summed, NaN and ±Infinity
+ * counted); the squared deviations from the mean are summed over the buffer at the end (one pass over contiguous
+ * finite values, cheaper than a second one over strided samples).
+ * Reused from slice to slice (`reset`), so its buffer is allocated once.
  */
 export class SliceReducer {
   private moments = new Moments();
   private buffer: Float32Array | Float64Array | undefined;
   private used = 0;
   private sketch: QuantileSketch | undefined;
+  /** While the finite values are kept: the NaN and ±Infinity seen, and the kept values' sum, sum of squares, min and max (not yet in `moments`). */
+  private nan = 0;
+  private infinite = 0;
+  private sum = 0;
+  private squares = 0;
+  private min = Infinity;
+  private max = -Infinity;
 
   /**
    * @param quantiles the quantiles (0–1) to compute; none: no values are kept.
@@ -36,33 +46,52 @@ export class SliceReducer {
 
   /** Adds one channel of interleaved samples: `data[offset]`, `data[offset + stride]`, … below `end`. */
   addStrided(data: ArrayLike<number>, offset: number, end: number, stride: number): void {
-    this.moments.addStrided(data, offset, end, stride);
-    if (this.quantiles.length === 0) return;
-    if (this.sketch) {
-      this.sketch.addStrided(data, offset, end, stride);
+    if (this.quantiles.length === 0 || this.sketch) {
+      this.moments.addStrided(data, offset, end, stride);
+      this.sketch?.addStrided(data, offset, end, stride);
       return;
     }
     const buffer = (this.buffer ??= new (this.precision === 'float32' ? Float32Array : Float64Array)(Math.min(this.exactLimit, 1 << 16)));
     let kept = this.used;
     let room = buffer;
-    for (let index = offset; index < end; index += stride) {
+    let nan = 0;
+    let infinite = 0;
+    let sum = 0;
+    let squares = 0;
+    let min = this.min;
+    let max = this.max;
+    let index = offset;
+    for (; index < end; index += stride) {
       const value = data[index] as number;
-      if (value - value !== 0) continue;
+      if (value - value !== 0) {
+        // NaN or ±Infinity (both give NaN here)
+        if (value !== value) nan += 1;
+        else infinite += 1;
+        continue;
+      }
       if (kept === room.length) {
-        if (kept >= this.exactLimit) {
-          this.used = kept;
-          this.pourIntoSketch(data, index, end, stride);
-          return;
-        }
+        if (kept >= this.exactLimit) break;
         room = this.grow(kept);
       }
       room[kept++] = value;
+      sum += value;
+      squares += value * value;
+      if (value < min) min = value;
+      if (value > max) max = value;
     }
     this.used = kept;
+    this.nan += nan;
+    this.infinite += infinite;
+    this.sum += sum;
+    this.squares += squares;
+    this.min = min;
+    this.max = max;
+    if (index < end) this.pourIntoSketch(data, index, end, stride);
   }
 
   /** The statistics asked (`names`, with `quantileOf` mapping quantile names to q), for the values added since the last reset. */
   finish(names: readonly string[], quantileOf: ReadonlyMap<string, number>): ChannelSliceStatistics {
+    if (!this.sketch) this.keptIntoMoments();
     const summary = this.moments.summary();
     const qs = this.quantiles;
     const sketched = this.sketch;
@@ -91,7 +120,35 @@ export class SliceReducer {
   reset(): void {
     this.moments = new Moments();
     this.used = 0;
+    this.nan = 0;
+    this.infinite = 0;
+    this.sum = 0;
+    this.squares = 0;
+    this.min = Infinity;
+    this.max = -Infinity;
     this.sketch = undefined;
+  }
+
+  /** The values kept (and the NaN and ±Infinity counted meanwhile) added to the moments. */
+  private keptIntoMoments(): void {
+    const { buffer, used } = this;
+    if (buffer && used > 0) {
+      const mean = this.sum / used;
+      let deviations = 0;
+      for (let index = 0; index < used; index += 1) {
+        const deviation = buffer[index]! - mean;
+        deviations += deviation * deviation;
+      }
+      this.moments.addRun(used, this.sum, this.squares, deviations, this.min, this.max);
+    }
+    this.moments.nan += this.nan;
+    this.moments.infinite += this.infinite;
+    this.nan = 0;
+    this.infinite = 0;
+    this.sum = 0;
+    this.squares = 0;
+    this.min = Infinity;
+    this.max = -Infinity;
   }
 
   /** Doubles the buffer (up to the limit): a short slice never costs the whole limit's memory. */
@@ -106,8 +163,9 @@ export class SliceReducer {
   private pourIntoSketch(data: ArrayLike<number>, from: number, end: number, stride: number): void {
     const sketch = new QuantileSketch();
     sketch.addStrided(this.buffer!, 0, this.used, 1);
-    sketch.addStrided(data, from, end, stride);
+    this.keptIntoMoments();
     this.sketch = sketch;
     this.used = 0;
+    this.addStrided(data, from, end, stride); // the rest, now into the sketch and the moments
   }
 }
