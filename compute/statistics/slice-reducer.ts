@@ -1,6 +1,7 @@
 import { exactQuantiles } from './exact-quantiles';
 import { Moments } from './moments';
 import { QuantileSketch } from './quantile-sketch';
+import { RankHistogram } from './radix-select';
 
 /** One channel's statistics for one slice. `values` holds each asked statistic by name (null where undefined). */
 export interface ChannelSliceStatistics {
@@ -15,9 +16,9 @@ export interface ChannelSliceStatistics {
 /**
  * The reducer of one channel over one slice: moments of the finite values, and their quantiles — exact while the
  * slice's values fit `exactLimit` (kept in a buffer, selected at the end), else from a mergeable sketch the buffer is
- * poured into. While exact, the samples are passed over once (finite values kept and summed, NaN and ±Infinity
- * counted); the squared deviations from the mean are summed over the buffer at the end (one pass over contiguous
- * finite values, cheaper than a second one over strided samples).
+ * poured into. While exact, each run of samples is passed over once (finite values kept and summed, NaN and ±Infinity
+ * counted); what was kept, still in cache, gives the run's squared deviations and (float32) the rank histogram the
+ * quantiles are selected by — so the end of a slice, which holds up the reads, has little left to do.
  * Reused from slice to slice (`reset`), so its buffer is allocated once.
  */
 export class SliceReducer {
@@ -25,13 +26,8 @@ export class SliceReducer {
   private buffer: Float32Array | Float64Array | undefined;
   private used = 0;
   private sketch: QuantileSketch | undefined;
-  /** While the finite values are kept: the NaN and ±Infinity seen, and the kept values' sum, sum of squares, min and max (not yet in `moments`). */
-  private nan = 0;
-  private infinite = 0;
-  private sum = 0;
-  private squares = 0;
-  private min = Infinity;
-  private max = -Infinity;
+  /** Of the float32 values kept (radix selection); undefined for float64. */
+  private readonly histogram: RankHistogram | undefined;
 
   /**
    * @param quantiles the quantiles (0–1) to compute; none: no values are kept.
@@ -42,7 +38,9 @@ export class SliceReducer {
     private readonly quantiles: readonly number[],
     private readonly exactLimit: number,
     private readonly precision: 'float32' | 'float64',
-  ) {}
+  ) {
+    this.histogram = precision === 'float32' && quantiles.length > 0 ? new RankHistogram() : undefined;
+  }
 
   /** Adds one channel of interleaved samples: `data[offset]`, `data[offset + stride]`, … below `end`. */
   addStrided(data: ArrayLike<number>, offset: number, end: number, stride: number): void {
@@ -52,14 +50,15 @@ export class SliceReducer {
       return;
     }
     const buffer = (this.buffer ??= new (this.precision === 'float32' ? Float32Array : Float64Array)(Math.min(this.exactLimit, 1 << 16)));
-    let kept = this.used;
+    const first = this.used;
+    let kept = first;
     let room = buffer;
     let nan = 0;
     let infinite = 0;
     let sum = 0;
     let squares = 0;
-    let min = this.min;
-    let max = this.max;
+    let min = Infinity;
+    let max = -Infinity;
     let index = offset;
     for (; index < end; index += stride) {
       const value = data[index] as number;
@@ -80,22 +79,28 @@ export class SliceReducer {
       if (value > max) max = value;
     }
     this.used = kept;
-    this.nan += nan;
-    this.infinite += infinite;
-    this.sum += sum;
-    this.squares += squares;
-    this.min = min;
-    this.max = max;
+    this.moments.nan += nan;
+    this.moments.infinite += infinite;
+    if (kept > first) {
+      // Two passes per run, the second over the run just kept (as Moments.addStrided does over the samples).
+      const mean = sum / (kept - first);
+      let deviations = 0;
+      for (let at = first; at < kept; at += 1) {
+        const deviation = room[at]! - mean;
+        deviations += deviation * deviation;
+      }
+      this.moments.addRun(kept - first, sum, squares, deviations, min, max);
+      if (this.histogram) this.histogram.add(room as Float32Array, first, kept);
+    }
     if (index < end) this.pourIntoSketch(data, index, end, stride);
   }
 
   /** The statistics asked (`names`, with `quantileOf` mapping quantile names to q), for the values added since the last reset. */
   finish(names: readonly string[], quantileOf: ReadonlyMap<string, number>): ChannelSliceStatistics {
-    if (!this.sketch) this.keptIntoMoments();
     const summary = this.moments.summary();
     const qs = this.quantiles;
     const sketched = this.sketch;
-    const quantileValues = qs.length === 0 ? [] : sketched ? qs.map((q) => sketched.quantile(q)) : exactQuantiles(this.buffer ?? new Float64Array(0), this.used, qs);
+    const quantileValues = qs.length === 0 ? [] : sketched ? qs.map((q) => sketched.quantile(q)) : exactQuantiles(this.buffer ?? new Float64Array(0), this.used, qs, this.histogram);
     const byQuantile = new Map(qs.map((q, index) => [q, quantileValues[index] ?? null]));
     const values: Record<string, number | null> = {};
     for (const name of names) {
@@ -120,35 +125,8 @@ export class SliceReducer {
   reset(): void {
     this.moments = new Moments();
     this.used = 0;
-    this.nan = 0;
-    this.infinite = 0;
-    this.sum = 0;
-    this.squares = 0;
-    this.min = Infinity;
-    this.max = -Infinity;
     this.sketch = undefined;
-  }
-
-  /** The values kept (and the NaN and ±Infinity counted meanwhile) added to the moments. */
-  private keptIntoMoments(): void {
-    const { buffer, used } = this;
-    if (buffer && used > 0) {
-      const mean = this.sum / used;
-      let deviations = 0;
-      for (let index = 0; index < used; index += 1) {
-        const deviation = buffer[index]! - mean;
-        deviations += deviation * deviation;
-      }
-      this.moments.addRun(used, this.sum, this.squares, deviations, this.min, this.max);
-    }
-    this.moments.nan += this.nan;
-    this.moments.infinite += this.infinite;
-    this.nan = 0;
-    this.infinite = 0;
-    this.sum = 0;
-    this.squares = 0;
-    this.min = Infinity;
-    this.max = -Infinity;
+    this.histogram?.reset();
   }
 
   /** Doubles the buffer (up to the limit): a short slice never costs the whole limit's memory. */
@@ -163,7 +141,6 @@ export class SliceReducer {
   private pourIntoSketch(data: ArrayLike<number>, from: number, end: number, stride: number): void {
     const sketch = new QuantileSketch();
     sketch.addStrided(this.buffer!, 0, this.used, 1);
-    this.keptIntoMoments();
     this.sketch = sketch;
     this.used = 0;
     this.addStrided(data, from, end, stride); // the rest, now into the sketch and the moments
