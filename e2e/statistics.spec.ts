@@ -99,6 +99,10 @@ test.describe('statistics per timeslice', () => {
     expect(Math.abs(shown - p99)).toBeLessThanOrEqual(Math.abs(p99) * 1e-5); // shown to 6 digits
     // The time channel is not offered as a channel of its own.
     await expect(page.locator('fs-statistics-view').getByLabel('Channel')).toHaveCount(0);
+    // The dashboard's card gives the last row's own time.
+    await page.goto('./');
+    const card = page.locator('fs-source-card').filter({ hasText: 'Data Array' }).filter({ has: page.getByRole('heading', { name: 'logger.csv', exact: true }) });
+    await expect(card.locator('.latest time')).toHaveAttribute('datetime', new Date(rows.at(-1)!.time).toISOString());
   });
 
   test('a bad choice in the link says what to fix', async ({ page }) => {
