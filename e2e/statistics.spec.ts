@@ -87,6 +87,9 @@ test.describe('statistics per timeslice', () => {
     await page.goto('./#/import');
     await page.locator('fs-import-page input[type=file]').setInputFiles([{ name: 'logger.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) }]);
     await page.getByRole('link', { name: 'its graph' }).click({ timeout: 20_000 });
+    // The graph draws the values, not the time channel beside them.
+    await expect(page.locator('fs-array-page .readout')).toContainText('points drawn');
+    await expect(page.locator('fs-array-page .readout')).not.toContainText('ch 2');
     await page.getByRole('button', { name: 'Statistics per hour, day…' }).click();
     await page.getByLabel('Timeslice').selectOption('hour');
     await page.getByLabel('Calendar (static)').check();
