@@ -2,7 +2,7 @@
 // The module is served by a Vite dev server (so TypeScript, workers and wasm work as in the app).
 import { createServer } from 'vite';
 import { chromium } from '@playwright/test';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromiumLaunchOptions } from '../scripts/find-browser.mjs';
@@ -37,13 +37,19 @@ export async function runInBrowser(modulePath, options = {}, settings = {}) {
     page.on('response', (response) => response.status() >= 400 && console.log(`  [browser] ${response.status()} ${response.url()}`));
     page.setDefaultTimeout(settings.timeoutMs ?? 30 * 60_000);
     await page.goto(`http://127.0.0.1:${port}/bench/index.html`);
-    return await page.evaluate(
+    // CPU_PROFILE=file.cpuprofile: the page's JavaScript profiled for the whole run (open it in Chromium's DevTools).
+    const profiler = process.env.CPU_PROFILE ? await page.context().newCDPSession(page) : undefined;
+    await profiler?.send('Profiler.enable');
+    await profiler?.send('Profiler.start');
+    const result = await page.evaluate(
       async ({ modulePath, options }) => {
         const module = await import(/* @vite-ignore */ modulePath);
         return module.run(options);
       },
       { modulePath, options },
     );
+    if (profiler) await writeFile(process.env.CPU_PROFILE, JSON.stringify((await profiler.send('Profiler.stop')).profile));
+    return result;
   } finally {
     await browser.close();
     await server.close();

@@ -73,6 +73,41 @@ test.describe('statistics per timeslice', () => {
     await context.setOffline(false);
   });
 
+  test('a CSV whose rows carry uneven times: per-hour statistics slice by each row\'s own time', async ({ page }) => {
+    // About 3 hours from 10:00:00Z, 1 to 5 s between rows; values exact in float32 (the decoder's type).
+    const start = Date.parse('2024-06-01T10:00:00Z');
+    const rows: { time: number; value: number }[] = [];
+    for (let i = 0, time = start; time < start + 3 * 3_600_000; i += 1, time += (1 + ((i * 7) % 5)) * 1000 + (i % 3) * 125) rows.push({ time, value: ((i * 37) % 1000) / 8 - 40 });
+    const csv = ['timestamp,vibration', ...rows.map(({ time, value }) => `${new Date(time).toISOString()},${value}`)].join('\n');
+    const hour = rows.filter(({ time }) => time >= start + 3_600_000 && time < start + 7_200_000).map(({ value }) => value);
+    const sorted = Float64Array.from(hour).sort();
+    const rank = 0.99 * (sorted.length - 1);
+    const p99 = sorted[Math.floor(rank)]! + (rank - Math.floor(rank)) * (sorted[Math.floor(rank) + 1]! - sorted[Math.floor(rank)]!);
+
+    await page.goto('./#/import');
+    await page.locator('fs-import-page input[type=file]').setInputFiles([{ name: 'logger.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) }]);
+    await page.getByRole('link', { name: 'its graph' }).click({ timeout: 20_000 });
+    // The graph draws the values, not the time channel beside them.
+    await expect(page.locator('fs-array-page .readout')).toContainText('points drawn');
+    await expect(page.locator('fs-array-page .readout')).not.toContainText('ch 2');
+    await page.getByRole('button', { name: 'Statistics per hour, day…' }).click();
+    await page.getByLabel('Timeslice').selectOption('hour');
+    await page.getByLabel('Calendar (static)').check();
+    await page.getByLabel('Time zone').fill('UTC');
+    await page.getByRole('button', { name: 'Compute statistics' }).click();
+    await expect(page.getByRole('rowheader', { name: '2024-06-01T11:00+00:00', exact: true })).toBeVisible({ timeout: 30_000 });
+    await expect(page.locator('fs-statistics-view').getByRole('rowheader')).toHaveCount(3);
+    expect(Number(await cell(page, '2024-06-01T11:00+00:00', 'count').textContent())).toBe(hour.length);
+    const shown = Number(await cell(page, '2024-06-01T11:00+00:00', 'p99').textContent());
+    expect(Math.abs(shown - p99)).toBeLessThanOrEqual(Math.abs(p99) * 1e-5); // shown to 6 digits
+    // The time channel is not offered as a channel of its own.
+    await expect(page.locator('fs-statistics-view').getByLabel('Channel')).toHaveCount(0);
+    // The dashboard's card gives the last row's own time.
+    await page.goto('./');
+    const card = page.locator('fs-source-card').filter({ hasText: 'Data Array' }).filter({ has: page.getByRole('heading', { name: 'logger.csv', exact: true }) });
+    await expect(card.locator('.latest time')).toHaveAttribute('datetime', new Date(rows.at(-1)!.time).toISOString());
+  });
+
   test('a bad choice in the link says what to fix', async ({ page }) => {
     const id = await makeSignal(page);
     await page.goto(`./#/array/${id}?stats=p99;hour`);

@@ -36,6 +36,18 @@ describe('CSV line ends', () => {
     }).toThrow('log.csv (line 3): this row has 1 columns where the first has 2.');
   });
 
+  it('keeps each row’s time and tells whether the times keep the first step', () => {
+    const decoder = new CsvDecoder('log.csv');
+    decoder.push(encoder.encode('time,a\n0,1\n0.1,2\n0.2,3\n'));
+    expect(Array.from(decoder.takeTimes())).toEqual([0, 0.1, 0.2]);
+    expect(decoder.format!.evenTimes).toBe(true);
+    decoder.push(encoder.encode('0.30001,4\n'));
+    expect(decoder.format!.evenTimes).toBe(false); // 10 µs off a 0.1 s step (more than a millionth of it)
+    decoder.finish();
+    expect(Array.from(decoder.takeTimes())).toEqual([0.30001]);
+    expect(decode('a,b\n1,2\n').format).toMatchObject({ timeColumn: false, evenTimes: true, firstTime: undefined });
+  });
+
   it('keeps empty cells at the end of a tab-separated row', () => {
     expect(decode('a\tb\tc\n1\t\t\n2\t3\t4\n').values).toEqual([1, NaN, NaN, 2, 3, 4]);
   });

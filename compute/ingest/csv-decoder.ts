@@ -22,12 +22,19 @@ export interface CsvFormat {
   /** From the first two rows' times, when there is a time column. */
   sampleRate: number | undefined;
   startTime: string | undefined;
+  /** The first row's time in seconds (since 1970 for dates), when there is a time column. */
+  firstTime: number | undefined;
+  /** Whether every time step so far is the first one (within a millionth of it): false, the rows carry their own times. */
+  evenTimes: boolean;
 }
+
+/** Steps differing from the first by more than this fraction of it make the times uneven. */
+const EVEN_TOLERANCE = 1e-6;
 
 /**
  * Decodes CSV fed in pieces of any size: an optional header row, the delimiter guessed from the first line
  * (comma, semicolon or tab), an optional time column (by its header name: time, t, timestamp… — seconds or ISO dates)
- * from which the sampling rate is taken. Lines end with LF, CRLF or CR. Value columns come out interleaved as float32.
+ * from which the sampling rate is taken (each row's time is kept too, see `takeTimes`, for times not evenly spaced). Lines end with LF, CRLF or CR. Value columns come out interleaved as float32.
  * A ragged or non-numeric row, more than MAX_CHANNELS columns or a line over 1 MiB is an IngestError naming the file,
  * the line and the column.
  */
@@ -40,13 +47,22 @@ export class CsvDecoder {
   private afterCarriageReturn = false;
   private line = 0;
   private readonly text = new TextDecoder();
-  private firstTime: number | undefined;
+  private previousTime: number | undefined;
   private rows = 0;
+  /** The times (seconds) of the rows decoded since the last `takeTimes`. */
+  private times: number[] = [];
 
   constructor(private readonly file: string) {}
 
   push(bytes: Uint8Array): Float32Array {
     return this.decodeLines(this.splitLines(this.text.decode(bytes, { stream: true })));
+  }
+
+  /** The times (seconds, since 1970 for dates) of the rows returned since the last call; empty without a time column. */
+  takeTimes(): Float64Array {
+    const times = Float64Array.from(this.times);
+    this.times = [];
+    return times;
   }
 
   /** Decodes the last line; an empty file or one with a header only is an error. */
@@ -111,7 +127,7 @@ export class CsvDecoder {
     const labels = (header ? cells : cells.map((_, index) => `column_${index + 1}`)).slice(timeColumn ? 1 : 0);
     if (labels.length === 0) throw new IngestError(this.file, 'there is a time column but no value column.', { line: this.line });
     if (labels.length > MAX_CHANNELS) throw new IngestError(this.file, `the first row has ${labels.length} value columns; at most ${MAX_CHANNELS} channels can be imported.`, { line: this.line });
-    return { delimiter, labels, channels: labels.length, timeColumn, sampleRate: undefined, startTime: undefined };
+    return { delimiter, labels, channels: labels.length, timeColumn, sampleRate: undefined, startTime: undefined, firstTime: undefined, evenTimes: true };
   }
 
   private readRow(text: string, values: number[]): void {
@@ -133,17 +149,22 @@ export class CsvDecoder {
     this.rows += 1;
   }
 
-  /** Learns the sampling rate from the first two times (seconds or ISO dates). */
+  /** Keeps each row's time (seconds or ISO dates); learns the sampling rate from the first two, and whether the rest keep its step. */
   private readTime(cell: string): void {
     const format = this.format!;
     const seconds = Number(cell);
     const time = Number.isNaN(seconds) ? Date.parse(cell) / 1000 : seconds;
     if (!Number.isFinite(time)) throw new IngestError(this.file, `the time “${cell.slice(0, 40)}” is neither seconds nor a date.`, { line: this.line });
+    this.times.push(time);
+    const previous = this.previousTime;
+    this.previousTime = time;
     if (this.rows === 0) {
-      this.firstTime = time;
+      format.firstTime = time;
       if (Number.isNaN(seconds)) format.startTime = new Date(time * 1000).toISOString();
+    } else if (this.rows > 1 && format.evenTimes && Math.abs(time - previous! - 1 / format.sampleRate!) > EVEN_TOLERANCE / format.sampleRate!) {
+      format.evenTimes = false;
     } else if (this.rows === 1 && format.sampleRate === undefined) {
-      const step = time - (this.firstTime as number);
+      const step = time - (format.firstTime as number);
       if (!(step > 0)) throw new IngestError(this.file, 'the times do not increase.', { line: this.line });
       const rate = 1 / step;
       if (!Number.isFinite(rate)) {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MemoryStorage, QueryStorage, UuidStorage } from '../../storage';
 import { getDataArray, readRange } from '../../storage/arrays';
 import { encodeWav } from './wav-encoder';
-import { importFile } from './import-file';
+import { ArraysWriter, importFile } from './import-file';
 import { npyHeader, npyShape } from './npy-encoder';
 
 const stack = () => new QueryStorage(new UuidStorage(new MemoryStorage()));
@@ -53,6 +53,37 @@ describe('importing a CSV file', () => {
     expect(flow).toMatchObject({ shape: [1000], channel_labels: ['flow'], title: 'station.csv — flow' });
     expect(flow.sampling_rate).toBeCloseTo(100, 6);
     expect((await readRange(storage, flow, arrayIds[1]!, 10, 11)).get(0, 0)).toBe(-5);
+  });
+
+  it('keeps each row’s time in a time channel when the times are not evenly spaced', async () => {
+    const storage = stack();
+    const csv = 'timestamp,temperature\n2024-06-01T10:00:00Z,20.5\n2024-06-01T10:00:10Z,21\n2024-06-01T10:59:59.5Z,22\n2024-06-01T11:30:00+02:00,23\n';
+    const { arrayIds } = await importFile(storage, Object.assign(new Blob([csv]), { name: 'logger.csv' }));
+    expect(arrayIds).toHaveLength(1);
+    const doc = await getDataArray(storage, arrayIds[0]!);
+    expect(doc).toMatchObject({ dtype: 'float64', shape: [4, 2], time_channel: 1, start_time: '2024-06-01T10:00:00.000Z', channel_labels: ['temperature', 'time'], status: 'complete' });
+    expect(doc.sampling_rate).toBeUndefined();
+    // [value, seconds after the start] per row; 11:30+02:00 is 09:30Z, before the start (statistics refuse a time that goes back).
+    expect(Array.from((await readRange(storage, doc, arrayIds[0]!, 0, 4)).data)).toEqual([20.5, 0, 21, 10, 22, 3599.5, 23, -1800]);
+  });
+
+  it('rewrites arrays written as evenly spaced with their times when later rows turn uneven', async () => {
+    const storage = stack();
+    // Seconds (not dates): the time channel holds them as they are. Even for 5 rows (two appends of 2), then a gap.
+    const rows = ['t,a,b', '100,1,-1', '100.5,2,-2', '101,3,-3', '101.5,4,-4', '102,5,-5', '110,6,-6', '110.25,7,-7'];
+    const decoderInput = Object.assign(new Blob([rows.join('\n')]), { name: 'gaps.csv' });
+    const stream = await storage.post({ portal_type: 'Data Stream', title: 'gaps.csv' });
+    const writer = new ArraysWriter(storage, 'gaps.csv', stream, { framesPerAppend: 2 });
+    const bytes = new Uint8Array(await decoderInput.arrayBuffer());
+    for (let at = 0; at < bytes.length; at += 12) await writer.push(bytes.subarray(at, at + 12));
+    const ids = await writer.finish();
+    expect(ids).toHaveLength(2);
+    const all = await storage.allDocs({ query: 'portal_type: "Data Array"' });
+    expect(all.total_rows).toBe(2); // the evenly spaced ones are gone
+    const b = await getDataArray(storage, ids[1]!);
+    expect(b).toMatchObject({ shape: [7, 2], time_channel: 1, channel_labels: ['b', 'time'] });
+    expect(b.start_time).toBeUndefined();
+    expect(Array.from((await readRange(storage, b, ids[1]!, 0, 7)).data)).toEqual([-1, 100, -2, 100.5, -3, 101, -4, 101.5, -5, 102, -6, 110, -7, 110.25]);
   });
 
   it('names the file, line and column of a bad row, and keeps nothing', async () => {

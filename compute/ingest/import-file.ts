@@ -3,6 +3,7 @@ import { appendSamples, completeDataArray, createDataArray } from '../../storage
 import { joinBytes } from './concat-bytes';
 import { IngestError } from './ingest-error';
 import { WavDecoder } from './wav-decoder';
+import { copyWithTimes, timedRows } from './timed-rows';
 import { CsvDecoder } from './csv-decoder';
 import { NpyDecoder } from './npy-decoder';
 import { RAW_FILE_NAME, RawDecoder, checkRawSize, parseRawFormat, type RawFormat } from './raw-decoder';
@@ -18,7 +19,9 @@ export interface ImportResult {
 export interface StreamDecoder {
   push(bytes: Uint8Array): Float32Array;
   finish(): Float32Array;
-  readonly format: { channels: number; sampleRate?: number | undefined; startTime?: string | undefined; labels?: string[] } | undefined;
+  readonly format: { channels: number; sampleRate?: number | undefined; startTime?: string | undefined; labels?: string[]; firstTime?: number | undefined; evenTimes?: boolean } | undefined;
+  /** Each row's time in seconds, for the frames returned since the last call (decoders of files with a time column). */
+  takeTimes?(): Float64Array;
 }
 
 /** The decoder for a file: raw samples when their format is declared, else by its name or type: WAV, CSV or NumPy .npy. */
@@ -58,13 +61,18 @@ export class ArraysWriter {
   readonly arrayIds: string[] = [];
   private readonly decoder: StreamDecoder;
   private pending: Float32Array[] = [];
+  private pendingTimes: Float64Array[] = [];
   private pendingFrames = 0;
+  /** Whether the arrays carry each sample's time (a time channel): the file's times are not evenly spaced. */
+  private timed = false;
+  private readonly stamp = new Date().toISOString();
 
   constructor(
     private readonly storage: Storage,
     private readonly fileName: string,
     private readonly streamId: string,
-    private readonly options: { signal?: AbortSignal } = {},
+    /** `framesPerAppend`: frames gathered before each append (default: see appendFrames). */
+    private readonly options: { signal?: AbortSignal; framesPerAppend?: number } = {},
     contentType = '',
     rawFormat?: RawFormat,
   ) {
@@ -74,10 +82,12 @@ export class ArraysWriter {
   async push(bytes: Uint8Array): Promise<void> {
     this.gather(this.decoder.push(bytes));
     // Frames pending means the format is known (a WAV header may still be arriving when there are none).
-    if (this.pendingFrames > 0 && this.pendingFrames >= appendFrames(this.decoder.format!.channels)) await this.flush();
+    if (this.pendingFrames > 0 && this.pendingFrames >= (this.options.framesPerAppend ?? appendFrames(this.decoder.format!.channels))) await this.flush();
   }
 
   private gather(frames: Float32Array): void {
+    const times = this.decoder.takeTimes?.();
+    if (times && times.length > 0) this.pendingTimes.push(times);
     if (frames.length === 0) return;
     this.pending.push(frames);
     this.pendingFrames += frames.length / this.decoder.format!.channels;
@@ -99,38 +109,78 @@ export class ArraysWriter {
   private async flush(): Promise<void> {
     const format = this.decoder.format!;
     if (this.pendingFrames === 0) return;
-    const stamp = new Date().toISOString();
-    while (this.arrayIds.length < format.channels) {
-      const channel = this.arrayIds.length;
-      this.arrayIds.push(
-        await createDataArray(
-          this.storage,
-          {
-            title: format.channels === 1 ? this.fileName : `${this.fileName} — ${format.labels?.[channel] ?? `channel ${channel + 1}`}`,
-            reference: `${this.fileName}-ch${channel + 1}-${stamp}`,
-            dtype: 'float32',
-            ...(format.sampleRate ? { sampling_rate: format.sampleRate } : {}),
-            ...(format.startTime ? { start_time: format.startTime } : {}),
-            ...(format.labels?.[channel] ? { channel_labels: [format.labels[channel]!] } : {}),
-            units: { y: this.decoder instanceof WavDecoder ? 'full scale' : '' },
-            source: this.streamId,
-            writing: true,
-          },
-          this.options,
-        ),
-      );
-    }
+    // Times not evenly spaced (seen in the rows so far): every array gets a time channel, those written as evenly spaced are rewritten.
+    const uneven = format.evenTimes === false;
+    if (uneven && !this.timed && this.arrayIds.length > 0) await this.rewriteWithTimes();
+    this.timed ||= uneven;
+    while (this.arrayIds.length < format.channels) this.arrayIds.push(await this.createArray(this.arrayIds.length));
+    const times = this.timed ? joinTimes(this.pendingTimes, this.pendingFrames) : undefined;
     for (let channel = 0; channel < format.channels; channel += 1) {
       const samples = new Float32Array(this.pendingFrames);
       let at = 0;
       for (const block of this.pending) {
         for (let index = channel; index < block.length; index += format.channels) samples[at++] = block[index]!;
       }
-      await appendSamples(this.storage, this.arrayIds[channel]!, samples, this.options);
+      await appendSamples(this.storage, this.arrayIds[channel]!, times ? timedRows(samples, times, this.timeOrigin()) : samples, this.options);
     }
     this.pending = [];
+    this.pendingTimes = [];
     this.pendingFrames = 0;
   }
+
+  /** Seconds the time channel counts from: the start time for dates, else 0 (seconds as the file gives them). */
+  private timeOrigin(): number {
+    const start = this.decoder.format!.startTime;
+    return start === undefined ? 0 : Date.parse(start) / 1000;
+  }
+
+  /** Creates the Data Array of `channel`: evenly spaced (a sampling rate) or, with `this.timed`, [value, time] rows. */
+  private createArray(channel: number): Promise<string> {
+    const format = this.decoder.format!;
+    const label = format.labels?.[channel];
+    return createDataArray(
+      this.storage,
+      {
+        title: format.channels === 1 ? this.fileName : `${this.fileName} — ${label ?? `channel ${channel + 1}`}`,
+        reference: `${this.fileName}-ch${channel + 1}-${this.stamp}`,
+        ...(this.timed
+          ? { dtype: 'float64', channels: 2, time_channel: 1, channel_labels: [label ?? 'value', 'time'] }
+          : { dtype: 'float32', ...(format.sampleRate ? { sampling_rate: format.sampleRate } : {}), ...(label ? { channel_labels: [label] } : {}) }),
+        ...(format.startTime ? { start_time: format.startTime } : {}),
+        units: { y: this.decoder instanceof WavDecoder ? 'full scale' : '' },
+        source: this.streamId,
+        writing: true,
+      },
+      this.options,
+    );
+  }
+
+  /** The arrays written so far as evenly spaced, rewritten with a time channel (their times from the sampling rate). */
+  private async rewriteWithTimes(): Promise<void> {
+    const format = this.decoder.format!;
+    this.timed = true;
+    for (const [channel, evenId] of this.arrayIds.entries()) {
+      const timedId = await this.createArray(channel);
+      try {
+        await copyWithTimes(this.storage, evenId, timedId, { firstTime: format.firstTime ?? 0, rate: format.sampleRate!, origin: this.timeOrigin() }, this.options.signal);
+      } catch (error) {
+        await this.storage.remove(timedId).catch(() => undefined);
+        throw error;
+      }
+      this.arrayIds[channel] = timedId;
+      await this.storage.remove(evenId);
+    }
+  }
+}
+
+function joinTimes(blocks: Float64Array[], frames: number): Float64Array {
+  const times = new Float64Array(frames);
+  let at = 0;
+  for (const block of blocks) {
+    times.set(block, at);
+    at += block.length;
+  }
+  return times;
 }
 
 /** Bytes of the file gathered before each append to its stream. */

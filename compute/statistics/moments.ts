@@ -66,6 +66,17 @@ export class Moments {
     this.combine(count, mean, m2, squares);
   }
 
+  /**
+   * Adds a run of finite values summarised by the caller: its count, sum of squares, min and max, and `deviations`
+   * its sum of squared deviations from its own mean `sum / count` (two passes, as addStrided makes them).
+   */
+  addRun(count: number, sum: number, squares: number, deviations: number, min: number, max: number): void {
+    if (count === 0) return;
+    if (min < this.min) this.min = min;
+    if (max > this.max) this.max = max;
+    this.combine(count, sum / count, deviations, squares);
+  }
+
   /** Adds another stream's moments (as if its values had come after these). */
   merge(other: Moments): void {
     this.nan += other.nan;

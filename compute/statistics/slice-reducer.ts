@@ -1,6 +1,7 @@
 import { exactQuantiles } from './exact-quantiles';
 import { Moments } from './moments';
 import { QuantileSketch } from './quantile-sketch';
+import { RankHistogram } from './radix-select';
 
 /** One channel's statistics for one slice. `values` holds each asked statistic by name (null where undefined). */
 export interface ChannelSliceStatistics {
@@ -15,13 +16,18 @@ export interface ChannelSliceStatistics {
 /**
  * The reducer of one channel over one slice: moments of the finite values, and their quantiles — exact while the
  * slice's values fit `exactLimit` (kept in a buffer, selected at the end), else from a mergeable sketch the buffer is
- * poured into. Reused from slice to slice (`reset`), so its buffer is allocated once.
+ * poured into. While exact, each run of samples is passed over once (finite values kept and summed, NaN and ±Infinity
+ * counted); what was kept, still in cache, gives the run's squared deviations and (float32) the rank histogram the
+ * quantiles are selected by — so the end of a slice, which holds up the reads, has little left to do.
+ * Reused from slice to slice (`reset`), so its buffer is allocated once.
  */
 export class SliceReducer {
   private moments = new Moments();
   private buffer: Float32Array | Float64Array | undefined;
   private used = 0;
   private sketch: QuantileSketch | undefined;
+  /** Of the float32 values kept (radix selection); undefined for float64. */
+  private readonly histogram: RankHistogram | undefined;
 
   /**
    * @param quantiles the quantiles (0–1) to compute; none: no values are kept.
@@ -32,33 +38,61 @@ export class SliceReducer {
     private readonly quantiles: readonly number[],
     private readonly exactLimit: number,
     private readonly precision: 'float32' | 'float64',
-  ) {}
+  ) {
+    this.histogram = precision === 'float32' && quantiles.length > 0 ? new RankHistogram() : undefined;
+  }
 
   /** Adds one channel of interleaved samples: `data[offset]`, `data[offset + stride]`, … below `end`. */
   addStrided(data: ArrayLike<number>, offset: number, end: number, stride: number): void {
-    this.moments.addStrided(data, offset, end, stride);
-    if (this.quantiles.length === 0) return;
-    if (this.sketch) {
-      this.sketch.addStrided(data, offset, end, stride);
+    if (this.quantiles.length === 0 || this.sketch) {
+      this.moments.addStrided(data, offset, end, stride);
+      this.sketch?.addStrided(data, offset, end, stride);
       return;
     }
     const buffer = (this.buffer ??= new (this.precision === 'float32' ? Float32Array : Float64Array)(Math.min(this.exactLimit, 1 << 16)));
-    let kept = this.used;
+    const first = this.used;
+    let kept = first;
     let room = buffer;
-    for (let index = offset; index < end; index += stride) {
+    let nan = 0;
+    let infinite = 0;
+    let sum = 0;
+    let squares = 0;
+    let min = Infinity;
+    let max = -Infinity;
+    let index = offset;
+    for (; index < end; index += stride) {
       const value = data[index] as number;
-      if (value - value !== 0) continue;
+      if (value - value !== 0) {
+        // NaN or ±Infinity (both give NaN here)
+        if (value !== value) nan += 1;
+        else infinite += 1;
+        continue;
+      }
       if (kept === room.length) {
-        if (kept >= this.exactLimit) {
-          this.used = kept;
-          this.pourIntoSketch(data, index, end, stride);
-          return;
-        }
+        if (kept >= this.exactLimit) break;
         room = this.grow(kept);
       }
       room[kept++] = value;
+      sum += value;
+      squares += value * value;
+      if (value < min) min = value;
+      if (value > max) max = value;
     }
     this.used = kept;
+    this.moments.nan += nan;
+    this.moments.infinite += infinite;
+    if (kept > first) {
+      // Two passes per run, the second over the run just kept (as Moments.addStrided does over the samples).
+      const mean = sum / (kept - first);
+      let deviations = 0;
+      for (let at = first; at < kept; at += 1) {
+        const deviation = room[at]! - mean;
+        deviations += deviation * deviation;
+      }
+      this.moments.addRun(kept - first, sum, squares, deviations, min, max);
+      if (this.histogram) this.histogram.add(room as Float32Array, first, kept);
+    }
+    if (index < end) this.pourIntoSketch(data, index, end, stride);
   }
 
   /** The statistics asked (`names`, with `quantileOf` mapping quantile names to q), for the values added since the last reset. */
@@ -66,7 +100,7 @@ export class SliceReducer {
     const summary = this.moments.summary();
     const qs = this.quantiles;
     const sketched = this.sketch;
-    const quantileValues = qs.length === 0 ? [] : sketched ? qs.map((q) => sketched.quantile(q)) : exactQuantiles(this.buffer ?? new Float64Array(0), this.used, qs);
+    const quantileValues = qs.length === 0 ? [] : sketched ? qs.map((q) => sketched.quantile(q)) : exactQuantiles(this.buffer ?? new Float64Array(0), this.used, qs, this.histogram);
     const byQuantile = new Map(qs.map((q, index) => [q, quantileValues[index] ?? null]));
     const values: Record<string, number | null> = {};
     for (const name of names) {
@@ -92,6 +126,7 @@ export class SliceReducer {
     this.moments = new Moments();
     this.used = 0;
     this.sketch = undefined;
+    this.histogram?.reset();
   }
 
   /** Doubles the buffer (up to the limit): a short slice never costs the whole limit's memory. */
@@ -106,8 +141,8 @@ export class SliceReducer {
   private pourIntoSketch(data: ArrayLike<number>, from: number, end: number, stride: number): void {
     const sketch = new QuantileSketch();
     sketch.addStrided(this.buffer!, 0, this.used, 1);
-    sketch.addStrided(data, from, end, stride);
     this.sketch = sketch;
     this.used = 0;
+    this.addStrided(data, from, end, stride); // the rest, now into the sketch and the moments
   }
 }

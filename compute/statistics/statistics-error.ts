@@ -45,7 +45,12 @@ export class TooManySlicesError extends StatisticsParameterError {
   override name = 'TooManySlicesError';
 }
 
-/** The array has no time axis (no start_time and sampling_rate), so it cannot be cut into timeslices. */
+/** The array has no time axis (no start_time and sampling_rate, nor a time channel), so it cannot be cut into timeslices. */
 export class NoTimeAxisError extends StatisticsParameterError {
   override name = 'NoTimeAxisError';
+}
+
+/** The array's time channel cannot cut it into timeslices: a time decreases or is missing (NaN). */
+export class TimeChannelError extends StatisticsParameterError {
+  override name = 'TimeChannelError';
 }

@@ -4,7 +4,7 @@ import { appendSamples, createDataArray, getDataArray, type DType } from '../../
 import { storageArraySource } from './array-source';
 import type { StatisticsParameters } from './parameters';
 import { SKETCH_RELATIVE_ACCURACY } from './quantile-sketch';
-import { NoTimeAxisError } from './statistics-error';
+import { NoTimeAxisError, TimeChannelError } from './statistics-error';
 import { timesliceStatistics, type StatisticsResult } from './timeslice-statistics';
 import { dynamicSlices, staticSlices } from './timeslices';
 
@@ -49,13 +49,18 @@ function quantile(sorted: number[], q: number): number | null {
 
 /** Every statistic of every slice, the slow obvious way: each sample's own time, sorted slice values. */
 function bruteForce(values: ArrayLike<number>, channels: number, rate: number, startMs: number, slices: { start: number; end: number }[], from: number, to: number) {
+  return bruteForceByTime(values, channels, (row) => startMs + (row * 1000) / rate, slices, from, to);
+}
+
+/** The same with each sample's time (ms) from `timeOf`. */
+function bruteForceByTime(values: ArrayLike<number>, channels: number, timeOf: (row: number) => number, slices: { start: number; end: number }[], from: number, to: number) {
   return slices.map((slice) =>
     Array.from({ length: channels }, (_, channel) => {
       const finite: number[] = [];
       let nan = 0;
       let infinite = 0;
       for (let row = 0; row < values.length / channels; row += 1) {
-        const time = startMs + (row * 1000) / rate;
+        const time = timeOf(row);
         if (time < Math.max(slice.start, from) || time >= Math.min(slice.end, to)) continue;
         const value = values[row * channels + channel]!;
         if (Number.isNaN(value)) nan += 1;
@@ -231,3 +236,102 @@ function expectSameExtremes(result: StatisticsResult, expected: ReturnType<typeo
     expect(slice.channels[0]!.values).toEqual({ min: expected[index]![0]!.values['min'], max: expected[index]![0]!.values['max'] });
   });
 }
+
+/** A Data Array of [value, time] rows: time_channel 1, seconds after `start`. */
+async function makeTimedArray(storage: Storage, values: ArrayLike<number>, seconds: ArrayLike<number>, start?: string): Promise<string> {
+  const id = await createDataArray(storage, { title: 'logger', dtype: 'float64', channels: 2, time_channel: 1, ...(start ? { start_time: start } : {}) });
+  const rows = new Float64Array(values.length * 2);
+  for (let row = 0; row < values.length; row += 1) {
+    rows[row * 2] = values[row]!;
+    rows[row * 2 + 1] = seconds[row]!;
+  }
+  await appendSamples(storage, id, rows);
+  return id;
+}
+
+/** Channel 0 of each slice: the value channel of a [value, time] array. */
+function valueChannel(result: StatisticsResult): StatisticsResult {
+  return { ...result, slices: result.slices.map((slice) => ({ ...slice, channels: [slice.channels[0]!] })) };
+}
+
+describe('statistics per timeslice by a time channel (samples not evenly spaced)', () => {
+  // 10:00:00, 10:16:40, 10:59:59.5 | 11:00:00, 11:00:00.25 | 12:01:40, 12:01:40 (a repeated time) | 13:03:20
+  const seconds = [0, 1000, 3599.5, 3600, 3600.25, 7300, 7300, 11000];
+  const values = [1, 2, 6, 10, 20, 5, 7, 100];
+  const start = '2024-06-01T10:00:00Z';
+
+  it('slices by each sample’s own time per static hour, a boundary inside a chunk, with exact values', async () => {
+    const storage = stack();
+    const id = await makeTimedArray(storage, values, seconds, start);
+    const source = storageArraySource(storage, id, await getDataArray(storage, id));
+    const progress: number[] = [];
+    // Chunks of 2 samples: the 10:00 | 11:00 boundary falls between samples 2 and 3, inside the chunk [2, 4).
+    const result = await timesliceStatistics(source, { statistics: ['count', 'sum', 'min', 'max', 'mean', 'median', 'rms', 'std'], timeslice: 'hour', timeslice_is_static: true, time_zone: 'UTC' }, { chunkSamples: 2, onProgress: (done) => progress.push(done) });
+    expect(result.slices.map(({ label, first, last }) => [label, first, last])).toEqual([
+      ['2024-06-01T10:00+00:00', 0, 3],
+      ['2024-06-01T11:00+00:00', 3, 5],
+      ['2024-06-01T12:00+00:00', 5, 7],
+      ['2024-06-01T13:00+00:00', 7, 8],
+    ]);
+    const [ten, eleven, twelve, thirteen] = result.slices.map((slice) => slice.channels[0]!);
+    expect(ten).toEqual({ values: { count: 3, sum: 9, min: 1, max: 6, mean: 3, median: 2, rms: Math.sqrt(41 / 3), std: Math.sqrt(7) }, nan: 0, infinite: 0, exact: true });
+    expect(eleven!.values).toEqual({ count: 2, sum: 30, min: 10, max: 20, mean: 15, median: 15, rms: Math.sqrt(250), std: Math.sqrt(50) });
+    expect(twelve!.values).toMatchObject({ count: 2, mean: 6, median: 6 });
+    expect(thirteen!.values).toMatchObject({ count: 1, sum: 100, median: 100, std: null });
+    // The time channel has no statistics of its own.
+    expect(result.slices[0]!.channels[1]!.values).toEqual({ count: null, sum: null, min: null, max: null, mean: null, median: null, rms: null, std: null });
+    expect(result.samples_read).toBe(8);
+    expect(progress).toEqual([2, 4, 6, 8]);
+  });
+
+  it('slices dynamically from an odd start, within a range, and stops reading at its end', async () => {
+    const storage = stack();
+    const id = await makeTimedArray(storage, values, seconds, start);
+    const source = storageArraySource(storage, id, await getDataArray(storage, id));
+    const result = await timesliceStatistics(source, { statistics: ['count', 'mean', 'p99'], timeslice: 'hour', timeslice_is_static: false, start_date: '2024-06-01T10:30:00Z', end_date: '2024-06-01T12:00:00Z' }, { chunkSamples: 3 });
+    expect(result.slices.map(({ start: from, first, last, channels }) => [from, first, last, channels[0]!.values['count'], channels[0]!.values['mean']])).toEqual([
+      ['2024-06-01T10:30:00.000Z', 2, 5, 3, 12],
+      ['2024-06-01T11:30:00.000Z', 5, 5, 0, null], // cut at 12:00: 12:01:40 is past the end
+    ]);
+    // 6, 10, 20: rank 0.99 · 2 = 1.98, between 10 and 20.
+    expect(result.slices[0]!.channels[0]!.values['p99']).toBeCloseTo(10 + 0.98 * 10, 12);
+    expect(result.samples_read).toBe(6); // the chunk [3, 6) holds the first sample past the end: nothing after it is read
+  });
+
+  it('equals brute force on random uneven times, NaNs across chunk edges, per calendar day across a change of clocks', async () => {
+    const storage = stack();
+    const next = random(7);
+    const rows = 30_000;
+    const times = new Float64Array(rows);
+    // Gaps from 0 (repeated times) to about 4 minutes: about 40 days, past the end of March in Paris.
+    for (let row = 1; row < rows; row += 1) times[row] = times[row - 1]! + (next() < 0.05 ? 0 : next() * 230);
+    const data = signal(rows, 1, 8);
+    const begin = '2024-02-27T13:07:00.125Z';
+    const id = await makeTimedArray(storage, data, times, begin);
+    const source = storageArraySource(storage, id, await getDataArray(storage, id));
+    const parameters: StatisticsParameters = { statistics: ALL, timeslice: 'day', timeslice_is_static: true, time_zone: 'Europe/Paris', start_date: '2024-02-28T06:30' };
+    const result = await timesliceStatistics(source, parameters, { chunkSamples: 1000 });
+    const origin = Date.parse(begin);
+    const timeOf = (row: number) => origin + times[row]! * 1000;
+    const from = Date.parse('2024-02-28T05:30:00Z');
+    const to = timeOf(rows - 1) + 0.001;
+    const slices = staticSlices('day', from, to, 'Europe/Paris');
+    expect(slices.map((slice) => slice.label)).toContain('2024-03-31');
+    expectSame(valueChannel(result), bruteForceByTime(data, 1, timeOf, slices, from, to));
+    for (const slice of result.slices) {
+      const lower = Math.max(Date.parse(slice.start), from);
+      expect(slice.first, slice.label).toBe(times.findIndex((_, row) => timeOf(row) >= lower));
+    }
+  });
+
+  it('refuses a time that goes back, and an array with neither time channel nor sampling rate', async () => {
+    const storage = stack();
+    const id = await makeTimedArray(storage, [1, 2, 3, 4], [0, 10, 5, 20], start);
+    const run = timesliceStatistics(storageArraySource(storage, id, await getDataArray(storage, id)), { statistics: 'mean', timeslice: 'minute', timeslice_is_static: true });
+    await expect(run).rejects.toBeInstanceOf(TimeChannelError);
+    await expect(run).rejects.toThrow('the time of sample 2 is missing or before the time of the sample before it');
+    const unstarted = await makeTimedArray(storage, [1, 2], [1_717_236_000, 1_717_236_001]); // seconds since 1970: 2024-06-01T10:00:00Z
+    const result = await timesliceStatistics(storageArraySource(storage, unstarted, await getDataArray(storage, unstarted)), { statistics: 'mean', timeslice: 'hour', timeslice_is_static: true, time_zone: 'UTC' });
+    expect(result.slices.map((slice) => [slice.label, slice.channels[0]!.values['mean']])).toEqual([['2024-06-01T10:00+00:00', 1.5]]);
+  });
+});

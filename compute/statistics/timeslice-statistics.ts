@@ -1,12 +1,15 @@
 import { throwIfAborted } from '../../gadgets/core/cancel';
-import { channelCount, sampleCount, summaryDType } from '../../storage/arrays';
+import { channelCount, sampleCount, summaryDType, type DataArrayDocument } from '../../storage/arrays';
 import { nanMax, nanMin } from '../../storage/arrays/pyramid';
 import type { ArraySource } from './array-source';
 import { parseStatisticsParameters, type StatisticsParameters, type StatisticsRequest } from './parameters';
 import { SKETCH_RELATIVE_ACCURACY } from './quantile-sketch';
 import { SliceReducer, type ChannelSliceStatistics } from './slice-reducer';
 import { NoTimeAxisError } from './statistics-error';
-import { dynamicSlices, staticSlices, type Slice } from './timeslices';
+import { dynamicSlices, staticSlices } from './timeslices';
+import { readAhead, type SampleRange } from './read-ahead';
+import { noStatistics, type SliceJob } from './slice-job';
+import { reduceByTimeChannel, timeChannelSpan } from './time-channel-statistics';
 
 export interface TimesliceOptions {
   signal?: AbortSignal | undefined;
@@ -44,38 +47,33 @@ const DEFAULT_CHUNK = 1 << 18;
 /** What the pyramid keeps per block (min and max); every other statistic needs the samples. */
 const FROM_PYRAMID = new Set(['min', 'max']);
 
-interface Job {
-  slice: Slice;
-  first: number;
-  last: number;
-  channels?: ChannelSliceStatistics[];
-}
-
 /**
- * Statistics per timeslice of an array with a time axis (`start_time`, `sampling_rate`), out of core: the samples are
- * read chunk by chunk (the next read overlapping the work on this one), each slice reduced as it passes. When only
+ * Statistics per timeslice of an array with a time axis — `start_time` and `sampling_rate`, or a `time_channel` holding
+ * each sample's time (see reduceByTimeChannel) — out of core: the samples are read chunk by chunk (the next read
+ * overlapping the work on this one), each slice reduced as it passes. When only
  * min and max are asked, the pyramid answers without reading samples (a slice holding ±Infinity, which the pyramid
  * counts as extremes and these statistics leave out, is read instead). Cancelled by `signal` between chunks.
  */
 export async function timesliceStatistics(source: ArraySource, parameters: StatisticsParameters, options: TimesliceOptions = {}): Promise<StatisticsResult> {
   const request = parseStatisticsParameters(parameters);
   const { doc } = source;
-  const start = doc.start_time !== undefined ? Date.parse(doc.start_time) : NaN;
-  const rate = doc.sampling_rate ?? NaN;
-  if (!Number.isFinite(start) || !(rate > 0)) {
-    throw new NoTimeAxisError(`“${doc.title}” has no time axis (a start time and a sampling rate): statistics per timeslice need one.`, 'array');
-  }
-  const samples = sampleCount(doc);
-  const indexAt = (ms: number) => Math.min(samples, Math.max(0, Math.ceil(((ms - start) * rate) / 1000 - 1e-6)));
-  const from = Math.max(start, request.start ?? -Infinity);
-  const to = Math.min(start + (samples * 1000) / rate, request.end ?? Infinity);
+  const timed = doc.time_channel !== undefined;
+  const axis: { first: number; end: number; indexAt?: (ms: number) => number } | undefined = timed ? await timeChannelSpan(source, options.signal) : evenAxis(doc);
+  // Instants [from, to) the slices cover: the array's (to just after the last sample's time) within the range asked.
+  const from = axis ? Math.max(axis.first, request.start ?? -Infinity) : 0;
+  const to = axis ? Math.min(axis.end, request.end ?? Infinity) : 0;
   const slices = from >= to ? [] : request.timeslice === undefined ? [{ start: from, end: to, label: 'all' }] : (request.isStatic ? staticSlices : dynamicSlices)(request.timeslice, from, to, request.timeZone);
-  const jobs: Job[] = slices.map((slice) => ({ slice, first: indexAt(Math.max(slice.start, from)), last: indexAt(Math.min(slice.end, to)) }));
+  // With a time channel the sample ranges are found while reading.
+  const indexAt = axis?.indexAt ?? (() => 0);
+  const jobs: SliceJob[] = slices.map((slice) => ({ slice, first: indexAt(Math.max(slice.start, from)), last: indexAt(Math.min(slice.end, to)) }));
   const exactLimit = options.exactLimit ?? DEFAULT_EXACT_LIMIT;
-  const pyramidOnly = request.statistics.every((name) => FROM_PYRAMID.has(name));
+  const chunkSamples = options.chunkSamples ?? DEFAULT_CHUNK;
+  // The pyramid is by sample index: it answers only where slices are known by index before reading.
+  const pyramidOnly = !timed && request.statistics.every((name) => FROM_PYRAMID.has(name));
   if (pyramidOnly) await answerFromPyramid(source, jobs, request, options);
-  const unread = jobs.filter((job) => !job.channels);
-  const samplesRead = await reduceSamples(source, unread, request, exactLimit, options);
+  const samplesRead = timed
+    ? await reduceByTimeChannel(source, jobs, request, { from, to }, exactLimit, { ...options, chunkSamples })
+    : await reduceSamples(source, jobs.filter((job) => !job.channels), request, exactLimit, { ...options, chunkSamples });
   return {
     parameters: request.normalized,
     slices: jobs.map(({ slice, first, last, channels }) => ({
@@ -93,13 +91,28 @@ export async function timesliceStatistics(source: ArraySource, parameters: Stati
   };
 }
 
+/** The time axis of an array with a start time and a sampling rate: its first instant, the end of its last sample's period, and the sample at an instant. */
+function evenAxis(doc: DataArrayDocument): { first: number; end: number; indexAt: (ms: number) => number } | undefined {
+  const start = doc.start_time !== undefined ? Date.parse(doc.start_time) : NaN;
+  const rate = doc.sampling_rate ?? NaN;
+  if (!Number.isFinite(start) || !(rate > 0)) {
+    throw new NoTimeAxisError(`“${doc.title}” has no time axis (a start time and a sampling rate, or a time channel): statistics per timeslice need one.`, 'array');
+  }
+  const samples = sampleCount(doc);
+  return {
+    first: start,
+    end: start + (samples * 1000) / rate,
+    indexAt: (ms) => Math.min(samples, Math.max(0, Math.ceil(((ms - start) * rate) / 1000 - 1e-6))),
+  };
+}
+
 /** min/max of each slice from the envelope (pyramid blocks inside, at most two blocks' samples at the edges). */
-async function answerFromPyramid(source: ArraySource, jobs: Job[], request: StatisticsRequest, { signal, onProgress }: TimesliceOptions): Promise<void> {
+async function answerFromPyramid(source: ArraySource, jobs: SliceJob[], request: StatisticsRequest, { signal, onProgress }: TimesliceOptions): Promise<void> {
   const channels = channelCount(source.doc);
   for (const [done, job] of jobs.entries()) {
     throwIfAborted(signal);
     if (job.last <= job.first) {
-      job.channels = Array.from({ length: channels }, () => ({ values: Object.fromEntries(request.statistics.map((name) => [name, null])), exact: true }));
+      job.channels = Array.from({ length: channels }, () => noStatistics(request.statistics));
       continue;
     }
     const envelope = await source.envelope(job.first, job.last, 4, signal);
@@ -126,16 +139,15 @@ function finiteOrNull(value: number): number | null {
 }
 
 /** Reads the jobs' samples in order, chunk by chunk, and reduces each job's slice; resolves to the samples read. */
-async function reduceSamples(source: ArraySource, jobs: Job[], request: StatisticsRequest, exactLimit: number, options: TimesliceOptions): Promise<number> {
-  const { signal, onProgress } = options;
-  const chunkSamples = options.chunkSamples ?? DEFAULT_CHUNK;
+async function reduceSamples(source: ArraySource, jobs: SliceJob[], request: StatisticsRequest, exactLimit: number, options: TimesliceOptions & { chunkSamples: number }): Promise<number> {
+  const { signal, onProgress, chunkSamples } = options;
   const channels = channelCount(source.doc);
   const quantiles = [...new Set(request.quantiles.values())];
   const precision = summaryDType(source.doc.dtype);
   const reducers = Array.from({ length: channels }, () => new SliceReducer(quantiles, exactLimit, precision));
   const total = jobs.reduce((sum, job) => sum + (job.last - job.first), 0);
   // The reads: consecutive jobs' ranges joined, cut into chunks.
-  const reads: { start: number; end: number }[] = [];
+  const reads: SampleRange[] = [];
   for (const job of jobs) {
     for (let at = job.first; at < job.last; ) {
       const previous = reads[reads.length - 1];
@@ -164,19 +176,7 @@ async function reduceSamples(source: ArraySource, jobs: Job[], request: Statisti
     }
   };
   reserve();
-  const readAt = (index: number) => {
-    const next = reads[index];
-    if (!next) return undefined;
-    const pending = source.read(next.start, next.end, signal);
-    pending.catch(() => {}); // awaited below; not an unhandled rejection if the work before it fails
-    return pending;
-  };
-  let pending = readAt(0);
-  for (let index = 0; index < reads.length; index += 1) {
-    const { start, end } = reads[index]!;
-    const data = await pending!;
-    throwIfAborted(signal);
-    pending = readAt(index + 1);
+  for await (const { start, end, data } of readAhead(source, reads, signal)) {
     finishJobsBefore(start);
     for (let row = start; row < end; ) {
       const job = jobs[jobIndex]!;

@@ -298,7 +298,7 @@ export class ArrayPage extends Gadget {
         ${this.spectrumRun ? html`<button class="danger" @click=${() => this.spectrumRun?.abort()}>Cancel</button>` : nothing}
       </div>
       ${peak ? html`<p class="peak" role="status">Peak at ${format(peak.frequency)} Hz: ${format(peak.value)} ${doc.units?.y ?? ''}</p>` : nothing}
-      ${(this.separate ? Array.from({ length: channelCount(doc) }, (_, channel) => channel) : [undefined]).map(
+      ${graphedChannels(doc, this.separate).map(
         (channel) => html`<fs-graph
           array-id=${this.docId}
           .channel=${channel}
@@ -424,3 +424,13 @@ function format(value: number): string {
 }
 
 customElements.define('fs-array-page', ArrayPage);
+
+/**
+ * The channel of each graph: one per channel when `separate`, else one graph of them all. A time channel (samples
+ * carrying their own times) is not drawn as a trace of its own; beside a single value channel, that one is drawn alone.
+ */
+function graphedChannels(doc: DataArrayDocument, separate: boolean): (number | undefined)[] {
+  const values = Array.from({ length: channelCount(doc) }, (_, channel) => channel).filter((channel) => channel !== doc.time_channel);
+  if (separate || (doc.time_channel !== undefined && values.length === 1)) return values;
+  return [undefined];
+}

@@ -124,7 +124,7 @@ export class StatisticsView extends Gadget {
   private async drawSeries(): Promise<void> {
     const result = this.result;
     if (!result || !this.graphed) return;
-    const values = Float64Array.from(result.result.slices, (slice) => slice.channels[this.channel]?.values[this.graphed] ?? NaN);
+    const values = Float64Array.from(result.result.slices, (slice) => slice.channels[this.shownChannel]?.values[this.graphed] ?? NaN);
     const series = new UuidStorage(new MemoryStorage());
     const { timeslice } = result.parameters;
     const id = await createDataArray(series, {
@@ -170,8 +170,8 @@ export class StatisticsView extends Gadget {
   override render() {
     const doc = this.doc;
     if (!doc) return nothing;
-    if (!doc.start_time || !doc.sampling_rate) {
-      return html`<p class="hint">Statistics per timeslice need a time axis: this array has no start time and sampling rate.</p>`;
+    if ((!doc.start_time || !doc.sampling_rate) && doc.time_channel === undefined) {
+      return html`<p class="hint">Statistics per timeslice need a time axis: this array has no start time and sampling rate, nor a time channel.</p>`;
     }
     const parameters = this.parameters;
     const chosen = new Set(typeof parameters.statistics === 'string' ? parameters.statistics.split(',') : parameters.statistics);
@@ -210,13 +210,19 @@ export class StatisticsView extends Gadget {
     `;
   }
 
+  /** The channel chosen, never the time channel (the first other one instead). */
+  private get shownChannel(): number {
+    const time = this.doc?.time_channel;
+    return this.channel !== time ? this.channel : time === 0 ? 1 : 0;
+  }
+
   private renderResult(document: StatisticsDocument) {
     const { result, parameters } = document;
     const names = parameters.statistics;
     const channels = channelCount(this.doc!);
     const unit = this.doc?.units?.y ?? '';
     const boxes = result.slices.map((slice) => {
-      const values = slice.channels[this.channel]?.values ?? {};
+      const values = slice.channels[this.shownChannel]?.values ?? {};
       return { label: slice.label, min: values['min'] ?? null, q1: values['q1'] ?? null, median: values['median'] ?? null, q3: values['q3'] ?? null, max: values['max'] ?? null };
     });
     return html`
@@ -228,9 +234,11 @@ export class StatisticsView extends Gadget {
         <label>Graph of <select @change=${(event: Event) => (this.graphed = (event.target as HTMLSelectElement).value)}>
           ${names.map((name) => html`<option value=${name} ?selected=${name === this.graphed}>${name}</option>`)}
         </select></label>
-        ${channels > 1
+        ${channels - (this.doc?.time_channel === undefined ? 0 : 1) > 1
           ? html`<label>Channel <select @change=${(event: Event) => (this.channel = Number((event.target as HTMLSelectElement).value))}>
-              ${Array.from({ length: channels }, (_, index) => html`<option value=${index} ?selected=${index === this.channel}>${this.doc?.channel_labels?.[index] ?? index + 1}</option>`)}
+              ${Array.from({ length: channels }, (_, index) => index)
+                .filter((index) => index !== this.doc?.time_channel) // its slices have no statistics
+                .map((index) => html`<option value=${index} ?selected=${index === this.shownChannel}>${this.doc?.channel_labels?.[index] ?? index + 1}</option>`)}
             </select></label>`
           : nothing}
         <button @click=${() => this.exportCsv()}>Export statistics CSV</button>
@@ -244,7 +252,7 @@ export class StatisticsView extends Gadget {
           <thead><tr><th scope="col">Slice</th><th scope="col">Samples</th>${names.map((name) => html`<th scope="col">${name}</th>`)}<th scope="col">NaN</th><th scope="col">±Inf</th></tr></thead>
           <tbody>
             ${result.slices.slice(0, MAX_ROWS).map((slice) => {
-              const channel = slice.channels[this.channel];
+              const channel = slice.channels[this.shownChannel];
               const mark = channel && !channel.exact ? '≈' : '';
               return html`<tr><th scope="row">${slice.label}</th><td>${(slice.last - slice.first).toLocaleString('en')}</td>
                 ${names.map((name) => html`<td>${/^(median|q1|q3|p)/.test(name) ? mark : ''}${format(channel?.values[name])}</td>`)}

@@ -55,6 +55,13 @@ describe('a Data Array document read from storage (it may come from any device o
     expect((await refusal({ ...usable, pyramid: undefined })).message).toContain('its pyramid is missing');
     expect((await refusal({ ...usable, pyramid: { base: '512', dtype: 'float32' } })).status).toBe(400);
     expect((await refusal({ ...usable, portal_type: 'Image' })).message).toBe('“a” is not a Data Array.');
+    // The time channel says what the other channels mean: an index beside at least one value channel.
+    const timed = { ...usable, dtype: 'float64', shape: [4, 2], pyramid: { base: 512, dtype: 'float64' } };
+    expect((await getDataArray(await stored({ ...timed, time_channel: 1 }), 'a')).time_channel).toBe(1);
+    for (const time_channel of [2, -1, 0.5, '0', null]) {
+      expect((await refusal({ ...timed, time_channel })).message).toMatch(/its time_channel is .*, not a channel index below 2/);
+    }
+    expect((await refusal({ ...usable, time_channel: 0 })).message).toContain('not a channel index below 1 with a value channel beside it');
     // A long bad value is cut short in the message.
     expect((await refusal({ ...usable, shape: ['x'.repeat(500)] })).message.length).toBeLessThan(300);
   });

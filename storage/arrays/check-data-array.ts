@@ -5,7 +5,7 @@ import { isDType } from './dtypes';
 
 /**
  * A stored document checked as a Data Array. Documents arrive from other devices and servers, so any field may have any
- * JSON type. The fields the data is read by (dtype, shape, pyramid) must be right, else a 400 says which is wrong. The
+ * JSON type. The fields the data is read by (dtype, shape, pyramid, time_channel) must be right, else a 400 says which is wrong. The
  * descriptive ones are made safe instead, so the array can still be shown: a text field that is not a string becomes ''
  * (title, reference, modification_date) or is left out (units.x, units.y, source, start_time); a sampling rate or x
  * origin that is not a positive / finite number is left out (the x axis is then the sample index); channel labels
@@ -18,6 +18,11 @@ export function checkDataArray(doc: Doc, id: string): DataArrayDocument {
   if (!isDType(doc['dtype'])) throw refuse(`its dtype is ${shown(doc['dtype'])}`);
   if (!isShape(doc['shape'])) throw refuse(`its shape is ${shown(doc['shape'])}, not [samples] or [samples, channels] in whole numbers`);
   if (!isPyramid(doc['pyramid'])) throw refuse(`its pyramid is ${shown(doc['pyramid'])}, not {base: a whole number ≥ 1, dtype: 'float32' or 'float64'}`);
+  const channels = (doc['shape'] as number[])[1] ?? 1;
+  // Which channel is time decides what the others mean: refused when wrong, like the shape.
+  if ('time_channel' in doc && !isTimeChannel(doc['time_channel'], channels)) {
+    throw refuse(`its time_channel is ${shown(doc['time_channel'])}, not a channel index below ${channels} with a value channel beside it`);
+  }
   const checked: Doc = { ...doc };
   for (const key of ['title', 'reference', 'modification_date']) if (typeof checked[key] !== 'string') checked[key] = '';
   for (const key of ['source', 'start_time']) if (key in checked && typeof checked[key] !== 'string') delete checked[key];
@@ -34,6 +39,11 @@ export function checkDataArray(doc: Doc, id: string): DataArrayDocument {
   if (Array.isArray(process)) checked['process'] = process.filter(isObject);
   else delete checked['process'];
   return checked as DataArrayDocument;
+}
+
+/** Whether `value` can be the time channel of an array of `channels` channels: an index, with at least one other channel. */
+export function isTimeChannel(value: unknown, channels: number): value is number {
+  return Number.isSafeInteger(value) && (value as number) >= 0 && (value as number) < channels && channels >= 2;
 }
 
 /** The document as a Data Array when it is a usable one (see `checkDataArray`), else undefined. */

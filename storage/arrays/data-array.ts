@@ -3,7 +3,7 @@ import { StorageError } from '../storage-error';
 import type { AttachmentInfo, CallOptions, Storage } from '../types';
 import { updateDocument } from '../update-document';
 import { bytesPerElement, isDType, summaryDType, typedArrayFor, viewAs, type DType, type NumericArray } from './dtypes';
-import { checkDataArray } from './check-data-array';
+import { checkDataArray, isTimeChannel } from './check-data-array';
 import { SampleRows } from './sample-rows';
 import { SUMMARY_FIELDS, blockCount, mergeLevel, summarizeSamples } from './pyramid';
 
@@ -18,8 +18,14 @@ export interface DataArrayDocument extends BaseDocument {
   shape: [number] | [number, number];
   /** Samples per second, when the x axis is time. */
   sampling_rate?: number;
-  /** ISO time of sample 0. */
+  /** ISO time of sample 0 (with `time_channel`: the instant its times count from). */
   start_time?: string;
+  /**
+   * The channel (0-based) that holds each sample's own time, for samples not evenly spaced (instead of `sampling_rate`):
+   * seconds after `start_time`, or after 1970-01-01T00:00Z without one; the times never decrease. Use float64: float32
+   * keeps only about 7 digits. The other channels are the values. Checked on read (a whole number below the channels).
+   */
+  time_channel?: number;
   /** Units of the x axis (default 's' with a sampling rate, else 'sample') and of the values. */
   units?: { x?: string; y?: string };
   /** One label per channel. */
@@ -38,6 +44,8 @@ export interface NewDataArray {
   channels?: number;
   sampling_rate?: number;
   start_time?: string;
+  /** See DataArrayDocument.time_channel. */
+  time_channel?: number;
   units?: { x?: string; y?: string };
   channel_labels?: string[];
   source?: string;
@@ -75,6 +83,9 @@ export async function createDataArray(storage: Storage, spec: NewDataArray, { si
   if (spec.sampling_rate !== undefined && !(spec.sampling_rate > 0)) {
     throw new StorageError(400, `sampling_rate must be > 0, not ${spec.sampling_rate}.`);
   }
+  if (spec.time_channel !== undefined && !isTimeChannel(spec.time_channel, channels)) {
+    throw new StorageError(400, `time_channel must be a channel index below ${channels} with a value channel beside it, not ${spec.time_channel}.`);
+  }
   const now = new Date().toISOString();
   const doc: DataArrayDocument = {
     ...spec.extra,
@@ -88,6 +99,7 @@ export async function createDataArray(storage: Storage, spec: NewDataArray, { si
     ...(spec.writing ? { status: 'writing' } : {}),
     ...(spec.sampling_rate !== undefined ? { sampling_rate: spec.sampling_rate } : {}),
     ...(spec.start_time !== undefined ? { start_time: spec.start_time } : {}),
+    ...(spec.time_channel !== undefined ? { time_channel: spec.time_channel } : {}),
     ...(spec.units !== undefined ? { units: spec.units } : {}),
     ...(spec.channel_labels !== undefined ? { channel_labels: spec.channel_labels } : {}),
     ...(spec.source !== undefined ? { source: spec.source } : {}),

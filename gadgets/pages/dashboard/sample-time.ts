@@ -17,6 +17,15 @@ export function sampleTime(doc: DataArrayDocument, index: number): { text: strin
   return { text: `sample ${index.toLocaleString('en')}` };
 }
 
+/**
+ * The instant of `seconds` on an array's time channel (see DataArrayDocument.time_channel: seconds after its start time,
+ * or after 1970 without one), in words with its ISO form.
+ */
+export function channelTime(doc: DataArrayDocument, seconds: number): { text: string; iso: string } {
+  const date = new Date((doc.start_time === undefined ? 0 : Date.parse(doc.start_time)) + seconds * 1000);
+  return { text: date.toLocaleString(), iso: date.toISOString() };
+}
+
 /** The time of an array's last sample, or undefined when it has none. */
 export function latestSampleTime(doc: DataArrayDocument): { text: string; iso?: string } | undefined {
   const count = sampleCount(doc);

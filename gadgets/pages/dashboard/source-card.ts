@@ -5,7 +5,7 @@ import { messageOf } from '../../app/error-report';
 import { readEnvelope, sampleCount } from '../../../storage/arrays';
 import { formatBytes } from '../format-bytes';
 import { locateData, shortLocation, type DataLocation } from '../data-location';
-import { latestSampleTime } from './sample-time';
+import { channelTime, latestSampleTime } from './sample-time';
 import { sparklineShape, type SparklineShape } from './sparkline';
 import type { SourceSummary } from './source-types';
 
@@ -18,6 +18,8 @@ const COLUMNS = 80;
 interface CardReading {
   shape?: SparklineShape;
   latest?: number;
+  /** The last sample's time on the array's time channel (seconds), when it has one. */
+  latestAt?: number;
   location?: DataLocation;
   problem?: string;
 }
@@ -77,7 +79,13 @@ export class SourceCard extends Gadget {
       try {
         const envelope = await readEnvelope(storage, samples.doc, samples.id, 0, sampleCount(samples.doc), COLUMNS, { signal });
         const last = envelope.channels[0]?.last;
-        return { ...reading, shape: sparklineShape(envelope, WIDTH, HEIGHT), ...(last && last.length > 0 ? { latest: last[last.length - 1]! } : {}) };
+        const times = samples.doc.time_channel === undefined ? undefined : envelope.channels[samples.doc.time_channel]?.last;
+        return {
+          ...reading,
+          shape: sparklineShape(envelope, WIDTH, HEIGHT),
+          ...(last && last.length > 0 ? { latest: last[last.length - 1]! } : {}),
+          ...(times && times.length > 0 ? { latestAt: times[times.length - 1]! } : {}),
+        };
       } catch (error) {
         if (signal.aborted) throw error;
         return { ...reading, problem: `Samples not readable here: ${messageOf(error)}` };
@@ -112,7 +120,8 @@ export class SourceCard extends Gadget {
     if (!source) return nothing;
     const reading = this.reading;
     const samples = source.samples?.doc;
-    const latestTime = samples ? latestSampleTime(samples) : undefined;
+    // With a time channel, the last sample's time is read with the sparkline.
+    const latestTime = !samples || sampleCount(samples) === 0 ? undefined : samples.time_channel === undefined ? latestSampleTime(samples) : reading?.latestAt === undefined ? { text: '…' } : channelTime(samples, reading.latestAt);
     const unit = samples?.units?.y ?? '';
     return html`<article class=${source.failed ? 'failed' : ''}>
       <h3><a href=${source.href}>${source.title}</a></h3>
