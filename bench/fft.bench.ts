@@ -78,18 +78,25 @@ export async function run(options: Options | ImportOptions) {
   }
 
   // The app's local storage (bytes in OPFS here), then the same with bytes in IndexedDB chunks as before.
-  results['welch_s'] = await welch(createLocalStorage(`bench-fft-${Date.now()}`), welchSamples);
-  results['welch_idb_s'] = await welch(new QueryStorage(new UuidStorage(new IndexedDBStorage({ name: `bench-fft-idb-${Date.now()}`, bytes: 'indexeddb' }))), welchSamples);
+  // The app's choice (one worker per core), then one worker only, on the same array.
+  const local = createLocalStorage(`bench-fft-${Date.now()}`);
+  [results['welch_s'], results['welch_one_worker_s']] = await welch(local, welchSamples, [undefined, 1]);
+  results['welch_cores'] = Math.min(4, navigator.hardwareConcurrency || 1);
+  [results['welch_idb_s']] = await welch(new QueryStorage(new UuidStorage(new IndexedDBStorage({ name: `bench-fft-idb-${Date.now()}`, bytes: 'indexeddb' }))), welchSamples, [undefined]);
   return results;
 }
 
-/** Seconds for Welch's spectrum of a `samples`-sample float32 array written first into `storage` (not timed). */
-async function welch(storage: Storage, samples: number): Promise<number> {
+/** Seconds for Welch's spectrum of a `samples`-sample float32 array written first into `storage` (not timed), once per worker count asked. */
+async function welch(storage: Storage, samples: number, workerCounts: Array<number | undefined>): Promise<number[]> {
   const id = await createDataArray(storage, { title: 'welch', dtype: 'float32', sampling_rate: 48000 });
   for (let start = 0; start < samples; start += 1 << 21) await appendSamples(storage, id, demoSamples(start, Math.min(1 << 21, samples - start), 1));
-  const t = performance.now();
-  await computeSpectrum(storage, id, { segment: 65536 });
-  const seconds = (performance.now() - t) / 1000;
+  const seconds: number[] = [];
+  for (const workers of workerCounts) {
+    const t = performance.now();
+    const spectrum = await computeSpectrum(storage, id, { segment: 65536 }, { recordStep: false, ...(workers ? { workers } : {}) });
+    seconds.push((performance.now() - t) / 1000);
+    await storage.remove(spectrum);
+  }
   await storage.remove(id); // its disk space back before the next part
   return seconds;
 }

@@ -1,7 +1,7 @@
 import { updateDocument, type ProcessStep, type Storage } from '../../storage';
 import { appendStep } from '../chain/operation';
 import { appendSamples, channelCount, completeDataArray, createDataArray, getDataArray, iterateChunks, sampleCount } from '../../storage/arrays';
-import { WelchAccumulator, defaultSegment, type SpectrumParams } from './welch';
+import { WelchAccumulator, defaultSegment, segmentRanges, type Spectrum, type SpectrumParams } from './welch';
 import { loadFastFft } from '../fft/real-fft';
 
 export interface SpectrumRun {
@@ -10,6 +10,70 @@ export interface SpectrumRun {
   onProgress?: (fraction: number) => void;
   /** Record the step in the source's `process` list (default true; the chain runner records its own). */
   recordStep?: boolean;
+  /** Workers sharing the array's segments on a page (default: one per core, at most 4, for arrays of 2^22 samples or more). */
+  workers?: number;
+}
+
+/** Samples from which a page splits the spectrum over several workers (below, one worker is as fast). */
+const PARALLEL_FROM = 1 << 22;
+/** Samples per read: reading costs a fixed few ms per call beyond its bytes (bench:fft). */
+const readSamples = (channels: number) => Math.max(1 << 16, Math.floor((1 << 21) / channels));
+
+type WelchRun = { signal?: AbortSignal; onProgress?: ((fraction: number) => void) | undefined };
+type WelchSetup = SpectrumParams & { segment: number };
+
+/** Welch's spectrum read and computed in this thread (a worker already, or Node). */
+async function welchHere(storage: Storage, arrayId: string, samples: number, channels: number, params: WelchSetup, { onProgress, ...options }: WelchRun): Promise<Spectrum> {
+  const welch = new WelchAccumulator(channels, params);
+  for await (const chunk of iterateChunks(storage, arrayId, { ...options, chunkSamples: readSamples(channels) })) {
+    welch.push(chunk.samples.data);
+    onProgress?.((chunk.start + chunk.samples.shape[0]!) / samples);
+  }
+  return welch.finish();
+}
+
+/**
+ * Welch's spectrum computed in workers: one per core for a long array, each given a run of whole segments (read
+ * side by side, at most two chunks ahead of each worker), their sums added up here. The same spectrum as one worker's,
+ * to rounding.
+ */
+async function welchInWorkers(storage: Storage, arrayId: string, samples: number, channels: number, params: WelchSetup, { onProgress, workers, ...options }: WelchRun & { workers?: number | undefined }): Promise<Spectrum> {
+  const { SpectrumWorker } = await import('../worker/spectrum-in-worker');
+  const whole = new WelchAccumulator(channels, params);
+  const parts = workers ?? (samples >= PARALLEL_FROM ? Math.min(4, Math.max(1, navigator.hardwareConcurrency || 1)) : 1);
+  const ranges = segmentRanges(samples, whole.params.segment, whole.segmentStep, parts);
+  let read = 0;
+  const feed = async (worker: InstanceType<typeof SpectrumWorker>, start: number, end: number, signal = options.signal) => {
+    for await (const chunk of iterateChunks(storage, arrayId, { ...(signal ? { signal } : {}), start, end, chunkSamples: readSamples(channels) })) {
+      const data = chunk.samples.data;
+      await worker.push(data instanceof Float32Array || data instanceof Float64Array ? data : Float64Array.from(data));
+      read += chunk.samples.shape[0]!;
+      onProgress?.(Math.min(1, read / samples));
+    }
+  };
+  if (ranges.length <= 1) {
+    const worker = new SpectrumWorker(channels, params, options.signal);
+    await feed(worker, 0, samples); // a signal shorter than a segment too: the worker zero-pads it
+    return worker.finish();
+  }
+  // One part failing stops the others.
+  const stop = new AbortController();
+  const onAbort = () => stop.abort(options.signal?.reason);
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  const partials = await Promise.all(
+    ranges.map(async ({ start, end }) => {
+      const worker = new SpectrumWorker(channels, params, stop.signal);
+      await feed(worker, start, end, stop.signal);
+      return worker.partial();
+    }),
+  )
+    .catch((error: unknown) => {
+      stop.abort(error);
+      throw error;
+    })
+    .finally(() => options.signal?.removeEventListener('abort', onAbort));
+  for (const partial of partials) whole.add(partial);
+  return whole.finish();
 }
 
 /**
@@ -21,7 +85,7 @@ export async function computeSpectrum(
   storage: Storage,
   arrayId: string,
   params: Partial<Omit<SpectrumParams, 'samplingRate'>> = {},
-  { signal, onProgress, recordStep = true }: SpectrumRun = {},
+  { signal, onProgress, recordStep = true, workers }: SpectrumRun = {},
 ): Promise<string> {
   const options = signal ? { signal } : {};
   const started = new Date().toISOString();
@@ -31,17 +95,11 @@ export async function computeSpectrum(
   const channels = channelCount(doc);
   const samplingRate = doc.sampling_rate ?? 1;
   const welchParams = { ...params, samplingRate, segment: params.segment ?? defaultSegment(samples) };
-  // On a page the FFTs run in a worker (the page stays responsive); in a worker already (the chain's) or in Node, here.
+  // On a page the FFTs run in workers (the page stays responsive); in a worker already (the chain's) or in Node, here.
   const inWorker = typeof Worker !== 'undefined' && typeof window !== 'undefined';
-  const { SpectrumWorker } = inWorker ? await import('../worker/spectrum-in-worker') : { SpectrumWorker: undefined };
-  const welch = SpectrumWorker ? new SpectrumWorker(channels, welchParams, signal) : new WelchAccumulator(channels, welchParams);
-  // Large reads: reading from IndexedDB costs a fixed few ms per call beyond its bytes (bench:fft).
-  for await (const chunk of iterateChunks(storage, arrayId, { ...options, chunkSamples: Math.max(1 << 16, Math.floor((1 << 21) / channels)) })) {
-    const data = chunk.samples.data;
-    welch.push(data instanceof Float32Array || data instanceof Float64Array ? data : Float64Array.from(data));
-    onProgress?.((chunk.start + chunk.samples.shape[0]!) / samples);
-  }
-  const spectrum = await welch.finish();
+  const spectrum = inWorker
+    ? await welchInWorkers(storage, arrayId, samples, channels, welchParams, { ...options, workers, onProgress })
+    : await welchHere(storage, arrayId, samples, channels, welchParams, { ...options, onProgress });
   const bins = spectrum.values[0]!.length;
   const interleaved = new Float64Array(bins * channels);
   let peak = { frequency: 0, value: -Infinity };

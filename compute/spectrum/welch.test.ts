@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadFastFft, powerSpectrum } from '../fft/real-fft';
-import { WelchAccumulator, defaultSegment } from './welch';
+import { WelchAccumulator, defaultSegment, segmentRanges } from './welch';
 import { windowCoefficients } from './windows';
 
 function sine(n: number, frequency: number, rate: number, amplitude = 1, phase = 0): Float32Array {
@@ -106,5 +106,37 @@ describe('spectrum', () => {
     const peakOf = (v: Float64Array) => v.indexOf(Math.max(...v)) * df;
     expect(peakOf(values[0]!)).toBeCloseTo(100, -1);
     expect(peakOf(values[1]!)).toBeCloseTo(250, -1);
+  });
+});
+
+describe('Welch over parts of a signal (several workers)', () => {
+  const signal = Float32Array.from({ length: 50_000 }, (_, i) => Math.sin(i * 0.05) + ((i * 7919) % 113) / 113);
+  const params = { samplingRate: 1000, segment: 1024 };
+
+  it('splits the segments into runs of whole segments that overlap as the segments do, leaving out the tail', () => {
+    // 50,000 samples, segments of 1024 every 512: 96 segments, the last ending at 95 · 512 + 1024 = 49,664.
+    const ranges = segmentRanges(50_000, 1024, 512, 3);
+    expect(ranges).toEqual([
+      { start: 0, end: 31 * 512 + 1024 },
+      { start: 32 * 512, end: 63 * 512 + 1024 },
+      { start: 64 * 512, end: 95 * 512 + 1024 },
+    ]);
+    expect(segmentRanges(1000, 1024, 512, 4)).toEqual([]); // shorter than a segment: one worker zero-pads it
+    expect(segmentRanges(1024 + 512, 1024, 512, 4)).toHaveLength(2); // never more parts than segments
+  });
+
+  it('gives the whole signal\'s spectrum when the parts\' sums are added', () => {
+    const whole = new WelchAccumulator(1, params);
+    whole.push(signal);
+    const expected = whole.finish();
+    const merged = new WelchAccumulator(1, params);
+    for (const { start, end } of segmentRanges(signal.length, 1024, merged.segmentStep, 3)) {
+      const part = new WelchAccumulator(1, params);
+      part.push(signal.subarray(start, end));
+      merged.add(part.partial());
+    }
+    const got = merged.finish();
+    expect(got.segments).toBe(expected.segments);
+    got.values[0]!.forEach((value, bin) => expect(value).toBeCloseTo(expected.values[0]![bin]!, 12));
   });
 });

@@ -35,6 +35,12 @@ const WELCH_SEGMENT = 65536;
  * and the running sum are kept, whatever the signal's length. Segments are windowed, transformed and their power
  * averaged; a signal shorter than the segment is zero-padded into one segment.
  */
+/** Welch's sums of power per channel over some segments, and how many: parts of one signal add up. */
+export interface WelchPartial {
+  sums: Float64Array[];
+  segments: number;
+}
+
 export class WelchAccumulator {
   readonly params: Required<SpectrumParams>;
   private window: Float64Array;
@@ -90,6 +96,25 @@ export class WelchAccumulator {
     }
   }
 
+  /** The power sums and segment count so far: what a part of a signal adds to its whole (see `add`). */
+  partial(): WelchPartial {
+    return { sums: this.sums.map((sum) => sum.slice()), segments: this.segments };
+  }
+
+  /** Adds the segments of another part of the signal, transformed with the same parameters elsewhere (another worker). */
+  add({ sums, segments }: WelchPartial): void {
+    sums.forEach((sum, channel) => {
+      const into = this.sums[channel]!;
+      for (let k = 0; k < into.length; k += 1) into[k] = into[k]! + sum[k]!;
+    });
+    this.segments += segments;
+  }
+
+  /** Where segment `index` starts (its first sample): segments start every `step` samples. */
+  get segmentStep(): number {
+    return this.step;
+  }
+
   /** The averaged spectrum; a signal shorter than one segment is zero-padded into one. */
   finish(): Spectrum {
     const remaining = this.pendingLength;
@@ -128,4 +153,21 @@ export class WelchAccumulator {
 /** Segment length for a signal of `samples`: one FFT up to SINGLE_FFT_LIMIT, else Welch segments. */
 export function defaultSegment(samples: number): number {
   return samples <= SINGLE_FFT_LIMIT ? nextPowerOfTwo(samples) : WELCH_SEGMENT;
+}
+
+/**
+ * Splits Welch's segments of a `samples`-long signal into at most `parts` runs of whole segments, as sample ranges
+ * [start, end) that overlap where segments do: each part's segments are exactly the whole signal's segments in it, so
+ * their partial sums add up to the whole's (a tail shorter than a segment is left out, as Welch leaves it out).
+ */
+export function segmentRanges(samples: number, segment: number, step: number, parts: number): Array<{ start: number; end: number }> {
+  const count = samples >= segment ? Math.floor((samples - segment) / step) + 1 : 0;
+  const groups = Math.max(1, Math.min(parts, count));
+  const ranges: Array<{ start: number; end: number }> = [];
+  for (let group = 0; group < groups; group += 1) {
+    const first = Math.floor((group * count) / groups);
+    const last = Math.floor(((group + 1) * count) / groups); // exclusive
+    if (last > first) ranges.push({ start: first * step, end: (last - 1) * step + segment });
+  }
+  return ranges;
 }

@@ -27,3 +27,30 @@ describe('spectrum in a worker (Chromium)', () => {
     await expect(broken.finish()).rejects.toMatchObject({ name: 'RangeError', message: 'The sampling rate must be above 0.' });
   });
 });
+
+describe('a spectrum shared by several workers (Chromium)', () => {
+  it('is the same spectrum as one worker computes, and its progress reaches the end', async () => {
+    const { createLocalStorage } = await import('../../storage');
+    const { createDataArray, appendSamples, getDataArray, readRange, sampleCount } = await import('../../storage/arrays');
+    const { computeSpectrum } = await import('../spectrum/array-spectrum');
+    const storage = createLocalStorage(`spectrum-parts-${Math.random()}`);
+    const rate = 8000;
+    const id = await createDataArray(storage, { title: 'two tones', dtype: 'float32', sampling_rate: rate });
+    await appendSamples(storage, id, Float32Array.from({ length: 300_000 }, (_, i) => Math.sin((2 * Math.PI * 1000 * i) / rate) + 0.3 * Math.sin((2 * Math.PI * 2500 * i) / rate)));
+    const spectrumOf = async (workers: number) => {
+      const progress: number[] = [];
+      const spectrumId = await computeSpectrum(storage, id, { segment: 4096 }, { workers, recordStep: false, onProgress: (fraction) => progress.push(fraction) });
+      const doc = await getDataArray(storage, spectrumId);
+      return { values: (await readRange(storage, doc, spectrumId, 0, sampleCount(doc))).data, doc, progress };
+    };
+    const one = await spectrumOf(1);
+    const three = await spectrumOf(3);
+    const field = (doc: object, key: string) => (doc as Record<string, unknown>)[key];
+    expect(field(three.doc, 'peak')).toEqual(field(one.doc, 'peak'));
+    expect(field(one.doc, 'spectrum')).toMatchObject({ segments: 145 }); // ⌊(300,000 − 4096) / 2048⌋ + 1
+    expect(field(three.doc, 'spectrum')).toMatchObject({ segments: 145 });
+    three.values.forEach((value, bin) => expect(value).toBeCloseTo(one.values[bin]!, 9));
+    expect(three.progress.at(-1)).toBeLessThanOrEqual(1);
+    expect(three.progress.at(-1)).toBeGreaterThan(0.99);
+  });
+});

@@ -1,5 +1,6 @@
 // A module worker running Welch's method off the main thread: the page sends the parameters, then chunks of samples
-// (transferred, not copied), then 'finish'; the worker answers with the spectrum or an error (name and message kept).
+// (transferred, not copied; each answered 'taken'), then 'finish' or 'partial'; the worker answers with the spectrum,
+// its part's sums, or an error (name and message kept).
 import { loadFastFft } from '../fft/real-fft';
 import { WelchAccumulator, type SpectrumParams } from '../spectrum/welch';
 import type { SpectrumRequest, SpectrumResponse } from './spectrum-protocol';
@@ -18,6 +19,11 @@ self.onmessage = async (event: MessageEvent<SpectrumRequest>) => {
     } else if (message.type === 'chunk') {
       await ready;
       welch!.push(message.samples);
+      reply({ type: 'taken' });
+    } else if (message.type === 'partial') {
+      await ready;
+      const partial = welch!.partial();
+      reply({ type: 'partial', partial }, partial.sums.map((sum) => sum.buffer as ArrayBuffer));
     } else {
       await ready;
       const spectrum = welch!.finish();
