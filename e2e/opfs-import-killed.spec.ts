@@ -3,21 +3,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromiumLaunchOptions } from '../scripts/find-browser.mjs';
-import { encodeWav } from '../compute/ingest/wav-encoder';
+import { bigWav } from './support/big-wav';
 
 // Array bytes live in the Origin Private File System, their records in IndexedDB. The renderer is killed mid-import
 // (Page.crash: no unload, no cleanup); on reopening, the array is whole or cleanly gone, and no file holds a byte
 // that no record accounts for.
 
-/** A 16-bit mono WAV of `samples` samples (large: the import takes seconds). */
-function bigWav(samples: number): Buffer {
-  const header = Buffer.from(encodeWav([], { sampleRate: 48000 }));
-  const data = Buffer.alloc(samples * 2);
-  for (let index = 0; index < samples; index += 1) data.writeInt16LE((index % 60000) - 30000, index * 2);
-  header.writeUInt32LE(36 + data.length, 4);
-  header.writeUInt32LE(data.length, 40);
-  return Buffer.concat([header, data]);
-}
 
 interface BytesState {
   files: { name: string; size: number | null }[];

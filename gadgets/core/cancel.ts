@@ -45,6 +45,14 @@ export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal | undefine
 }
 
 /** Waits `ms` milliseconds; rejects with the abort reason (and clears the timer) when `signal` aborts. */
+/** Resolves when `signal` aborts (at once if it has): how a service waits for its gadget to leave the page. */
+export function untilAborted(signal: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (signal.aborted) resolve();
+    else signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+}
+
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     if (signal?.aborted) return reject(reasonOf(signal));

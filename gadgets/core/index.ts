@@ -10,7 +10,7 @@ export {
 } from './acquisition';
 export { AcquisitionError, ScopeError, GadgetDeclarationError, SandboxError } from './errors';
 export { Mutex } from './mutex';
-export { abortError, isAbortError, sleep, nextFrame, raceAbort, anySignal, throwIfAborted } from './cancel';
+export { abortError, isAbortError, untilAborted, sleep, nextFrame, raceAbort, anySignal, throwIfAborted } from './cancel';
 export { type DeclareOptions, type SandboxKind } from './declaration';
 export { type RemoteGadget, type Remote } from './sandbox/remote';
 export { WorkerGadget, serveWorkerGadget } from './worker-gadget';

@@ -1,7 +1,7 @@
 import { css, html, unsafeCSS, type PropertyValues } from 'lit';
 import Dygraph from 'dygraphs';
 import dygraphStyles from 'dygraphs/dist/dygraph.css?inline';
-import { Gadget } from '../core';
+import { Gadget, untilAborted } from '../core';
 import { storageKey } from '../app/keys';
 import { messageOf } from '../app/error-report';
 import { channelCount, getDataArray, readEnvelope, sampleCount, type DataArrayDocument, type Envelope } from '../../storage/arrays';
@@ -81,7 +81,7 @@ export class GraphGadget extends Gadget {
         if (this.requested) void this.fetchView(this.requested);
       });
       resize.observe(this);
-      await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+      await untilAborted(signal);
       resize.disconnect();
     });
   }

@@ -1,5 +1,5 @@
 import { css, html, nothing, type PropertyValues } from 'lit';
-import { Gadget } from '../core';
+import { Gadget, untilAborted } from '../core';
 import { storageKey } from '../app/keys';
 import { messageOf } from '../app/error-report';
 import { pageStyles } from '../pages/page-styles';
@@ -129,7 +129,7 @@ export class SpectrogramGadget extends Gadget {
         if (limited && this.progress === undefined && this.columnsForWidth() > this.requestedColumns) this.recompute();
       });
       resize.observe(this.frame!);
-      await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+      await untilAborted(signal);
       resize.disconnect();
     });
   }

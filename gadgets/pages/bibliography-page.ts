@@ -1,5 +1,4 @@
 import { css, html, nothing, type PropertyValues } from 'lit';
-import { debounceTime } from 'rxjs';
 import { messageOf } from '../app/error-report';
 import { Gadget, sleep } from '../core';
 import { navigateKey, notifyKey, storageKey } from '../app/keys';
@@ -10,6 +9,7 @@ import { toBibtex } from '../../compute/library/bibtex-export';
 import { isStorageError } from '../../storage';
 import { downloadFile } from './download-file';
 import { pageStyles } from './page-styles';
+import { followChanges } from './follow-changes';
 
 type ListView = { status: 'loading' } | { status: 'ready'; all: ListedReference[] } | { status: 'failed'; message: string };
 
@@ -47,15 +47,7 @@ export class BibliographyPage extends Gadget {
     this.importError = undefined;
     this.adding = false;
     this.addError = undefined;
-    this.service(async (signal) => {
-      const storage = await this.acquireWith({ signal }, storageKey);
-      const subscription = storage
-        .changes({ since: 'now', live: true })
-        .pipe(debounceTime(400))
-        .subscribe(() => void this.load());
-      await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
-      subscription.unsubscribe();
-    });
+    this.service(followChanges(this, () => void this.load(), { debounceMs: 400 }));
   }
 
   private get text(): string {

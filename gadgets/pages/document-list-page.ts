@@ -1,5 +1,4 @@
 import { css, html, nothing, type PropertyValues } from 'lit';
-import { debounceTime } from 'rxjs';
 import { messageOf } from '../app/error-report';
 import { textField } from './doc-fields';
 import { Gadget, sleep } from '../core';
@@ -10,6 +9,7 @@ import { documentListQuery } from './document-query';
 import { pageStyles } from './page-styles';
 import './test-signal-form';
 import type { AllDocsRow, SortOrder, Storage } from '../../storage';
+import { followChanges } from './follow-changes';
 
 /** How many rows a page shows at first, and how many more "Show more" adds. */
 const PAGE_SIZE = 50;
@@ -47,15 +47,7 @@ export class DocumentListPage extends Gadget {
     this.view = { status: 'loading' };
     this.shown = PAGE_SIZE;
     // Documents arriving from sync, an import or another tab show up without a reload.
-    this.service(async (signal) => {
-      const storage = await this.acquireWith({ signal }, storageKey);
-      const subscription = storage
-        .changes({ since: 'now', live: true })
-        .pipe(debounceTime(400))
-        .subscribe(() => this.reload());
-      await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
-      subscription.unsubscribe();
-    });
+    this.service(followChanges(this, () => this.reload(), { debounceMs: 400 }));
   }
 
   private get module(): ModuleEntry | undefined {

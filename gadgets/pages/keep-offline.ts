@@ -1,5 +1,5 @@
 import { css, html, nothing, type PropertyValues } from 'lit';
-import { Gadget } from '../core';
+import { Gadget, untilAborted } from '../core';
 import { notifyKey, storageKey, syncKey } from '../app/keys';
 import { messageOf } from '../app/error-report';
 import { locateData, type DataLocation } from './data-location';
@@ -46,7 +46,7 @@ export class KeepOffline extends Gadget {
         // Not while keeping or freeing it: that action checks when it is done (a half-fetched array is not "here").
         if (synced && this.docId && !this.busy) void this.check(this.docId).catch(() => undefined);
       });
-      await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+      await untilAborted(signal);
       subscription.unsubscribe();
     });
   }

@@ -2,9 +2,8 @@
 // DOMPurify and the kernel come with it). Cells are saved into the Notebook document with Storage.update, merged cell
 // by cell onto the stored version; each output message is an Output document of its own.
 import { css, html, nothing } from 'lit';
-import { filter } from 'rxjs';
 import { repeat } from 'lit/directives/repeat.js';
-import { Gadget, Mutex, sleep } from '../core';
+import { Gadget, Mutex, sleep, untilAborted } from '../core';
 import { storageKey } from '../app/keys';
 import { messageOf } from '../app/error-report';
 import { executeRequest, INTERRUPTED, KernelSession, type KernelState } from '../../compute/kernel/kernel-session';
@@ -22,6 +21,7 @@ import { pageStyles } from './page-styles';
 import { citedKeys, lookUpCitations, type CitationLookup } from '../../compute/library/citations';
 import { referenceId } from '../../compute/library/reference-document';
 import './code-editor';
+import { followChanges } from './follow-changes';
 
 const SAVE_DELAY_MS = 600;
 
@@ -90,17 +90,9 @@ export class NotebookCells extends Gadget {
       onState: (state) => (this.kernelState = state),
     });
     // A reference added, edited or removed (an import, a sync): citations show it without a reload.
+    this.service(followChanges(this, () => void this.lookUp(this.citedKeys === '' ? [] : this.citedKeys.split('\n')), { pick: (change) => change.id.startsWith(referenceId('')) }));
     this.service(async (signal) => {
-      const storage = await this.acquireWith({ signal }, storageKey);
-      const subscription = storage
-        .changes({ since: 'now', live: true })
-        .pipe(filter((change) => change.id.startsWith(referenceId(''))))
-        .subscribe(() => void this.lookUp(this.citedKeys === '' ? [] : this.citedKeys.split('\n')));
-      await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
-      subscription.unsubscribe();
-    });
-    this.service(async (signal) => {
-      await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+      await untilAborted(signal);
       this.kernel.close();
       if (this.dirty) void this.save();
     });

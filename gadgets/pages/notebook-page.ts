@@ -1,5 +1,4 @@
 import { css, html, nothing, type PropertyValues } from 'lit';
-import { filter } from 'rxjs';
 import { messageOf } from '../app/error-report';
 import { textField } from './doc-fields';
 import { Gadget, Mutex, sleep } from '../core';
@@ -10,6 +9,7 @@ import { pageStyles } from './page-styles';
 import { isStorageError, type Doc, type Storage } from '../../storage';
 // The cells, their editors and the kernel: in this page's chunk only (the route table loads it lazily).
 import './notebook-cells';
+import { followChanges } from './follow-changes';
 
 /** Typing pauses this long before the notebook is saved. */
 const SAVE_DELAY_MS = 600;
@@ -59,15 +59,7 @@ export class NotebookPage extends Gadget {
     this.saveStatus = { kind: 'saved' };
     this.notice = undefined;
     // The notebook changed underneath (another tab, a sync, or this page's own save): follow it.
-    this.service(async (signal) => {
-      const storage = await this.acquireWith({ signal }, storageKey);
-      const subscription = storage
-        .changes({ since: 'now', live: true })
-        .pipe(filter((change) => change.id === this.docId))
-        .subscribe(() => void this.reload());
-      await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
-      subscription.unsubscribe();
-    });
+    this.service(followChanges(this, () => void this.reload(), { pick: (change) => change.id === this.docId }));
   }
 
   private get docId(): string {

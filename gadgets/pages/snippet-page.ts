@@ -1,5 +1,4 @@
 import { css, html, nothing, type PropertyValues } from 'lit';
-import { filter } from 'rxjs';
 import { messageOf } from '../app/error-report';
 import { Gadget } from '../core';
 import { navigateKey, notifyKey, pageTitleKey, storageKey } from '../app/keys';
@@ -30,6 +29,7 @@ import './code-editor';
 import './doc-link';
 import './snippet-editor';
 import './snippet-run';
+import { followChanges } from './follow-changes';
 
 type Loaded = { snippet: SnippetDocument; forks: Array<{ id: string; snippet: SnippetDocument }>; notebooks: Array<{ id: string; title: string }> };
 
@@ -66,15 +66,7 @@ export class SnippetPage extends Gadget {
     this.loadError = undefined;
     this.editing = false;
     this.target = NEW_NOTEBOOK;
-    this.service(async (signal) => {
-      const storage = await this.acquireWith({ signal }, storageKey);
-      const subscription = storage
-        .changes({ since: 'now', live: true })
-        .pipe(filter((change) => change.id === this.docId || this.loaded?.forks.some((fork) => fork.id === change.id) === true))
-        .subscribe(() => void this.load(this.docId));
-      await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
-      subscription.unsubscribe();
-    });
+    this.service(followChanges(this, () => void this.load(this.docId), { pick: (change) => change.id === this.docId || this.loaded?.forks.some((fork) => fork.id === change.id) === true }));
   }
 
   private get docId(): string {

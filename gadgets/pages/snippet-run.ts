@@ -2,7 +2,7 @@
 // outputs shown under it as a notebook shows them. Nothing of a run is stored: running a snippet changes no document
 // but the ones its code writes itself (e.g. the band-pass filter's new array).
 import { css, html, nothing } from 'lit';
-import { Gadget } from '../core';
+import { Gadget, untilAborted } from '../core';
 import { storageKey } from '../app/keys';
 import { messageOf } from '../app/error-report';
 import { executeRequest, KernelSession, type KernelState } from '../../compute/kernel/kernel-session';
@@ -36,7 +36,7 @@ export class SnippetRun extends Gadget {
       scope: 'snippet-kernel',
     });
     this.service(async (signal) => {
-      await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+      await untilAborted(signal);
       this.kernel.close();
     });
   }

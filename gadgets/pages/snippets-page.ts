@@ -1,5 +1,4 @@
 import { css, html, nothing, type PropertyValues } from 'lit';
-import { debounceTime } from 'rxjs';
 import { messageOf } from '../app/error-report';
 import { Gadget, sleep } from '../core';
 import { navigateKey, notifyKey, storageKey } from '../app/keys';
@@ -19,6 +18,7 @@ import {
 } from '../../compute/library';
 import { authorshipNow } from './snippet-author';
 import { pageStyles } from './page-styles';
+import { followChanges } from './follow-changes';
 
 type ListView = { status: 'loading' } | { status: 'ready'; all: ListedSnippet[] } | { status: 'failed'; message: string };
 
@@ -51,15 +51,7 @@ export class SnippetsPage extends Gadget {
     this.view = { status: 'loading' };
     this.typedTag = '';
     // Snippets arriving from sync or another tab show up without a reload.
-    this.service(async (signal) => {
-      const storage = await this.acquireWith({ signal }, storageKey);
-      const subscription = storage
-        .changes({ since: 'now', live: true })
-        .pipe(debounceTime(400))
-        .subscribe(() => void this.load());
-      await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
-      subscription.unsubscribe();
-    });
+    this.service(followChanges(this, () => void this.load(), { debounceMs: 400 }));
   }
 
   private get text(): string {

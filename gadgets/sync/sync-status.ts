@@ -1,5 +1,5 @@
 import { css, html } from 'lit';
-import { Gadget } from '../core';
+import { Gadget, untilAborted } from '../core';
 import { syncKey } from '../app/keys';
 import type { SyncStatus } from '../../storage/sync';
 
@@ -24,7 +24,7 @@ export class SyncStatusGadget extends Gadget {
     this.service(async (signal) => {
       const manager = await this.acquireWith({ signal }, syncKey);
       const subscription = manager.status.subscribe((status) => (this.status = status));
-      await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+      await untilAborted(signal);
       subscription.unsubscribe();
     });
   }
