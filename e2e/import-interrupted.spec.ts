@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { test, expect } from '@playwright/test';
+import { encodeWav } from '../compute/ingest/wav-encoder';
 import { bigWav } from './support/big-wav';
 
 
