@@ -239,7 +239,7 @@ async function writeImport(storage: Storage, file: Blob & { name: string }, stre
 }
 
 /** The content type a stream keeps when the browser gave the file none (so the chain can decode it after sync). */
-function contentTypeOf(fileName: string): string {
+export function contentTypeOf(fileName: string): string {
   if (/\.(csv|txt)$/i.test(fileName)) return 'text/csv';
   if (/\.npy$/i.test(fileName)) return 'application/x-npy';
   if (/\.wav$/i.test(fileName)) return 'audio/wav';
