@@ -67,6 +67,8 @@ export class ArraysWriter {
     private readonly options: { signal?: AbortSignal } = {},
     contentType = '',
     rawFormat?: RawFormat,
+    /** The id of channel n's array (default new ids): the chain's decode gives ids a retry can find (step-outputs). */
+    private readonly arrayId?: (channel: number) => string,
   ) {
     this.decoder = decoderFor(fileName, contentType, rawFormat);
   }
@@ -115,6 +117,7 @@ export class ArraysWriter {
             units: { y: this.decoder instanceof WavDecoder ? 'full scale' : '' },
             source: this.streamId,
             writing: true,
+            ...(this.arrayId ? { id: this.arrayId(channel) } : {}),
           },
           this.options,
         ),

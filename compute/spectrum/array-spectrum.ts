@@ -10,6 +10,8 @@ export interface SpectrumRun {
   onProgress?: (fraction: number) => void;
   /** Record the step in the source's `process` list (default true; the chain runner records its own). */
   recordStep?: boolean;
+  /** The new array's id (default a new one; see createDataArray's `id`). */
+  outputId?: string;
 }
 
 /**
@@ -21,7 +23,7 @@ export async function computeSpectrum(
   storage: Storage,
   arrayId: string,
   params: Partial<Omit<SpectrumParams, 'samplingRate'>> = {},
-  { signal, onProgress, recordStep = true }: SpectrumRun = {},
+  { signal, onProgress, recordStep = true, outputId }: SpectrumRun = {},
 ): Promise<string> {
   const options = signal ? { signal } : {};
   const started = new Date().toISOString();
@@ -67,6 +69,7 @@ export async function computeSpectrum(
       source: arrayId,
       extra: { spectrum: { ...spectrum.params, segments: spectrum.segments, df: spectrum.df }, peak },
       writing: true,
+      ...(outputId === undefined ? {} : { id: outputId }),
     },
     options,
   );

@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, mkdtempSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,6 +7,7 @@ import { startPouchServer, type LockedPouchServer } from '../../scripts/pouchdb-
 import { CouchClient } from '../../storage/remote/couch-client';
 import { CouchStorage } from '../../storage/remote/couch-storage';
 import { startFaultProxy } from '../../storage/testing/fault-proxy';
+import { runCli } from '../testing/cli-process';
 import { PosFile } from './pos-file';
 import { runIngest } from './run-ingest';
 
@@ -31,18 +31,7 @@ async function streamBytes(client: CouchClient, id: string): Promise<Buffer> {
   return Buffer.from(await new CouchStorage(client).getAttachment(id, 'data', { format: 'arraybuffer' }));
 }
 
-/** The ingest command as a user runs it, in a process of its own. */
-function ingestProcess(args: string[]): { child: ChildProcess; output: () => string; exit: Promise<number | null> } {
-  const child = spawn(process.execPath, ['scripts/run-ts.mjs', 'server/ingest.ts', ...args, '--user', server.admin.name, '--progress-ms', '0'], {
-    cwd: process.cwd(),
-    env: { ...process.env, FIELDSCOPE_PASSWORD: server.admin.password },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (part: Buffer) => (output += part.toString()));
-  child.stderr!.on('data', (part: Buffer) => (output += part.toString()));
-  return { child, output: () => output, exit: new Promise((resolve) => child.once('exit', (code) => resolve(code))) };
-}
+const ingestProcess = (args: string[]) => runCli('server/ingest.ts', [...args, '--progress-ms', '0'], server.admin);
 
 describe('npm run ingest: a file, a folder or standard input appended to a Data Stream on the server', () => {
   it('killed (SIGKILL) in the middle and started again, the stream holds the file byte for byte: nothing twice, nothing lost', async () => {
