@@ -1,5 +1,4 @@
-import { isStorageError } from '../storage';
-import { RemoteError } from '../storage/remote/remote-error';
+export { isTransientFailure as isTransient } from '../storage/remote/remote-error';
 
 /** Waits `ms`, or less when `signal` aborts (resolves either way; the caller looks at the signal). */
 export function delay(ms: number, signal: AbortSignal): Promise<void> {
@@ -17,10 +16,4 @@ export function delay(ms: number, signal: AbortSignal): Promise<void> {
 /** The wait before try `failures + 1` after that many failures in a row: base · 2^failures, never more than `maxMs`. */
 export function backoffMs(failures: number, baseMs: number, maxMs: number): number {
   return Math.min(maxMs, baseMs * 2 ** Math.min(failures, 30));
-}
-
-/** Failures worth waiting out: the server unreachable, timing out or failing (5xx), not the document's content. */
-export function isTransient(error: unknown): boolean {
-  if (error instanceof RemoteError) return error.transient;
-  return isStorageError(error) && [500, 502, 503, 504].includes(error.status);
 }
