@@ -75,6 +75,12 @@ export const modules: readonly ModuleEntry[] = [
     description: 'Statistics per timeslice of arrays, kept and synced.',
     list: { portalType: 'Statistics', itemPattern: 'statistics/:id', noun: 'statistics', emptyHint: 'Open a data array with a time axis and tap “Statistics per hour, day…”: each result is kept here.' },
   },
+  {
+    path: 'errors',
+    label: 'Error Reports',
+    description: 'Errors the app met on this device, kept and synced so they reach the server.',
+    list: { portalType: 'Error Report', itemPattern: 'error/:id', noun: 'error reports', emptyHint: 'No error so far. When something fails, the app shows it and keeps a report here.' },
+  },
   { path: 'remotes', label: 'Remotes', description: 'Sync targets: servers to sync with when online.' },
   { path: 'settings', label: 'Settings', description: 'Storage, persistence, app version.' },
 ];
