@@ -135,4 +135,22 @@ describe("the app's chain and server workers share one claim protocol", () => {
     expect(heavyRuns.every(([, who]) => who.length === 1 && who[0] === 'server')).toBe(true);
     expect([...runs].filter(([, who]) => who.length > 1)).toEqual([]);
   }, 60_000);
+  it('with the server out of reach, the device claims in its own copy and goes on; nothing is left claimed', async () => {
+    const storage = new QueryStorage(new UuidStorage(new MemoryStorage()));
+    for (let index = 0; index < 3; index += 1) {
+      const { _id, _attachments, ...body } = arrayDoc(`offline-${index}`, index);
+      await storage.put(_id, body);
+      await storage.putAttachment(_id, 'data', Buffer.from((_attachments!['data#0'] as { data: string }).data, 'base64'));
+    }
+    const unreachable = new CouchStorage(new CouchClient({ url: 'http://127.0.0.1:9/fieldscope', timeoutMs: 500 }));
+    const runs = new Map<string, string[]>();
+    const chain = new ChainRunner(storage, counted(runs, 'browser'), { state: new MemoryStorage(), claims: { remote: unreachable, worker: 'tablet-1', leaseMs: 3000 } });
+    for (let index = 0; index < 3; index += 1) await chain.handle(`offline-${index}`, false, new AbortController().signal);
+    for (let index = 0; index < 3; index += 1) {
+      const doc = await storage.get(`offline-${index}`);
+      expect(claimOf(doc)).toBeUndefined();
+      expect(doneSteps(doc).map((step) => [step.name, step.worker])).toEqual([['statistics', 'tablet-1']]);
+    }
+    expect(runs.size).toBe(3);
+  });
 });

@@ -1,4 +1,4 @@
-import type { ProcessStep, Storage } from '../../storage';
+import { isStorageError, type ProcessStep, type Storage } from '../../storage';
 import { isTransientFailure } from '../../storage/remote/remote-error';
 import type { Operation } from './operation';
 import { claimStep, finishStep, releaseClaim, renewClaim, type RetryPolicy } from './step-claim';
@@ -47,11 +47,13 @@ export async function runClaimedStep(
   const leaseMs = claims.leaseMs ?? 60_000;
   const options = { ...policy, worker: claims.worker, leaseMs, signal };
   let where = claims.remote;
+  // The server unreachable, or refusing this device (signed out, no write access): the device goes on with its own copy.
   let claimed = await claimStep(where, id, operations, operation.name, options).catch((error: unknown) => {
-    if (isTransientFailure(error)) return 'offline' as const;
+    signal.throwIfAborted();
+    if (isTransientFailure(error) || isStorageError(error)) return 'unavailable' as const;
     throw error;
   });
-  if (claimed === 'missing' || claimed === 'offline') {
+  if (claimed === 'missing' || claimed === 'unavailable') {
     where = local;
     claimed = await claimStep(where, id, operations, operation.name, options);
   }
@@ -77,6 +79,25 @@ export async function runClaimedStep(
     await releaseClaim(where, id, claim).catch(() => undefined);
     return 'skipped';
   }
-  await finishStep(where, id, claim, { ...step, worker: claims.worker });
+  await record(() => finishStep(where, id, claim, { ...step, worker: claims.worker }));
   return 'ran';
+}
+
+/**
+ * Records the outcome, trying again a few times when the network fails meanwhile (the work would otherwise be redone
+ * once the claim expires). Still failing: left to that expiry, with a warning, rather than stopping the chain.
+ */
+async function record(write: () => Promise<boolean>): Promise<void> {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      await write();
+      return;
+    } catch (error) {
+      if (!isTransientFailure(error) || attempt >= 4) {
+        console.warn('A processing step could not be recorded on the server; it will be done again once its claim expires:', error);
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500 * 2 ** attempt));
+    }
+  }
 }
