@@ -31,6 +31,7 @@ export class RemotesPage extends Gadget {
     localServer: { state: true },
     address: { state: true },
     signInProblem: { state: true },
+    subsetProblem: { state: true },
   };
 
   declare params: Record<string, string>;
@@ -43,6 +44,8 @@ export class RemotesPage extends Gadget {
   /** The server address being typed, for the warning about unencrypted addresses. */
   declare address: string;
   declare signInProblem: string | undefined;
+  /** Why the subset typed for a remote was refused. */
+  declare subsetProblem: { id: string; message: string } | undefined;
   private manager: SyncManager | undefined;
 
   constructor() {
@@ -55,6 +58,7 @@ export class RemotesPage extends Gadget {
     this.localServer = false;
     this.address = LOCAL_SERVER;
     this.signInProblem = undefined;
+    this.subsetProblem = undefined;
     this.service(async (signal) => {
       const manager = await this.acquireWith({ signal }, syncKey);
       this.manager = manager;
@@ -144,6 +148,32 @@ export class RemotesPage extends Gadget {
     }
   }
 
+  /** Partial sync: which of the remote's documents come to this device. */
+  private renderSubset(remote: RemoteConfig) {
+    return html`<form class="subset" aria-label=${`What comes from ${maskCredentials(remote.title)}`} @submit=${(event: SubmitEvent) => void this.onSubset(event, remote)}>
+      <label
+        >Only documents matching
+        <input name="only" .value=${remote.only ?? ''} placeholder='everything, or e.g. portal_type:("Data Stream" OR "Data Array")' />
+      </label>
+      <button type="submit" class="quiet">Save</button>
+      <small>A query as on the lists (by module: <code>portal_type:="Data Stream"</code>, by experiment: <code>experiment:="E-12"</code>). Everything made on this device is still sent.</small>
+      ${this.subsetProblem?.id === remote.id ? html`<p class="error" role="alert">${this.subsetProblem.message}</p>` : nothing}
+    </form>`;
+  }
+
+  private async onSubset(event: SubmitEvent, remote: RemoteConfig): Promise<void> {
+    event.preventDefault();
+    const only = String(new FormData(event.target as HTMLFormElement).get('only') ?? '');
+    try {
+      await this.manager?.setSubset(remote.id, only);
+      this.subsetProblem = undefined;
+      this.remotes = await this.manager?.remotes();
+      void this.acquire(notifyKey, only.trim() ? `Only documents matching ${only.trim()} come from ${remote.title} now.` : `Everything on ${remote.title} comes to this device now.`);
+    } catch (error) {
+      this.subsetProblem = { id: remote.id, message: `This query cannot be used: ${messageOf(error)}` };
+    }
+  }
+
   override render() {
     const status = this.status;
     return html`
@@ -166,7 +196,7 @@ export class RemotesPage extends Gadget {
                       <button class="danger" @click=${() => void this.forgetRemote(remote)}>Remove</button>
                     </span>
                   </div>
-                  ${status?.signIn.includes(remote.id) ? this.renderSignIn(remote) : nothing}
+                  ${status?.signIn.includes(remote.id) ? this.renderSignIn(remote) : nothing} ${this.renderSubset(remote)}
                 </li>`,
               )}
             </ul>
@@ -260,6 +290,9 @@ export class RemotesPage extends Gadget {
       .offer,
       .sign-in {
         margin-top: 1rem;
+      }
+      form.subset {
+        margin-top: 0.75rem;
       }
       .offer p,
       .sign-in p {

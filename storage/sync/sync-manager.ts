@@ -16,6 +16,7 @@ import { StoragePeer } from '../replicate/storage-peer';
 import { StorageSyncState } from '../replicate/storage-sync-state';
 import type { SyncConflict, SyncRefusal } from '../replicate/sync-state';
 import { signIn } from './verify-remote';
+import { FilteredPeer, syncSubset } from '../replicate/filtered-peer';
 import { SYNC_STATE_NAME } from './registry-name';
 
 /** A server to sync with. No password is kept: a signed-in remote relies on the browser's session cookie. */
@@ -26,6 +27,12 @@ export interface RemoteConfig {
   title: string;
   user?: string;
   added: string;
+  /**
+   * Partial sync: only the remote's documents matching this query (the app's query language, e.g.
+   * `portal_type:("Data Stream" OR "Data Array")` or `experiment:="E-12"`) come to this device; all of this device's
+   * own documents still go to the remote. Absent: everything.
+   */
+  only?: string;
 }
 
 /** 'elsewhere': another tab of the app on this device runs the sync (for this tab's changes too). */
@@ -193,6 +200,24 @@ export class SyncManager {
     this.needsSignIn(id, false);
     await this.refreshConflicts();
     this.setStatus((await this.remotes()).length === 0 ? { state: 'none', message: NO_REMOTE } : {});
+  }
+
+  /**
+   * Sets which of the remote's documents come to this device (`only`, see RemoteConfig; empty or undefined: all) and
+   * syncs soon: documents of a new subset are pulled from the start, those already here stay. A malformed query is
+   * refused (StorageError 400, with the position) and nothing changes.
+   */
+  async setSubset(id: string, only: string | undefined): Promise<RemoteConfig> {
+    const query = only?.trim() || undefined;
+    if (query) syncSubset(query);
+    const stored = await this.registry.update(`remote:${id}`, (current) => {
+      if (!current) throw new StorageError(404, 'This remote was removed.');
+      const { only: _previous, ...rest } = current;
+      return query ? { ...rest, only: query } : rest;
+    });
+    this.replicators.delete(id); // made again with the new subset at the next round
+    this.syncSoon();
+    return stored as unknown as RemoteConfig;
   }
 
   /** Ends the remote's session (CouchDB `_session`): syncing with it needs a new sign-in; nothing local changes. */
@@ -388,7 +413,7 @@ export class SyncManager {
     if (!replicator) {
       replicator = new Replicator({
         local: new StoragePeer(this.local, { name: 'fieldscope' }),
-        remote: new CouchPeer(new CouchClient({ url: remote.url }), { label: remote.title }),
+        remote: remote.only ? new FilteredPeer(new CouchPeer(new CouchClient({ url: remote.url }), { label: remote.title }), syncSubset(remote.only)) : new CouchPeer(new CouchClient({ url: remote.url }), { label: remote.title }),
         state: new StorageSyncState(new IndexedDBStorage({ name: `${this.stateName}-${remote.id}` })),
         pullChunks: (doc, pinned) => pinned || pieceBytes(doc) <= this.keepOfflineBytes,
         ...(this.merge ? { merge: this.merge } : {}),
