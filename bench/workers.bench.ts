@@ -29,8 +29,8 @@ export interface WorkersBench {
   retries: number;
 }
 
-const ARRAYS = Number(process.env['BENCH_ARRAYS'] ?? 240);
-const STREAMS = Number(process.env['BENCH_STREAMS'] ?? 8);
+const ARRAYS = Number(process.env['BENCH_ARRAYS'] ?? 600);
+const STREAMS = Number(process.env['BENCH_STREAMS'] ?? 12);
 const INGEST_MB = Number(process.env['BENCH_INGEST_MB'] ?? 32);
 /** Piece size of the ingest: 1 MiB, so a run makes enough requests for a 20 % drop rate to show. */
 const PIECE = 1024 * 1024;
