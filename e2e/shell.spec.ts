@@ -48,6 +48,20 @@ test.describe('app shell', () => {
     await expect(panel).toHaveCount(0);
   });
 
+  test('settings: "leave heavy steps to the server" is kept for the chain across reloads', async ({ page }) => {
+    await page.goto('./#/settings');
+    const box = page.getByRole('checkbox', { name: 'Leave heavy steps to the server' });
+    await expect(box).toBeEnabled();
+    await expect(box).not.toBeChecked();
+    await box.check();
+    // Read back from the chain's own IndexedDB database (where its worker reads it) after a reload.
+    await page.reload();
+    await expect(page.getByRole('checkbox', { name: 'Leave heavy steps to the server' })).toBeChecked();
+    await page.getByRole('checkbox', { name: 'Leave heavy steps to the server' }).uncheck();
+    await page.reload();
+    await expect(page.getByRole('checkbox', { name: 'Leave heavy steps to the server' })).not.toBeChecked();
+  });
+
   test('settings shows storage usage and the persistence state', async ({ page }) => {
     await page.goto('./#/settings');
     await expect(page.getByText(/Used .* of .* available to Fieldscope/)).toBeVisible();

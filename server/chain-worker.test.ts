@@ -14,6 +14,8 @@ import type { Operation } from '../compute/chain/operation';
 import { claimOf } from '../compute/chain/step-claim';
 import { ChainWorker, type WorkerEvent } from './chain-worker';
 import { ensureStepIndex } from './step-index';
+import { stepOutputId } from '../compute/chain/step-outputs';
+import { runCli } from './testing/cli-process';
 
 let server: LockedPouchServer;
 let counter = 0;
@@ -122,6 +124,46 @@ describe('the processing chain as server workers on a CouchDB-protocol database'
     const stats = done(await device.get('array-7'), 'statistics')[0]!.result as { channels: { count: number; min: number }[] };
     expect(stats.channels[0]).toMatchObject({ count: 256, min: 7 });
   }, 60_000);
+
+  it('a worker process killed (SIGKILL) in the middle of decoding leaves half-written arrays; the step retried by another worker removes them and makes them again', async () => {
+    const client = await database();
+    const storage = new CouchStorage(client);
+    // Stereo, 2^21 frames: two arrays, each written in several requests, long enough to be killed in the middle.
+    const frames = 1 << 21;
+    const tone = Float32Array.from({ length: frames * 2 }, (_, at) => 0.25 * Math.sin(at / 7));
+    await storage.put('long', { portal_type: 'Data Stream', title: 'long.wav', reference: 'long', modification_date: '2026-01-01', content_type: 'audio/wav', status: 'complete' });
+    await storage.putAttachment('long', 'data', encodeWav(tone, { channels: 2, sampleRate: 8000 }));
+    const outputs = [stepOutputId('long', 'decode', 0), stepOutputId('long', 'decode', 1)];
+
+    const doomed = runCli('server/worker.ts', ['--remote', client.url, '--id', 'doomed', '--lease-ms', '1500', '--poll-ms', '50'], server.admin);
+    let left: Doc | undefined;
+    for (let waited = 0; left === undefined; waited += 10) {
+      const doc = await storage.get(outputs[0]!).catch(() => undefined);
+      if (doc && doc['status'] === 'writing' && Number((doc['shape'] as number[])[0]) > 0) left = doc;
+      else if (waited > 60_000) throw new Error(`the worker never started writing: ${doomed.output()}`);
+      else await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    doomed.child.kill('SIGKILL');
+    await doomed.exit;
+    const halfWritten = await storage.get(outputs[0]!);
+    expect(halfWritten['status']).toBe('writing');
+    expect(claimOf(await storage.get('long'))).toMatchObject({ worker: 'doomed', step: 'decode' });
+
+    const decodeOnly = defaultOperations.filter((operation) => operation.name === 'decode');
+    await new ChainWorker(client, decodeOnly, { worker: 'heir', leaseMs: 1500, pollMs: 50 }).run(new AbortController().signal, { untilIdle: true });
+    const [decode, ...again] = done(await storage.get('long'), 'decode');
+    expect(again).toEqual([]);
+    expect(decode).toMatchObject({ worker: 'heir', result: { arrays: outputs } });
+    const arrays = (await storage.allDocs({ include_docs: true })).rows.filter((row) => row.doc?.['source'] === 'long');
+    expect(arrays.map((row) => row.id).sort()).toEqual(outputs);
+    for (const row of arrays) {
+      expect(row.doc!['status'], row.id).not.toBe('writing');
+      const array = await getDataArray(storage, row.id);
+      expect(array.shape[0]).toBe(frames);
+      const head = await readRange(storage, array, row.id, frames - 4, frames);
+      expect(head.data.length).toBe(4);
+    }
+  }, 120_000);
 
   it('retries a failing step with backoff and marks it failed with its error after the retries', async () => {
     const client = await database();

@@ -5,6 +5,7 @@ import { bodyOf, CouchStorage } from '../storage/remote/couch-storage';
 import { RemoteError } from '../storage/remote/remote-error';
 import type { Operation } from '../compute/chain/operation';
 import { finishStep, proposeClaim, releaseClaim, renewClaim, withStepRecorded, type RetryPolicy, type StepClaim } from '../compute/chain/step-claim';
+import { backoffMs, delay, isTransient } from './backoff';
 import { findCandidates, type Candidate } from './step-index';
 
 export interface ChainWorkerOptions {
@@ -91,7 +92,7 @@ export class ChainWorker {
       } catch (error) {
         if (signal.aborted) return;
         if (!isTransient(error)) throw error;
-        const retryInMs = Math.min(this.maxBackoffMs, 500 * 2 ** failures++);
+        const retryInMs = backoffMs(failures++, 500, this.maxBackoffMs);
         this.onEvent({ type: 'unreachable', error: (error as Error).message, retryInMs });
         await delay(retryInMs, signal);
         continue;
@@ -244,12 +245,6 @@ function claimedByOther(candidate: Candidate, worker: string): boolean {
   return claim !== null && claim.worker !== worker && typeof claim.expires === 'string' && Date.parse(claim.expires) > Date.now();
 }
 
-/** Failures worth waiting out: the server unreachable, timing out or failing (5xx), not the document's content. */
-function isTransient(error: unknown): boolean {
-  if (error instanceof RemoteError) return error.transient;
-  return isStorageError(error) && [500, 502, 503, 504].includes(error.status);
-}
-
 /** A document whose data the server does not have (its attachment pieces left on a device): not a failure of the step. */
 function isMissingData(error: unknown, id: string): boolean {
   return isStorageError(error, 404) && error.details['id'] === id && typeof error.details['name'] === 'string';
@@ -262,16 +257,4 @@ function shuffle<T>(items: T[]): T[] {
     [items[index], items[other]] = [items[other]!, items[index]!];
   }
   return items;
-}
-
-function delay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

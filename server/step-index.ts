@@ -1,9 +1,9 @@
 import type { CouchClient } from '../storage/remote/couch-client';
 import { RemoteError } from '../storage/remote/remote-error';
 import type { Operation } from '../compute/chain/operation';
+import { STEP_INDEX_DESIGN } from '../compute/chain/server-workers';
 
-/** The design document holding the index of documents by their last step. */
-export const STEP_INDEX_DESIGN = '_design/fieldscope-steps';
+export { STEP_INDEX_DESIGN };
 const VIEW = 'by-last-step';
 
 /**

@@ -5,6 +5,8 @@ import { encodeWav } from '../ingest/wav-encoder';
 import { ChainRunner } from './chain-runner';
 import { defaultOperations } from './operations';
 import type { Operation } from './operation';
+import { stepOutputId } from './step-outputs';
+import { createDataArray, appendSamples, getDataArray } from '../../storage/arrays';
 
 const stack = () => new QueryStorage(new UuidStorage(new MemoryStorage()));
 
@@ -38,6 +40,27 @@ describe('processing chain', () => {
     const doc = await storage.get('a');
     expect(doc['title']).toBe('renamed meanwhile');
     expect((doc['process'] as ProcessStep[]).map((step) => [step.name, step.status])).toEqual([['statistics', 'done']]);
+  });
+
+  it('a spectrum step killed half-way (its array left writing) is retried over it: the leftover is removed, one complete spectrum made', async () => {
+    const storage = stack();
+    const id = await storage.post({ portal_type: 'Data Array', title: 'signal', reference: 's', modification_date: '2026-01-01', dtype: 'float32', shape: [0], pyramid: { base: 512, dtype: 'float32' } });
+    await storage.put(id, { ...(await storage.get(id)), source: 'stream', sampling_rate: 8000 });
+    await appendSamples(storage, id, Float32Array.from({ length: 4096 }, (_, i) => Math.sin(i / 3)));
+    await storage.update(id, (doc) => doc && { ...doc, process: [{ name: 'statistics', status: 'done', started: '2026-01-01T00:00:00Z' }] });
+    // What a tab closed in the middle of the step left: its output, still being written, and no step recorded.
+    const leftover = stepOutputId(id, 'spectrum', 0);
+    await createDataArray(storage, { id: leftover, title: 'half a spectrum', dtype: 'float64', writing: true, source: id });
+    await appendSamples(storage, leftover, Float64Array.of(1, 2, 3));
+    await new ChainRunner(storage, defaultOperations, { state: new MemoryStorage() }).handle(id, false, new AbortController().signal);
+    const [step] = (await steps(storage, id)).filter((entry) => entry.name === 'spectrum');
+    expect(step).toMatchObject({ status: 'done', result: { array: leftover } });
+    const spectrum = await getDataArray(storage, leftover);
+    expect(spectrum['status']).not.toBe('writing');
+    expect(spectrum.title).toBe('Spectrum of signal');
+    expect(spectrum.shape[0]).toBeGreaterThan(3);
+    const spectra = (await storage.allDocs({ include_docs: true })).rows.filter((row) => row.doc?.['source'] === id);
+    expect(spectra.map((row) => row.id)).toEqual([leftover]);
   });
 
   it('leaves an array synced without its data alone, and runs once the data is here', async () => {

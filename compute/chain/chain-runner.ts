@@ -1,6 +1,7 @@
 import { concatMap, from, type Subscription } from 'rxjs';
 import { isStorageError, type Doc, type ProcessStep, type Seq, type Storage } from '../../storage';
 import { appendStep, forgetFailedStep, processSteps, type Operation } from './operation';
+import { runClaimedStep, type ChainClaims } from './claimed-step';
 
 export interface ChainRunnerOptions {
   /** Where the runner keeps its checkpoint (a storage of its own; never the data storage). */
@@ -9,6 +10,12 @@ export interface ChainRunnerOptions {
   retries?: number;
   /** Base retry delay in ms. Default 1000. */
   retryBaseMs?: number;
+  /**
+   * Claims on the server the device syncs with (see claimed-step.ts): given, each step is claimed first, so this chain
+   * and server workers never do a step twice, and heavy steps can be left to the server. Without, steps run unclaimed
+   * (a device on its own). A function is asked before each step (the app's remotes and settings may change).
+   */
+  claims?: ChainClaims | (() => Promise<ChainClaims | undefined>);
 }
 
 const CHECKPOINT = 'chain-checkpoint';
@@ -68,22 +75,32 @@ export class ChainRunner {
   }
 
   private async runStep(id: string, doc: Doc, operation: Operation, signal: AbortSignal): Promise<void> {
-    // No "running" marker is written: a write here could overwrite a concurrent writer's change to the document, and a
-    // step interrupted by a crash is simply not recorded, so it runs again at the next start.
+    const claims = typeof this.options.claims === 'function' ? await this.options.claims() : this.options.claims;
+    if (claims) {
+      const policy = { retries: this.retries, retryBaseMs: this.retryBaseMs };
+      await runClaimedStep(this.storage, claims, id, operation, this.operations, policy, (stepSignal) => this.execute(id, doc, operation, stepSignal), signal);
+      return;
+    }
+    // No "running" marker is written: a step interrupted by a crash is simply not recorded, so it runs again at the
+    // next start.
+    const step = await this.execute(id, doc, operation, signal);
+    // In one step with the read: what others wrote meanwhile (a page, a sync, an append) is kept; gone: nothing to record.
+    if (step) await this.storage.update(id, (current) => current && appendStep(current, step));
+  }
+
+  /** Runs the operation; resolves to what to record, or undefined for nothing (cancelled, or its data not here). */
+  private async execute(id: string, doc: Doc, operation: Operation, signal: AbortSignal): Promise<ProcessStep | undefined> {
     const started = new Date().toISOString();
-    let step: ProcessStep;
     try {
       const result = await operation.run(this.storage, id, doc, { signal });
-      step = { name: operation.name, status: 'done', started, finished: new Date().toISOString(), ...(result === undefined ? {} : { result }) };
+      return { name: operation.name, status: 'done', started, finished: new Date().toISOString(), ...(result === undefined ? {} : { result }) };
     } catch (error) {
-      if (signal.aborted) return; // not recorded: runs again at the next start
+      if (signal.aborted) return undefined; // not recorded: runs again at the next start
       // Synced without its data (a large array left on the server): not a failure; the step runs once the data is
       // kept here, which changes the document again.
-      if (isStorageError(error, 404) && (error.details['id'] === id && typeof error.details['name'] === 'string')) return;
-      step = { name: operation.name, status: 'failed', started, finished: new Date().toISOString(), error: error instanceof Error ? error.message : String(error) };
+      if (isStorageError(error, 404) && (error.details['id'] === id && typeof error.details['name'] === 'string')) return undefined;
+      return { name: operation.name, status: 'failed', started, finished: new Date().toISOString(), error: error instanceof Error ? error.message : String(error) };
     }
-    // In one step with the read: what others wrote meanwhile (a page, a sync, an append) is kept; gone: nothing to record.
-    await this.storage.update(id, (current) => current && appendStep(current, step));
   }
 
   private async read(id: string): Promise<Doc | undefined> {

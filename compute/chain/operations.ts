@@ -5,6 +5,7 @@ import { parseRawFormat } from '../ingest/raw-decoder';
 import { Moments } from '../statistics/moments';
 import { computeSpectrum } from '../spectrum/array-spectrum';
 import { hasDone, type Operation } from './operation';
+import { removeStepOutputs, stepOutputId } from './step-outputs';
 
 const PIECE = 1024 * 1024;
 
@@ -28,8 +29,9 @@ export const decodeStream: Operation = {
     const title = String(doc['title'] ?? id);
     // A bad stored format fails the step (recorded, with the stream named) rather than guessing.
     const rawFormat = doc['raw_format'] !== undefined ? parseRawFormat(doc['raw_format'], title) : undefined;
+    await removeStepOutputs(storage, id, 'decode', { signal }); // a killed earlier try's arrays
     const size = (await storage.allAttachments(id, { signal }))[DATA_ATTACHMENT]?.length ?? 0;
-    const writer = new ArraysWriter(storage, title, id, { signal }, String(doc['content_type'] ?? ''), rawFormat);
+    const writer = new ArraysWriter(storage, title, id, { signal }, String(doc['content_type'] ?? ''), rawFormat, (channel) => stepOutputId(id, 'decode', channel));
     try {
       for (let start = 0; start < size || start === 0; start += PIECE) {
         const bytes = await storage.getAttachment(id, DATA_ATTACHMENT, { start, end: start + PIECE, format: 'arraybuffer', signal });
@@ -71,7 +73,8 @@ export const spectrumOfSignal: Operation = {
   applies: (doc: Doc) =>
     doc['portal_type'] === 'Data Array' && typeof doc['source'] === 'string' && doc['spectrum'] === undefined && typeof doc['sampling_rate'] === 'number' && Number((doc['shape'] as number[] | undefined)?.[0] ?? 0) >= 2 && !hasDone(doc, 'spectrum'),
   async run(storage: Storage, id, _doc, { signal }) {
-    const array = await computeSpectrum(storage, id, { scale: 'db' }, { signal, recordStep: false });
+    await removeStepOutputs(storage, id, 'spectrum', { signal }); // a killed earlier try's array
+    const array = await computeSpectrum(storage, id, { scale: 'db' }, { signal, recordStep: false, outputId: stepOutputId(id, 'spectrum', 0) });
     return { array };
   },
 };

@@ -99,8 +99,9 @@ export function withStepRecorded(doc: Doc, claim: StepClaim, step: ProcessStep):
 }
 
 /**
- * Claims the document's next step (if it is `name`, when given) and nobody holds a live claim on it; resolves to the
- * claim and the document as claimed, or undefined when there is nothing to claim.
+ * Claims the document's next step (if it is `name`, when given) when nobody holds a live claim on it; resolves to the
+ * claim and the document as claimed, or why not: `missing` (no such document in `storage`), or proposeClaim's `none`,
+ * `busy`, `later`.
  */
 export async function claimStep(
   storage: Storage,
@@ -108,21 +109,22 @@ export async function claimStep(
   operations: readonly Operation[],
   name: string | undefined,
   options: ClaimOptions,
-): Promise<{ claim: StepClaim; doc: Doc } | undefined> {
-  let claim: StepClaim | undefined;
+): Promise<{ claim: StepClaim; doc: Doc } | 'missing' | 'none' | 'busy' | 'later'> {
+  const seen: { outcome: { claim: StepClaim } | 'missing' | 'none' | 'busy' | 'later' } = { outcome: 'missing' };
   const stored = await storage.update(
     id,
     (current) => {
-      claim = undefined;
-      if (!current) return undefined;
+      if (!current) return ((seen.outcome = 'missing'), undefined);
       const proposal = proposeClaim(current, operations, options, name);
-      if (typeof proposal === 'string') return undefined;
-      claim = proposal.claim;
+      if (typeof proposal === 'string') return ((seen.outcome = proposal), undefined);
+      seen.outcome = { claim: proposal.claim };
       return proposal.claimed;
     },
     options.signal ? { signal: options.signal } : {},
   );
-  return claim && stored ? { claim, doc: stored } : undefined;
+  const { outcome } = seen;
+  if (typeof outcome === 'string') return outcome;
+  return stored ? { claim: outcome.claim, doc: stored } : 'missing';
 }
 
 /** Extends a claim still held; resolves false when it is not ours any more (taken over after expiry, or the document gone). */

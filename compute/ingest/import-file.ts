@@ -75,6 +75,8 @@ export class ArraysWriter {
     private readonly options: { signal?: AbortSignal; framesPerAppend?: number } = {},
     contentType = '',
     rawFormat?: RawFormat,
+    /** The id of channel n's array (default new ids): the chain's decode gives ids a retry can find (step-outputs). */
+    private readonly arrayId?: (channel: number) => string,
   ) {
     this.decoder = decoderFor(fileName, contentType, rawFormat);
   }
@@ -135,7 +137,7 @@ export class ArraysWriter {
   }
 
   /** Creates the Data Array of `channel`: evenly spaced (a sampling rate) or, with `this.timed`, [value, time] rows. */
-  private createArray(channel: number): Promise<string> {
+  private createArray(channel: number, id = this.arrayId?.(channel)): Promise<string> {
     const format = this.decoder.format!;
     const label = format.labels?.[channel];
     return createDataArray(
@@ -150,6 +152,7 @@ export class ArraysWriter {
         units: { y: this.decoder instanceof WavDecoder ? 'full scale' : '' },
         source: this.streamId,
         writing: true,
+        ...(id === undefined ? {} : { id }),
       },
       this.options,
     );
@@ -160,7 +163,8 @@ export class ArraysWriter {
     const format = this.decoder.format!;
     this.timed = true;
     for (const [channel, evenId] of this.arrayIds.entries()) {
-      const timedId = await this.createArray(channel);
+      // Beside the evenly spaced one while it is copied (a fixed id gets a suffix; a try killed here leaves it behind).
+      const timedId = await this.createArray(channel, this.arrayId ? `${this.arrayId(channel)}~timed` : undefined);
       try {
         await copyWithTimes(this.storage, evenId, timedId, { firstTime: format.firstTime ?? 0, rate: format.sampleRate!, origin: this.timeOrigin() }, this.options.signal);
       } catch (error) {
@@ -289,7 +293,7 @@ async function writeImport(storage: Storage, file: Blob & { name: string }, stre
 }
 
 /** The content type a stream keeps when the browser gave the file none (so the chain can decode it after sync). */
-function contentTypeOf(fileName: string): string {
+export function contentTypeOf(fileName: string): string {
   if (/\.(csv|txt)$/i.test(fileName)) return 'text/csv';
   if (/\.npy$/i.test(fileName)) return 'application/x-npy';
   if (/\.wav$/i.test(fileName)) return 'audio/wav';

@@ -12,6 +12,8 @@ export interface SpectrumRun {
   recordStep?: boolean;
   /** Workers sharing the array's segments on a page (default: one per core, at most 4, for arrays of 2^22 samples or more). */
   workers?: number;
+  /** The new array's id (default a new one; see createDataArray's `id`). */
+  outputId?: string;
 }
 
 /** Samples from which a page splits the spectrum over several workers (below, one worker is as fast). */
@@ -85,7 +87,7 @@ export async function computeSpectrum(
   storage: Storage,
   arrayId: string,
   params: Partial<Omit<SpectrumParams, 'samplingRate'>> = {},
-  { signal, onProgress, recordStep = true, workers }: SpectrumRun = {},
+  { signal, onProgress, recordStep = true, workers, outputId }: SpectrumRun = {},
 ): Promise<string> {
   const options = signal ? { signal } : {};
   const started = new Date().toISOString();
@@ -125,6 +127,7 @@ export async function computeSpectrum(
       source: arrayId,
       extra: { spectrum: { ...spectrum.params, segments: spectrum.segments, df: spectrum.df }, peak },
       writing: true,
+      ...(outputId === undefined ? {} : { id: outputId }),
     },
     options,
   );

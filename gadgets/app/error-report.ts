@@ -49,6 +49,8 @@ export function errorReportDocument(report: ErrorReport, buildId: string): BaseD
     reference: `error-${report.time}`,
     title: `${report.name}: ${report.message}`.slice(0, 200),
     modification_date: report.time,
+    /** When it first happened (modification_date moves on with repeats). */
+    time: report.time,
     message: report.message,
     error_name: report.name,
     origin: report.origin,

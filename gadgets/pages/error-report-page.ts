@@ -75,7 +75,7 @@ export class ErrorReportPage extends Gadget {
         <tbody>
           ${row('Error', textField(doc, 'error_name') || 'Error')}
           ${row('Where', html`<code>${textField(doc, 'origin') || 'unknown'}</code>`)}
-          ${row('First seen', formatTime(textField(doc, 'reference').replace(/^error-/, '') || textField(doc, 'modification_date')))}
+          ${row('First seen', formatTime(textField(doc, 'time') || textField(doc, 'reference').replace(/^error-/, '') || textField(doc, 'modification_date')))}
           ${count > 1 ? row('Seen', `${count} times, last ${formatTime(textField(doc, 'last_time') || textField(doc, 'modification_date'))}`) : nothing}
           ${dropped > 0 ? row('Not kept before it', `${dropped} other reports (too many at once)`) : nothing}
           ${row('App build', textField(doc, 'build') || 'unknown')}

@@ -12,12 +12,15 @@ export class SettingsPage extends LitElement {
     usage: { state: true },
     quota: { state: true },
     bytesStore: { state: true },
+    leaveHeavy: { state: true },
   };
   declare params: Record<string, string>;
   declare persistence: Persistence | 'unknown';
   declare usage: number | undefined;
   declare quota: number | undefined;
   declare bytesStore: BytesStoreInUse | undefined;
+  /** Whether this device leaves heavy chain steps to the server workers (undefined until read). */
+  declare leaveHeavy: boolean | undefined;
 
   constructor() {
     super();
@@ -26,6 +29,7 @@ export class SettingsPage extends LitElement {
     this.usage = undefined;
     this.quota = undefined;
     this.bytesStore = undefined;
+    this.leaveHeavy = undefined;
   }
 
   override connectedCallback(): void {
@@ -41,6 +45,15 @@ export class SettingsPage extends LitElement {
     this.quota = estimate?.quota;
     // The storage code loads lazily (as the app's storage does); this asks only where its bytes go.
     this.bytesStore = await (await import('../../storage/local-storage')).bytesStoreInUse();
+    const { readChainSettings } = await import('../../compute/chain/chain-settings');
+    this.leaveHeavy = (await readChainSettings(await chainState())).leaveHeavyToServer;
+  }
+
+  private async setLeaveHeavy(event: Event): Promise<void> {
+    const leave = (event.target as HTMLInputElement).checked;
+    const { setLeaveHeavyToServer } = await import('../../compute/chain/chain-settings');
+    await setLeaveHeavyToServer(await chainState(), leave);
+    this.leaveHeavy = leave;
   }
 
   /** The browser may change its mind (more engagement, app installed): ask once more. */
@@ -52,6 +65,17 @@ export class SettingsPage extends LitElement {
     return html`
       <h2>Storage on this device</h2>
       ${this.renderPersistence()} ${this.renderUsage()} ${this.renderBytesStore()}
+      <h2>Processing</h2>
+      <p>
+        <label>
+          <input type="checkbox" data-setting="leave-heavy" .checked=${this.leaveHeavy === true} ?disabled=${this.leaveHeavy === undefined} @change=${this.setLeaveHeavy} />
+          Leave heavy steps to the server
+        </label>
+      </p>
+      <p class="hint">Decoding recordings and computing spectra take this device's battery and time. When the server this device
+        syncs with runs Fieldscope's workers, they do these steps and the results arrive by sync; the light steps
+        (statistics) still run here. Steps of documents the server has are never done twice: this device and the server
+        claim each step before doing it.</p>
       <h2>About</h2>
       <table>
         <tr><th scope="row">Version</th><td>${__FIELDSCOPE_BUILD__}</td></tr>
@@ -116,6 +140,12 @@ export class SettingsPage extends LitElement {
       }
     `,
   ];
+}
+
+/** The chain's own database, where its settings are kept (loaded lazily, as the app's storage is). */
+async function chainState() {
+  const [{ IndexedDBStorage }, { CHAIN_STATE_NAME }] = await Promise.all([import('../../storage/indexeddb/indexeddb-storage'), import('../../compute/chain/chain-settings')]);
+  return new IndexedDBStorage({ name: CHAIN_STATE_NAME });
 }
 
 customElements.define('fs-settings-page', SettingsPage);

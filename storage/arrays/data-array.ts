@@ -53,6 +53,8 @@ export interface NewDataArray {
   extra?: Record<string, unknown>;
   /** The array will be filled in several appends: it is marked 'writing' until `completeDataArray`. */
   writing?: boolean;
+  /** The id to create it under (default a new one); 409 when a document has it already (remove that first). */
+  id?: string;
 }
 
 /** Samples per level-0 pyramid block: 4 summaries per 512 samples cost ≈ 1.6 % of the data. */
@@ -104,7 +106,17 @@ export async function createDataArray(storage: Storage, spec: NewDataArray, { si
     ...(spec.channel_labels !== undefined ? { channel_labels: spec.channel_labels } : {}),
     ...(spec.source !== undefined ? { source: spec.source } : {}),
   };
-  return storage.post(doc, signal ? { signal } : {});
+  if (spec.id === undefined) return storage.post(doc, signal ? { signal } : {});
+  const id = spec.id;
+  await storage.update(
+    id,
+    (current) => {
+      if (current) throw new StorageError(409, `A document "${id}" exists already: remove it before making the array again.`, { id });
+      return doc;
+    },
+    signal ? { signal } : {},
+  );
+  return id;
 }
 
 /**

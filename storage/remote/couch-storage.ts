@@ -148,20 +148,62 @@ export class CouchStorage implements Storage {
     const tail = toBlob(data, contentType);
     return this.writeWithRetry(id, signal, async (current) => {
       if (!current) throw notFound(id);
-      const info = attachmentsOf(current)[name];
-      const type = contentType ?? info?.contentType ?? tail.type;
-      if (!info) return { result: await this.writePiecesOn(current, name, new Blob([tail], { type }), 0, true, signal) };
-      if (!current._attachments?.[chunkName(name, 0)]) {
-        // Written whole by another client: made into pieces, the new bytes after it.
-        const whole = await readPieces(this.client, current, name, info, { start: 0, end: info.length }, 'blob', signal);
-        return { result: await this.writePiecesOn(current, name, new Blob([whole, tail], { type }), 0, true, signal) };
-      }
-      // Only the last piece, if partly filled, is rewritten; the pieces before it are kept as they are.
-      const lastIndex = Math.max(0, Math.ceil(info.length / CHUNK_SIZE) - 1);
-      const kept = lastIndex * CHUNK_SIZE;
-      const partial = info.length > kept ? await readPieces(this.client, current, name, info, { start: kept, end: info.length }, 'blob', signal) : new Blob([]);
-      return { result: await this.writePiecesOn(current, name, new Blob([partial, tail], { type }), lastIndex, false, signal) };
+      return { result: await this.appendOn(current, name, tail, contentType, Infinity, signal) };
     });
+  }
+
+  /**
+   * Appends `data` to attachment `name` and writes the body `change` makes of the current one in the same single
+   * write, so the server keeps both or neither (the ingest command records how far each source has reached this way,
+   * making a resent piece harmless). `change` gets the current body and the attachment's size; it returns the new body,
+   * or undefined to write nothing (then it resolves to the size as it is). Re-run on a fresh read after a 409. The new
+   * bytes and the part-filled last piece must fit in one write (8 MiB), else 400 and nothing is written.
+   */
+  async appendAttachmentWith(
+    id: string,
+    name: string,
+    data: AttachmentInput,
+    change: (body: Doc, size: number) => Doc | undefined,
+    { contentType, signal }: PutAttachmentOptions = {},
+  ): Promise<number> {
+    throwIfAborted(signal);
+    checkId(id);
+    checkId(name, 'Attachment name');
+    const tail = toBlob(data, contentType);
+    return this.writeWithRetry(id, signal, async (current) => {
+      if (!current) throw notFound(id);
+      const size = attachmentsOf(current)[name]?.length ?? 0;
+      const next = change(bodyOf(current), size);
+      if (next === undefined) return { result: size };
+      checkDoc(next);
+      const rewritten: CouchDoc = { ...withoutReserved(next), _id: current._id, _rev: current._rev!, _attachments: current._attachments ?? {} };
+      return { result: await this.appendOn(rewritten, name, tail, contentType, WRITE_BYTES, signal) };
+    });
+  }
+
+  /** Writes `tail` after attachment `name` of `current`; refused (400) when it would take more than `limit` bytes in one write. */
+  private async appendOn(current: CouchDoc, name: string, tail: Blob, contentType: string | undefined, limit: number, signal: AbortSignal | undefined): Promise<number> {
+    const info = attachmentsOf(current)[name];
+    const type = contentType ?? info?.contentType ?? tail.type;
+    const tooLarge = (bytes: number) => {
+      if (bytes > limit) throw new StorageError(400, `${bytes} bytes cannot be appended to "${name}" of "${current._id}" in one write: send at most ${limit - CHUNK_SIZE} bytes at a time.`, { id: current._id, name });
+    };
+    if (!info) {
+      tooLarge(tail.size);
+      return this.writePiecesOn(current, name, new Blob([tail], { type }), 0, true, signal);
+    }
+    if (!current._attachments?.[chunkName(name, 0)]) {
+      // Written whole by another client: made into pieces, the new bytes after it.
+      tooLarge(info.length + tail.size);
+      const whole = await readPieces(this.client, current, name, info, { start: 0, end: info.length }, 'blob', signal);
+      return this.writePiecesOn(current, name, new Blob([whole, tail], { type }), 0, true, signal);
+    }
+    // Only the last piece, if partly filled, is rewritten; the pieces before it (and a full last one) are kept as they are.
+    const lastIndex = Math.floor(info.length / CHUNK_SIZE);
+    const kept = lastIndex * CHUNK_SIZE;
+    tooLarge(info.length - kept + tail.size);
+    const partial = info.length > kept ? await readPieces(this.client, current, name, info, { start: kept, end: info.length }, 'blob', signal) : new Blob([]);
+    return this.writePiecesOn(current, name, new Blob([partial, tail], { type }), lastIndex, false, signal);
   }
 
   async removeAttachment(id: string, name: string, { signal }: CallOptions = {}): Promise<void> {

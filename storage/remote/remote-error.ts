@@ -1,3 +1,4 @@
+import { isStorageError } from '../storage-error';
 import { maskCredentials } from './mask-credentials';
 
 /**
@@ -44,4 +45,10 @@ export function remoteErrorFor(status: number, code: string, reason: string | un
     default:
       return new RemoteError(status, code, `The server rejected ${what} (${status})${detail}.`, reason);
   }
+}
+
+/** Failures worth waiting out: the server unreachable, timing out or failing (5xx), not the document's content. */
+export function isTransientFailure(error: unknown): boolean {
+  if (error instanceof RemoteError) return error.transient;
+  return isStorageError(error) && [500, 502, 503, 504].includes(error.status);
 }

@@ -18,6 +18,7 @@ import type { SyncConflict, SyncRefusal } from '../replicate/sync-state';
 import { signIn } from './verify-remote';
 import { parseQuery } from '../query/query-parser';
 import { matchesQuery } from '../query/query-match';
+import { SYNC_STATE_NAME } from './registry-name';
 
 /** A server to sync with. No password is kept: a signed-in remote relies on the browser's session cookie. */
 export interface RemoteConfig {
@@ -120,7 +121,7 @@ export class SyncManager {
 
   constructor(
     private readonly local: Storage,
-    { stateName = 'fieldscope-sync', pollMs = 30_000, debounceMs = 2000, keepOfflineBytes = 16 * 1024 * 1024, cacheBytes = 64 * 1024 * 1024, merge }: SyncManagerOptions = {},
+    { stateName = SYNC_STATE_NAME, pollMs = 30_000, debounceMs = 2000, keepOfflineBytes = 16 * 1024 * 1024, cacheBytes = 64 * 1024 * 1024, merge }: SyncManagerOptions = {},
   ) {
     this.merge = merge;
     this.stateName = stateName;
