@@ -75,6 +75,18 @@ export const modules: readonly ModuleEntry[] = [
     description: 'Statistics per timeslice of arrays, kept and synced.',
     list: { portalType: 'Statistics', itemPattern: 'statistics/:id', noun: 'statistics', emptyHint: 'Open a data array with a time axis and tap “Statistics per hour, day…”: each result is kept here.' },
   },
+  {
+    path: 'experiments',
+    label: 'Experiments',
+    description: 'Shots and runs: their time range, conditions, arrays and signals.',
+    list: { portalType: 'Experiment', itemPattern: 'experiment/:id', noun: 'experiments', emptyHint: 'Create one with “New experiment”: arrays recorded during its time range belong to it.', createLabel: 'New experiment' },
+  },
+  {
+    path: 'signals',
+    label: 'Signals',
+    description: 'Named signals, calibrated per experiment whatever port carried them.',
+    list: { portalType: 'Signal', itemPattern: 'signal/:id', noun: 'signals', emptyHint: 'Create one with “New signal”, then bind it to an array and channel with its calibration.', createLabel: 'New signal' },
+  },
   { path: 'remotes', label: 'Remotes', description: 'Sync targets: servers to sync with when online.' },
   { path: 'settings', label: 'Settings', description: 'Storage, persistence, app version.' },
 ];

@@ -1,0 +1,4 @@
+export { calibrate, calibrateChannel, checkCalibration, describeCalibration, IDENTITY, type Calibration } from './calibration';
+export { directionOver, type Direction } from './monotony';
+export { checkExperiment, experimentRange, newExperiment, CONDITION_TYPES, type ExperimentConditions, type ExperimentDocument } from './experiment-document';
+export { checkSignal, editBinding, isCurrent, newSignal, type SignalBinding, type SignalDocument } from './signal-document';
