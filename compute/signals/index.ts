@@ -5,3 +5,5 @@ export { checkSignal, editBinding, isCurrent, newSignal, type SignalBinding, typ
 export { SignalResolveError } from './signal-resolve-error';
 export { bindingHolds, describeBinding, experimentArrays, resolveBinding, type ArrayRef, type ExperimentRef, type Resolution } from './resolve-binding';
 export { arrayRef, arrayRefs, findSignal, getExperiment, resolveSignal, type ResolvedSignal } from './resolve-signal';
+export { calibratedSource, type CalibratedSpec } from './calibrated-source';
+export { calibratedUnits, openSignal, sourceOf, type OpenSignal } from './open-signal';

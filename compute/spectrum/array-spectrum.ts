@@ -1,6 +1,7 @@
 import { updateDocument, type ProcessStep, type Storage } from '../../storage';
 import { appendStep } from '../chain/operation';
-import { appendSamples, channelCount, completeDataArray, createDataArray, getDataArray, iterateChunks, sampleCount } from '../../storage/arrays';
+import { appendSamples, channelCount, completeDataArray, createDataArray, getDataArray, sampleCount } from '../../storage/arrays';
+import { storageArraySource, type ArraySource } from '../statistics/array-source';
 import { WelchAccumulator, defaultSegment, type SpectrumParams } from './welch';
 import { loadFastFft } from '../fft/real-fft';
 
@@ -25,7 +26,29 @@ export async function computeSpectrum(
 ): Promise<string> {
   const options = signal ? { signal } : {};
   const started = new Date().toISOString();
-  const [doc] = await Promise.all([getDataArray(storage, arrayId, options), loadFastFft()]);
+  const doc = await getDataArray(storage, arrayId, options);
+  const id = await computeSourceSpectrum(storage, storageArraySource(storage, arrayId, doc), arrayId, params, { ...options, ...(onProgress ? { onProgress } : {}) });
+  if (!recordStep) return id;
+  const peak = (await getDataArray(storage, id, options))['peak'];
+  const step: ProcessStep = { name: 'spectrum', status: 'done', started, finished: new Date().toISOString(), result: { array: id, peak } };
+  await updateDocument(storage, arrayId, (source) => appendStep(source, step), options);
+  return id;
+}
+
+/**
+ * The spectrum of anything read like an array (a Data Array, a calibrated signal: see ArraySource), stored as a new
+ * Data Array whose `source` is `sourceId`. Reads chunk by chunk. Resolves to the new array's id.
+ */
+export async function computeSourceSpectrum(
+  storage: Storage,
+  source: ArraySource,
+  sourceId: string,
+  params: Partial<Omit<SpectrumParams, 'samplingRate'>> = {},
+  { signal, onProgress }: Omit<SpectrumRun, 'recordStep'> = {},
+): Promise<string> {
+  const options = signal ? { signal } : {};
+  const { doc } = source;
+  await loadFastFft();
   const samples = sampleCount(doc);
   if (samples < 2) throw new RangeError(`“${doc.title}” has ${samples} sample${samples === 1 ? '' : 's'}: a spectrum needs at least 2.`);
   const channels = channelCount(doc);
@@ -36,10 +59,12 @@ export async function computeSpectrum(
   const { SpectrumWorker } = inWorker ? await import('../worker/spectrum-in-worker') : { SpectrumWorker: undefined };
   const welch = SpectrumWorker ? new SpectrumWorker(channels, welchParams, signal) : new WelchAccumulator(channels, welchParams);
   // Large reads: reading from IndexedDB costs a fixed few ms per call beyond its bytes (bench:fft).
-  for await (const chunk of iterateChunks(storage, arrayId, { ...options, chunkSamples: Math.max(1 << 16, Math.floor((1 << 21) / channels)) })) {
-    const data = chunk.samples.data;
+  const chunkSamples = Math.max(1 << 16, Math.floor((1 << 21) / channels));
+  for (let start = 0; start < samples; start += chunkSamples) {
+    const end = Math.min(start + chunkSamples, samples);
+    const data = await source.read(start, end, signal);
     welch.push(data instanceof Float32Array || data instanceof Float64Array ? data : Float64Array.from(data));
-    onProgress?.((chunk.start + chunk.samples.shape[0]!) / samples);
+    onProgress?.(end / samples);
   }
   const spectrum = await welch.finish();
   const bins = spectrum.values[0]!.length;
@@ -58,13 +83,13 @@ export async function computeSpectrum(
     storage,
     {
       title: `Spectrum of ${doc.title}`,
-      reference: `spectrum-${doc.reference || arrayId}`,
+      reference: `spectrum-${doc.reference || sourceId}`,
       dtype: 'float64',
       channels,
       sampling_rate: 1 / spectrum.df, // bins per Hz: x = bin · df
       units: { x: 'Frequency (Hz)', y: scale === 'db' ? 'dB' : scale === 'magnitude' ? unit : `${unit || 'unit'}²/Hz` },
       ...(doc.channel_labels ? { channel_labels: doc.channel_labels } : {}),
-      source: arrayId,
+      source: sourceId,
       extra: { spectrum: { ...spectrum.params, segments: spectrum.segments, df: spectrum.df }, peak },
       writing: true,
     },
@@ -72,8 +97,5 @@ export async function computeSpectrum(
   );
   await appendSamples(storage, id, interleaved, options);
   await completeDataArray(storage, id, options);
-  if (!recordStep) return id;
-  const step: ProcessStep = { name: 'spectrum', status: 'done', started, finished: new Date().toISOString(), result: { array: id, peak } };
-  await updateDocument(storage, arrayId, (source) => appendStep(source, step), options);
   return id;
 }
