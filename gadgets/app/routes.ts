@@ -34,5 +34,7 @@ export const routes: RouteDefinition[] = [
   { pattern: 'array/:id', title: 'Data Array', tag: 'fs-array-page', load: () => import('../pages/array-page') },
   { pattern: 'image/:id', title: 'Image', tag: 'fs-image-page', load: () => import('../pages/image-page') },
   { pattern: 'statistics/:id', title: 'Statistics', tag: 'fs-statistics-page', load: () => import('../pages/statistics-page') },
+  { pattern: 'signal/:id', title: 'Signal', tag: 'fs-signal-page', load: () => import('../pages/signal-page') },
+  { pattern: 'experiment/:id', title: 'Experiment', tag: 'fs-experiment-page', load: () => import('../pages/experiment-page') },
   { pattern: 'notebook/:id', title: 'Notebook', tag: 'fs-notebook-page', load: () => import('../pages/notebook-page') },
 ];
