@@ -1,0 +1,105 @@
+import { test, expect, type Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { demoValue } from '../compute/signals/demo-signal';
+import { startOffline } from './support/go-offline';
+
+const SAMPLES = 60_000;
+
+/** What the readout shows for a number (six significant digits). */
+const shown = (value: number) => Number(value.toPrecision(6)).toString();
+
+/** min and max of channel 0 of the test signal, samples [0, SAMPLES), times `gain`. */
+function extremes(gain: number): { min: string; max: string } {
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < SAMPLES; i += 1) {
+    const value = gain * demoValue(i, 0);
+    min = Math.min(min, value);
+    max = Math.max(max, value);
+  }
+  return { min: shown(min), max: shown(max) };
+}
+
+/** A 10-minute test signal at 100 Hz from 10:00:00 (UTC in this spec). */
+async function makeArray(page: Page): Promise<string> {
+  await page.goto('./#/arrays');
+  await page.getByText('Make a test signal').click();
+  await page.getByLabel('Samples').fill(String(SAMPLES));
+  await page.getByLabel('Sampling rate (Hz)').fill('100');
+  await page.getByLabel('Start time').fill('2024-06-01T10:00:00');
+  await page.getByRole('button', { name: 'Generate' }).click();
+  await expect(page).toHaveURL(/#\/array\/[^/?]+/, { timeout: 30_000 });
+  return decodeURIComponent(new URL(page.url()).hash.split('/')[2]!.split('?')[0]!);
+}
+
+const idOf = (page: Page) => decodeURIComponent(new URL(page.url()).hash.split('/')[2]!.split('?')[0]!);
+
+test.describe('named signals calibrated per experiment', () => {
+  test.use({ timezoneId: 'UTC', viewport: { width: 1280, height: 900 } });
+
+  test('an experiment, a signal bound to a test array: the graph shows calibrated values in its unit; a recalibration is kept in the history; offline too', async ({ page, context }) => {
+    const arrayId = await makeArray(page);
+
+    // The experiment: its time range makes the array its own.
+    await page.goto('./#/experiments');
+    await page.getByRole('button', { name: 'New experiment' }).click();
+    await expect(page).toHaveURL(/#\/experiment\/[^/?]+/);
+    const experimentId = idOf(page);
+    await page.getByLabel('Name').fill('Shot 7');
+    await page.getByLabel('Shot').fill('7');
+    await page.getByLabel('Start', { exact: true }).fill('2024-06-01T10:00:00');
+    await page.getByLabel('End', { exact: true }).fill('2024-06-01T10:30:00');
+    await page.getByLabel('Gas').fill('He');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect(page.getByText('recorded in its time range')).toBeVisible();
+    await expect(page.locator('fs-experiment-page').getByRole('link', { name: 'Test signal, 60,000 samples' })).toBeVisible();
+
+    // The signal, bound to channel 1 of the array for that experiment: 1 V → 1000 mA.
+    await page.goto('./#/signals');
+    await page.getByRole('button', { name: 'New signal' }).click();
+    await expect(page).toHaveURL(/#\/signal\/[^/?]+/);
+    const signalId = idOf(page);
+    await page.getByLabel('Name').fill('Langmuir_I');
+    await page.getByLabel('Unit', { exact: true }).fill('mA');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect(page.getByText('The signal is saved.')).toBeVisible();
+    await page.getByRole('button', { name: 'Add binding' }).click();
+    await page.getByRole('checkbox', { name: /Shot 7/ }).check();
+    await page.getByRole('combobox', { name: 'Array' }).selectOption(arrayId);
+    await page.getByRole('textbox', { name: 'Gain' }).fill('1000');
+    await page.getByLabel('Raw unit').fill('V');
+    await expect(page.getByLabel('Calibrated unit')).toHaveValue('mA');
+    await page.getByRole('button', { name: 'Add binding' }).click();
+    await expect(page.getByRole('rowheader', { name: 'b1' })).toBeVisible();
+
+    await page.getByRole('combobox', { name: 'Experiment', exact: true }).selectOption(experimentId);
+    await expect(page).toHaveURL(new RegExp(`#/signal/${encodeURIComponent(signalId)}\\?experiment=${encodeURIComponent(experimentId)}`));
+    const readout = page.getByRole('status', { name: 'Graph readout' });
+    const once = extremes(1000);
+    await expect(readout).toHaveText(`Samples 0–60,000 of 60,000 · min ${once.min} mA · max ${once.max} mA`, { timeout: 20_000 });
+    await expect(page.getByText('Binding b1: channel 1 of')).toBeVisible();
+    await expect(page.locator('fs-graph .dygraph-ylabel')).toHaveText('mA');
+    const axe = await new AxeBuilder({ page }).analyze();
+    expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+
+    // Recalibrate: the new gain applies, the earlier binding stays with the time it held.
+    await page.getByRole('button', { name: 'Edit binding b1' }).click();
+    await page.getByRole('textbox', { name: 'Gain' }).fill('-2000');
+    await page.getByLabel('Note (why this change)').fill('amplifier swapped');
+    await page.getByRole('button', { name: 'Save as a new binding' }).click();
+    const twice = extremes(-2000);
+    await expect(readout).toHaveText(`Samples 0–60,000 of 60,000 · min ${twice.min} mA · max ${twice.max} mA`, { timeout: 20_000 });
+    await expect(page.getByRole('row', { name: /b1 applied here before/ })).toContainText('replaced by b2');
+    await expect(page.getByRole('row', { name: /b2 applies here/ })).toContainText('amplifier swapped');
+
+    // The experiment page lists the signal as it resolves there.
+    await page.goto(`./#/experiment/${encodeURIComponent(experimentId)}`);
+    await expect(page.getByRole('row', { name: /Langmuir_I/ })).toContainText('binding b2: channel 1 of');
+
+    // Search finds the signal by name; a deep link opens it for the experiment, offline as well.
+    await page.goto('./#/signals?q=langmuir');
+    await expect(page.getByRole('link', { name: 'Langmuir_I' })).toBeVisible();
+    await startOffline(page, context, `#/signal/${encodeURIComponent(signalId)}?experiment=${encodeURIComponent(experimentId)}`);
+    await expect(page.getByRole('status', { name: 'Graph readout' })).toHaveText(`Samples 0–60,000 of 60,000 · min ${twice.min} mA · max ${twice.max} mA`, { timeout: 20_000 });
+  });
+});
