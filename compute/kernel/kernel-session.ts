@@ -5,6 +5,8 @@ import type { Gadget, Remote } from '../../gadgets/core';
 import { saveImageDocument, type Storage } from '../../storage';
 import { appendSamples, arrayDocuments, channelCount, createDataArray, readEnvelope, readRange, sampleCount } from '../../storage/arrays';
 import type { CellLanguage } from '../notebook/notebook-document';
+import { resolveSignal } from '../signals/resolve-signal';
+import { calibratedUnits } from '../signals/open-signal';
 import {
   KERNEL_ACQUISITIONS,
   kernelAppendArrayKey,
@@ -15,6 +17,7 @@ import {
   kernelIopubKey,
   kernelReadArrayKey,
   kernelReadEnvelopeKey,
+  kernelResolveSignalKey,
   kernelRuntimeFileKey,
   kernelSaveImageKey,
 } from './kernel-keys';
@@ -95,6 +98,19 @@ export class KernelSession {
     gadget.provide(kernelReadEnvelopeKey, async ({ signal }, id, start, end, width) => {
       const [opened, doc] = await documents.read(String(id), Number(end), signal);
       return readEnvelope(opened, doc, String(id), Number(start), Math.min(Number(end), sampleCount(doc)), Math.max(1, Math.min(Math.floor(Number(width)), 100_000)), { signal });
+    });
+    gadget.provide(kernelResolveSignalKey, async ({ signal }, name, experiment) => {
+      const resolved = await resolveSignal(await storage(), String(name), String(experiment), { signal });
+      return {
+        signalId: resolved.signalId,
+        name: resolved.signal.name,
+        experimentId: resolved.experimentId,
+        experimentName: resolved.experiment.name,
+        binding: resolved.binding,
+        arrayId: resolved.arrayId,
+        array: resolved.array,
+        units: calibratedUnits(resolved.signal, resolved.binding),
+      };
     });
     gadget.provide(kernelSaveImageKey, async ({ signal }, image, title, source) => {
       if (!(image instanceof Blob) || !/^image\/(png|jpeg|gif|webp)$/.test(image.type)) throw new TypeError('saveImage takes a PNG, JPEG, GIF or WebP Blob (canvas.convertToBlob() gives a PNG).');
