@@ -1,6 +1,6 @@
 import { acquisitionKey } from '../../gadgets/core/acquisition';
 import type { DataArrayDocument, Envelope, NewDataArray, NumericArray } from '../../storage/arrays';
-import type { SignalBinding } from '../signals/signal-document';
+import type { SignalPlan } from '../signals/signal-plan';
 import type { JupyterMessage } from './messages';
 
 /** What a cell learns of an array without reading its samples. */
@@ -12,20 +12,6 @@ export interface KernelArrayInfo {
   length: number;
   channels: number;
   sampling_rate: number | undefined;
-}
-
-/** A signal resolved for an experiment: which array and channel to read, and the calibration to apply (in the worker). */
-export interface KernelSignalInfo {
-  signalId: string;
-  name: string;
-  experimentId: string;
-  experimentName: string;
-  binding: SignalBinding;
-  arrayId: string;
-  /** The raw array's document (metadata only). */
-  array: DataArrayDocument;
-  /** The calibrated values' unit. */
-  units: string;
 }
 
 /**
@@ -40,8 +26,11 @@ export const kernelArrayDocumentKey = acquisitionKey<[id: string], DataArrayDocu
 export const kernelReadEnvelopeKey = acquisitionKey<[id: string, start: number, end: number, width: number], Envelope>('kernel.readEnvelope');
 /** Keeps a picture (a raster Blob) as an Image document; resolves to its id. */
 export const kernelSaveImageKey = acquisitionKey<[image: Blob, title: string, source: string | undefined], string>('kernel.saveImage');
-/** Resolves (signal name or id, experiment id) to its binding and array; a SignalResolveError says what is missing. */
-export const kernelResolveSignalKey = acquisitionKey<[name: string, experiment: string], KernelSignalInfo>('kernel.resolveSignal');
+/**
+ * Plans (signal name or id, experiment id): its binding and array, or a derived signal's inputs (plain data; the worker
+ * reads the arrays through the keys above and calibrates); a SignalResolveError says what is missing.
+ */
+export const kernelResolveSignalKey = acquisitionKey<[name: string, experiment: string], SignalPlan>('kernel.resolveSignal');
 export const kernelReadArrayKey = acquisitionKey<[id: string, start: number, end: number], NumericArray>('kernel.readArray');
 export const kernelCreateArrayKey = acquisitionKey<[spec: NewDataArray], string>('kernel.createArray');
 export const kernelAppendArrayKey = acquisitionKey<[id: string, samples: NumericArray], number>('kernel.appendArray');

@@ -9,7 +9,7 @@ import { isDType, typedArrayFor, type NumericArray } from '../../storage/arrays/
 import { timesliceStatistics, type ArraySource, type StatisticsParameters, type StatisticsResult } from '../statistics';
 import { nextPowerOfTwo, powerSpectrum } from '../fft/real-fft';
 import { WelchAccumulator, defaultSegment, type Spectrum, type SpectrumParams } from '../spectrum/welch';
-import { calibratedSource } from '../signals/calibrated-source';
+import { sourceOfPlan } from '../signals/signal-plan';
 import { cellBody } from './cell-code';
 import { PythonCellError, PythonCells } from './python-cells';
 import {
@@ -177,17 +177,17 @@ export class Kernel extends WorkerGadget {
       /**
        * A named signal as calibrated for an experiment (`fieldscope.signal('Langmuir_I', experimentId)`), read like an
        * array: `read(start, end)` gives calibrated float64 values, `chunks()` walks it, `envelope`, `statistics` and
-       * `welch` as for arrays; `binding`, `units`, `length` and `sampling_rate` say what it is. Rejects with a
+       * `welch` as for arrays; `binding` (or a derived signal's `formula`), `units`, `length` and `sampling_rate` say
+       * what it is. Rejects with a
        * SignalResolveError saying which bindings exist, or which two overlap.
        */
       signal: async (name: string, experiment: string) => {
-        const resolved = await this.acquire(kernelResolveSignalKey, name, experiment);
-        const raw: ArraySource = {
-          doc: resolved.array,
-          read: (start, end) => read(resolved.arrayId, start, end),
-          envelope: (start, end, width) => this.acquire(kernelReadEnvelopeKey, resolved.arrayId, start, end, width),
-        };
-        const source = calibratedSource(raw, { name: resolved.name, channel: resolved.binding.channel, calibration: resolved.binding.calibration, units: resolved.units, source: resolved.signalId });
+        const plan = await this.acquire(kernelResolveSignalKey, name, experiment);
+        const source = sourceOfPlan(plan, (arrayId, doc) => ({
+          doc,
+          read: (start, end) => read(arrayId, start, end),
+          envelope: (start, end, width) => this.acquire(kernelReadEnvelopeKey, arrayId, start, end, width),
+        }));
         const length = source.doc.shape[0];
         async function* walk({ size = DEFAULT_CHUNK, start = 0, end }: { size?: number; start?: number; end?: number } = {}) {
           const last = Math.min(end ?? length, length);
@@ -195,11 +195,13 @@ export class Kernel extends WorkerGadget {
           for (let at = Math.max(0, start); at < last; at += step) yield { start: at, samples: await source.read(at, Math.min(at + step, last)) };
         }
         return {
-          name: resolved.name,
-          experiment: { id: resolved.experimentId, name: resolved.experimentName },
-          binding: resolved.binding,
-          array: resolved.arrayId,
-          units: resolved.units,
+          name: plan.name,
+          experiment: { id: plan.experimentId, name: plan.experimentName },
+          /** How it is read: its binding and array, or a derived signal's formula and inputs. */
+          plan,
+          binding: plan.kind === 'bound' ? plan.binding : undefined,
+          formula: plan.kind === 'derived' ? plan.formula : undefined,
+          units: plan.units,
           length,
           sampling_rate: source.doc.sampling_rate,
           read: (start: number, end: number) => source.read(start, end),

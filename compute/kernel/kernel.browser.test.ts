@@ -225,6 +225,9 @@ describe('named signals in the kernel', () => {
     expect(read.of('error')).toEqual([]);
     // 1 + x² of channel 1 (0, 1, 2, 3…): 1, 2, 5, 10; max 1 + 1999².
     expect(JSON.parse(read.result as string)).toEqual(['mA', 2000, [1, 2, 5, 10], { min: 1, max: 3996002, count: 2000 }, 2000, 'b1']);
+    await storage.put('sig-2i', { ...newSignal({ name: 'Twice_I', units: 'mA' }), formula: 'Langmuir_I * 2' });
+    const derived = await run(`const d = await fieldscope.signal('Twice_I', '${shot}'); JSON.stringify([d.formula, d.length, Array.from(await d.read(1, 4))])`);
+    expect(JSON.parse(derived.result as string)).toEqual(['Langmuir_I * 2', 2000, [4, 10, 20]]);
     const missing = await run(`await fieldscope.signal('Langmuir_I', '${other}')`);
     expect(missing.of('error')[0]?.ename).toBe('SignalResolveError');
     expect(missing.of('error')[0]?.evalue).toContain('has no binding for experiment “Shot 2”');

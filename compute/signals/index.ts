@@ -6,4 +6,7 @@ export { SignalResolveError } from './signal-resolve-error';
 export { bindingHolds, describeBinding, experimentArrays, resolveBinding, type ArrayRef, type ExperimentRef, type Resolution } from './resolve-binding';
 export { arrayRef, arrayRefs, findSignal, getExperiment, resolveSignal, type ResolvedSignal } from './resolve-signal';
 export { calibratedSource, type CalibratedSpec } from './calibrated-source';
-export { calibratedUnits, openSignal, sourceOf, type OpenSignal } from './open-signal';
+export { openSignal, type OpenSignal } from './open-signal';
+export { calibratedUnits, planSignal, sourceOfPlan, type BoundPlan, type DerivedPlan, type SignalPlan } from './signal-plan';
+export { derivedSource, type DerivedSpec } from './derived-source';
+export { evaluateFormula, FormulaError, parseFormula, type FormulaNode } from './formula';

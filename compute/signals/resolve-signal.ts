@@ -61,12 +61,12 @@ export async function getExperiment(storage: Storage, id: string, { signal }: Op
 }
 
 /**
- * Resolves (signal name or id, experiment id) to the one binding that holds and the array it reads (see
- * resolveBinding). Throws SignalResolveError (404/409) saying what is missing or ambiguous, StorageError 400 for a
+ * Resolves (signal name or id, or the signal already found, experiment id) to the one binding that holds and the array
+ * it reads (see resolveBinding). Throws SignalResolveError (404/409) saying what is missing or ambiguous, StorageError 400 for a
  * document that is not usable.
  */
-export async function resolveSignal(storage: Storage, name: string, experimentId: string, options: Options = {}): Promise<ResolvedSignal> {
-  const [{ id: signalId, doc: signal }, experiment] = await Promise.all([findSignal(storage, name, options), getExperiment(storage, experimentId, options)]);
+export async function resolveSignal(storage: Storage, name: string | { id: string; doc: SignalDocument }, experimentId: string, options: Options = {}): Promise<ResolvedSignal> {
+  const [{ id: signalId, doc: signal }, experiment] = await Promise.all([typeof name === 'string' ? findSignal(storage, name, options) : name, getExperiment(storage, experimentId, options)]);
   const needsArrays = signal.bindings.some((binding) => 'reference' in binding.array);
   const [arrays, names] = await Promise.all([needsArrays ? arrayRefs(storage, options) : Promise.resolve([]), experimentNames(storage, options)]);
   const { binding, arrayId } = resolveBinding(signal, { id: experimentId, doc: experiment }, arrays, names);

@@ -3,6 +3,7 @@ import type { Doc } from '../../storage/types';
 import { StorageError } from '../../storage/storage-error';
 import { checkCalibration, type Calibration } from './calibration';
 import { isIsoTime, isObject, shown, unusable } from './document-check';
+import { FormulaError, parseFormula } from './formula';
 
 /**
  * A named signal ("Langmuir_I"): what people ask for, whichever port carried it and whichever calibration applied.
@@ -17,6 +18,11 @@ export interface SignalDocument extends BaseDocument {
   /** The calibrated values' unit (a binding may say otherwise). */
   units: string;
   description?: string;
+  /**
+   * A derived signal's formula over other signals of the same experiment ("Langmuir_I / Langmuir_V", see formula.ts):
+   * when set, the signal is computed from them and its bindings are not used.
+   */
+  formula?: string;
   bindings: SignalBinding[];
 }
 
@@ -73,6 +79,16 @@ export function checkSignal(doc: Doc, id: string): SignalDocument {
   if ((typeof checked['name'] !== 'string' || checked['name'].trim() === '') && (checked['title'] as string).trim() !== '') checked['name'] = checked['title'];
   if (typeof checked['name'] !== 'string' || checked['name'].trim() === '') throw refuse('name', `is ${shown(checked['name'])}: a signal needs a name to be asked for`);
   if ('description' in checked && typeof checked['description'] !== 'string') delete checked['description'];
+  if (checked['formula'] === '' || checked['formula'] === null) delete checked['formula'];
+  if ('formula' in checked) {
+    if (typeof checked['formula'] !== 'string') throw refuse('formula', `is ${shown(checked['formula'])}, not a text`);
+    try {
+      parseFormula(checked['formula']);
+    } catch (error) {
+      if (error instanceof FormulaError) throw refuse('formula', `cannot be used: ${error.message}`);
+      throw error;
+    }
+  }
   const bindings = checked['bindings'] ?? [];
   if (!Array.isArray(bindings)) throw refuse('bindings', `are ${shown(bindings)}, not a list`);
   const seen = new Set<string>();

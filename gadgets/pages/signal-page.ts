@@ -10,6 +10,7 @@ import { checkSignal, editBinding, isCurrent, type SignalBinding, type SignalDoc
 import { bindingHolds, type ExperimentRef } from '../../compute/signals/resolve-binding';
 import { arrayRefs } from '../../compute/signals/resolve-signal';
 import { openSignal, type OpenSignal } from '../../compute/signals/open-signal';
+import type { SignalPlan } from '../../compute/signals/signal-plan';
 import { listExperiments, experimentLabel } from './experiment-list';
 import { GraphGadget, type SampleRange } from '../graph/graph-gadget';
 import '../graph/graph-gadget';
@@ -160,7 +161,11 @@ export class SignalPage extends Gadget {
     }
     const units = String(form.get('units') ?? '').trim();
     const description = String(form.get('description') ?? '').trim();
-    void this.change((signal) => ({ ...signal, name, title: name, reference: `signal-${name}`, units, description, modification_date: new Date().toISOString() }), 'The signal is saved.');
+    const formula = String(form.get('formula') ?? '').trim();
+    void this.change((signal) => {
+      const { formula: _formula, ...rest } = signal;
+      return { ...rest, name, title: name, reference: `signal-${name}`, units, description, ...(formula ? { formula } : {}), modification_date: new Date().toISOString() };
+    }, 'The signal is saved.');
   }
 
   private async exportCsv(): Promise<void> {
@@ -173,7 +178,7 @@ export class SignalPage extends Gadget {
     }
     try {
       const graph = this.graph as GraphGadget;
-      await downloadSourceCsv(opened.source, range, (index) => graph.toX(index), `${opened.resolved.signal.name}_${opened.resolved.experiment.name}`, { withUnits: true });
+      await downloadSourceCsv(opened.source, range, (index) => graph.toX(index), `${opened.plan.name}_${opened.plan.experimentName}`, { withUnits: true });
     } catch (error) {
       void this.acquire(notifyKey, `The CSV could not be made: ${messageOf(error)}`, 'error');
     }
@@ -209,6 +214,7 @@ export class SignalPage extends Gadget {
         <label>Name<input name="name" .value=${signal.name} required /></label>
         <label>Unit<input name="units" .value=${signal.units} /></label>
         <label class="wide">Description<input name="description" .value=${signal.description ?? ''} /></label>
+        <label class="wide">Formula (derived from other signals; empty: read from its bindings)<input name="formula" .value=${signal.formula ?? ''} placeholder="Langmuir_I / Langmuir_V" /></label>
         <button type="submit">Save</button>
       </form>
       <h2 class="section">For an experiment</h2>
@@ -240,13 +246,13 @@ export class SignalPage extends Gadget {
     if (this.openProblem) return html`<p class="error" role="alert">${this.openProblem}</p>`;
     const opened = this.opened;
     if (!opened) return html`<p class="hint" role="status">Resolving the signal…</p>`;
-    const { binding, array, arrayId } = opened.resolved;
-    const units = opened.source.doc.units?.y ?? '';
+    const { plan, source } = opened;
+    const units = source.doc.units?.y ?? '';
     const drawn = this.graph?.drawn;
     return html`
-      <p class="binding" role="status">
-        Binding ${binding.id}: channel ${binding.channel + 1} of <fs-doc-link doc-id=${arrayId}></fs-doc-link>, ${describeCalibration(binding.calibration)} (${binding.units.raw || 'raw'} → ${units || 'calibrated'})
-      </p>
+      ${plan.kind === 'bound'
+        ? html`<p class="binding" role="status">${describePlan(plan)}</p>`
+        : html`<div class="binding" role="status">Derived: ${plan.formula}, resampled to ${formatNumber(source.doc.sampling_rate ?? 1)} Hz, from<ul>${Object.values(plan.inputs).map((input) => html`<li>${input.name}: ${describePlan(input)}</li>`)}</ul></div>`}
       <div class="toolbar" role="toolbar" aria-label="Graph">
         <button @click=${() => this.graph?.zoom(2)} aria-label="Zoom in">+</button>
         <button @click=${() => this.graph?.zoom(0.5)} aria-label="Zoom out">−</button>
@@ -258,17 +264,23 @@ export class SignalPage extends Gadget {
       <fs-graph .source=${opened.source} @view-change=${(_event: CustomEvent<SampleRange>) => this.requestUpdate()}></fs-graph>
       <p class="readout" role="status" aria-label="Graph readout">
         ${drawn
-          ? `Samples ${drawn.start.toLocaleString('en')}–${drawn.end.toLocaleString('en')} of ${sampleCount(array).toLocaleString('en')} · min ${formatNumber(drawn.extremes[0]?.min ?? NaN)} ${units} · max ${formatNumber(drawn.extremes[0]?.max ?? NaN)} ${units}`
+          ? `Samples ${drawn.start.toLocaleString('en')}–${drawn.end.toLocaleString('en')} of ${sampleCount(source.doc).toLocaleString('en')} · min ${formatNumber(drawn.extremes[0]?.min ?? NaN)} ${units} · max ${formatNumber(drawn.extremes[0]?.max ?? NaN)} ${units}`
           : nothing}
       </p>
     `;
   }
 
   private renderBindings(signal: SignalDocument, experiments: ExperimentRef[]) {
+    const derived = signal.formula ? html`<p class="hint">This signal is derived (${signal.formula}): it is computed from the signals its formula names, and its bindings are not used.</p>` : nothing;
+    return html`${derived}${this.renderBindingTable(signal, experiments)}`;
+  }
+
+  private renderBindingTable(signal: SignalDocument, experiments: ExperimentRef[]) {
     if (signal.bindings.length === 0) return html`<p class="hint">No bindings yet: add one to say which array and channel carry this signal, and its calibration.</p>`;
     const names = new Map(experiments.map((experiment) => [experiment.id, experimentLabel(experiment.doc)]));
     const chosen = experiments.find((experiment) => experiment.id === this.experimentId);
-    const resolved = this.opened?.resolved.binding.id;
+    const plan = this.opened?.plan;
+    const resolved = plan?.kind === 'bound' ? plan.binding.id : undefined;
     return html`<table class="bindings">
       <thead><tr><th scope="col">Binding</th><th scope="col">Holds for</th><th scope="col">Array, channel</th><th scope="col">Calibration</th><th scope="col">In force</th><th scope="col"><span class="hidden">Actions</span></th></tr></thead>
       <tbody>
@@ -324,6 +336,13 @@ export class SignalPage extends Gadget {
       }
     `,
   ];
+}
+
+/** "Binding b2: channel 1 of <array>, 2 · raw + 0 (V → mA)"; a derived input says its formula. */
+function describePlan(plan: SignalPlan) {
+  if (plan.kind === 'derived') return html`derived: ${plan.formula}`;
+  const { binding, arrayId, units } = plan;
+  return html`Binding ${binding.id}: channel ${binding.channel + 1} of <fs-doc-link doc-id=${arrayId}></fs-doc-link>, ${describeCalibration(binding.calibration)} (${binding.units.raw || 'raw'} → ${units || 'calibrated'})`;
 }
 
 customElements.define('fs-signal-page', SignalPage);
