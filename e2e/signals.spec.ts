@@ -1,4 +1,5 @@
 import { test, expect, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
 import { demoValue } from '../compute/signals/demo-signal';
 import { startOffline } from './support/go-offline';
@@ -91,6 +92,28 @@ test.describe('named signals calibrated per experiment', () => {
     await expect(readout).toHaveText(`Samples 0–60,000 of 60,000 · min ${twice.min} mA · max ${twice.max} mA`, { timeout: 20_000 });
     await expect(page.getByRole('row', { name: /b1 applied here before/ })).toContainText('replaced by b2');
     await expect(page.getByRole('row', { name: /b2 applies here/ })).toContainText('amplifier swapped');
+
+    // CSV of the view: calibrated values, headed by the signal's name and unit.
+    const downloading = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export CSV' }).click();
+    const csv = readFileSync((await (await downloading).path())!, 'utf8').trim().split('\n');
+    expect(csv[0]).toBe('time_s,Langmuir_I (mA)');
+    expect(csv).toHaveLength(SAMPLES + 1);
+    expect(csv[101]).toBe(`1,${-2000 * demoValue(100, 0)}`);
+
+    // A derived signal: a formula over the first, computed for the same experiment.
+    await page.goto('./#/signals');
+    await page.getByRole('button', { name: 'New signal' }).click();
+    await expect(page).toHaveURL(/#\/signal\/[^/?]+/);
+    await page.getByLabel('Name').fill('Power_like');
+    await page.getByLabel('Unit', { exact: true }).fill('mA²');
+    await page.getByLabel(/Formula/).fill('Langmuir_I * Langmuir_I / 1000');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect(page.getByText('This signal is derived')).toBeVisible();
+    await page.getByRole('combobox', { name: 'Experiment', exact: true }).selectOption(experimentId);
+    const squared = Array.from({ length: SAMPLES }, (_, i) => (-2000 * demoValue(i, 0) * (-2000 * demoValue(i, 0))) / 1000);
+    await expect(readout).toHaveText(`Samples 0–60,000 of 60,000 · min ${shown(Math.min(...squared))} mA² · max ${shown(Math.max(...squared))} mA²`, { timeout: 20_000 });
+    await expect(page.getByText('Derived: Langmuir_I * Langmuir_I / 1000')).toBeVisible();
 
     // The experiment page lists the signal as it resolves there.
     await page.goto(`./#/experiment/${encodeURIComponent(experimentId)}`);
