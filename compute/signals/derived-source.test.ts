@@ -68,4 +68,20 @@ describe('derived signals: a formula over other signals, by range', () => {
     const { checkSignal } = await import('./signal-document');
     expect(() => checkSignal({ ...newSignal({ name: 'X' }), formula: 'I.constructor' }, 'x')).toThrow('its formula cannot be used: The formula “I.constructor” uses a MemberExpression');
   });
+
+  it('an array recording longer than the experiment: the signal is the part in its time range', async () => {
+    const { storage } = await fixture();
+    const short = await storage.post(newExperiment({ name: 'Short', start: '2024-06-01T10:00:02.050Z', end: '2024-06-01T10:00:05Z' }));
+    const { plan, source } = await openSignal(storage, 'I', short);
+    // Samples at 2.1 s … 4.9 s: [21, 50).
+    expect(plan).toMatchObject({ kind: 'bound', window: { first: 21, last: 50 } });
+    expect(source.doc).toMatchObject({ shape: [29], start_time: '2024-06-01T10:00:02.100Z' });
+    expect(Array.from(await source.read(0, 3))).toEqual([42, 44, 46]);
+    const envelope = await source.envelope(0, 29, 100);
+    expect([envelope.starts[0], envelope.ends[28], envelope.channels[0]!.min[0], envelope.channels[0]!.max[28]]).toEqual([0, 29, 42, 98]);
+    // A derived signal over it covers the time both windows share: V's samples in it start at 2.2 s (5 Hz).
+    const derived = await openSignal(storage, 'P', short);
+    expect(derived.source.doc).toMatchObject({ shape: [28], start_time: '2024-06-01T10:00:02.200Z' });
+    expect((await derived.source.read(0, 1))[0]).toBe((44 * 112) / 1000);
+  });
 });

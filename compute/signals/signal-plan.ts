@@ -3,6 +3,7 @@ import type { DataArrayDocument } from '../../storage/arrays';
 import type { ArraySource } from '../statistics/array-source';
 import { calibratedSource } from './calibrated-source';
 import { derivedSource } from './derived-source';
+import { experimentWindow, windowSource, type SampleWindow } from './window-source';
 import { parseFormula } from './formula';
 import { findSignal, getExperiment, resolveSignal } from './resolve-signal';
 import { SignalResolveError } from './signal-resolve-error';
@@ -24,6 +25,8 @@ export interface BoundPlan extends PlanBase {
   arrayId: string;
   /** The raw array's document (metadata only). */
   array: DataArrayDocument;
+  /** The array's samples in the experiment's time range, when it recorded more (see experimentWindow). */
+  window?: SampleWindow;
 }
 
 /** A signal computed by its formula from the plans of the signals it reads. */
@@ -45,8 +48,9 @@ export function calibratedUnits(signal: SignalDocument, binding: SignalBinding):
 }
 
 /**
- * The plan of (signal name or id, experiment id): its binding (see resolveSignal), or for a derived signal the plans of
- * the signals its formula reads, for the same experiment. A formula that reads itself, directly or not, is a 409.
+ * The plan of (signal name or id, experiment id): its binding (see resolveSignal) and the part of the array the
+ * experiment's time range covers, or for a derived signal the plans of the signals its formula reads, for the same
+ * experiment. A formula that reads itself, directly or not, is a 409.
  */
 export async function planSignal(storage: Storage, name: string, experimentId: string, options: { signal?: AbortSignal } = {}, path: readonly string[] = []): Promise<SignalPlan> {
   const found = await findSignal(storage, name, options);
@@ -56,7 +60,19 @@ export async function planSignal(storage: Storage, name: string, experimentId: s
   }
   if (doc.formula === undefined) {
     const resolved = await resolveSignal(storage, found, experimentId, options);
-    return { kind: 'bound', signalId, name: doc.name, units: calibratedUnits(doc, resolved.binding), experimentId, experimentName: resolved.experiment.name, binding: resolved.binding, arrayId: resolved.arrayId, array: resolved.array };
+    const window = experimentWindow(resolved.experiment, resolved.array);
+    return {
+      kind: 'bound',
+      signalId,
+      name: doc.name,
+      units: calibratedUnits(doc, resolved.binding),
+      experimentId,
+      experimentName: resolved.experiment.name,
+      binding: resolved.binding,
+      arrayId: resolved.arrayId,
+      array: resolved.array,
+      ...(window ? { window } : {}),
+    };
   }
   const { inputs } = parseFormula(doc.formula);
   const [experiment, plans] = await Promise.all([
@@ -69,7 +85,8 @@ export async function planSignal(storage: Storage, name: string, experimentId: s
 /** The source reading a plan, with `rawOf` reading a raw array (from a storage, or through the kernel's keys). */
 export function sourceOfPlan(plan: SignalPlan, rawOf: (arrayId: string, doc: DataArrayDocument) => ArraySource): ArraySource {
   if (plan.kind === 'bound') {
-    return calibratedSource(rawOf(plan.arrayId, plan.array), { name: plan.name, channel: plan.binding.channel, calibration: plan.binding.calibration, units: plan.units, source: plan.signalId });
+    const raw = rawOf(plan.arrayId, plan.array);
+    return calibratedSource(plan.window ? windowSource(raw, plan.window) : raw, { name: plan.name, channel: plan.binding.channel, calibration: plan.binding.calibration, units: plan.units, source: plan.signalId });
   }
   const inputs = Object.fromEntries(Object.entries(plan.inputs).map(([name, input]) => [name, sourceOfPlan(input, rawOf)]));
   return derivedSource({ name: plan.name, units: plan.units, node: parseFormula(plan.formula).node, inputs, source: plan.signalId });
