@@ -9,11 +9,11 @@ const SAMPLES = 60_000;
 /** What the readout shows for a number (six significant digits). */
 const shown = (value: number) => Number(value.toPrecision(6)).toString();
 
-/** min and max of channel 0 of the test signal, samples [0, SAMPLES), times `gain`. */
-function extremes(gain: number): { min: string; max: string } {
+/** min and max of channel 0 of the test signal, samples [from, to), times `gain`. */
+function extremes(gain: number, from = 0, to = SAMPLES): { min: string; max: string } {
   let min = Infinity;
   let max = -Infinity;
-  for (let i = 0; i < SAMPLES; i += 1) {
+  for (let i = from; i < to; i += 1) {
     const value = gain * demoValue(i, 0);
     min = Math.min(min, value);
     max = Math.max(max, value);
@@ -74,7 +74,7 @@ test.describe('named signals calibrated per experiment', () => {
     await expect(page.getByRole('rowheader', { name: 'b1' })).toBeVisible();
 
     await page.getByRole('combobox', { name: 'Experiment', exact: true }).selectOption(experimentId);
-    await expect(page).toHaveURL(new RegExp(`#/signal/${encodeURIComponent(signalId)}\\?experiment=${encodeURIComponent(experimentId)}`));
+    await expect(page).toHaveURL(new RegExp(`#/signal/${encodeURIComponent(signalId)}\\?(.*&)?experiment=${encodeURIComponent(experimentId)}`));
     const readout = page.getByRole('status', { name: 'Graph readout' });
     const once = extremes(1000);
     await expect(readout).toHaveText(`Samples 0–60,000 of 60,000 · min ${once.min} mA · max ${once.max} mA`, { timeout: 20_000 });
@@ -122,7 +122,11 @@ test.describe('named signals calibrated per experiment', () => {
     // Search finds the signal by name; a deep link opens it for the experiment, offline as well.
     await page.goto('./#/signals?q=langmuir');
     await expect(page.getByRole('link', { name: 'Langmuir_I' })).toBeVisible();
-    await startOffline(page, context, `#/signal/${encodeURIComponent(signalId)}?experiment=${encodeURIComponent(experimentId)}`);
-    await expect(page.getByRole('status', { name: 'Graph readout' })).toHaveText(`Samples 0–60,000 of 60,000 · min ${twice.min} mA · max ${twice.max} mA`, { timeout: 20_000 });
+    await startOffline(page, context, `#/signal/${encodeURIComponent(signalId)}?experiment=${encodeURIComponent(experimentId)}&start=1000&end=2000`);
+    const part = extremes(-2000, 1000, 2000);
+    await expect(page.getByRole('status', { name: 'Graph readout' })).toHaveText(`Samples 1,000–2,000 of 60,000 · min ${part.min} mA · max ${part.max} mA`, { timeout: 20_000 });
+    await page.getByRole('button', { name: 'Show all' }).click();
+    await expect(page.getByRole('status', { name: 'Graph readout' })).toHaveText(`Samples 0–60,000 of 60,000 · min ${twice.min} mA · max ${twice.max} mA`);
+    await expect(page).toHaveURL(/start=0/);
   });
 });

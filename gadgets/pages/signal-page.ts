@@ -1,5 +1,5 @@
 import { css, html, nothing, type PropertyValues } from 'lit';
-import { Gadget } from '../core';
+import { Gadget, sleep } from '../core';
 import { navigateKey, notifyKey, pageTitleKey, storageKey } from '../app/keys';
 import { formatHash } from '../app/router';
 import { messageOf } from '../app/error-report';
@@ -29,7 +29,7 @@ interface Loaded {
 }
 
 /**
- * A named signal (`#/signal/<id>?experiment=<id>`): its bindings with their history (a recalibration or rewiring ends
+ * A named signal (`#/signal/<id>?experiment=<id>&start=&end=`): its bindings with their history (a recalibration or rewiring ends
  * the binding it replaces, kept with the times it held), and, for the experiment chosen, the graph of the calibrated
  * signal in its units with the binding that applied. Adding or editing a binding is a document edit (Storage.update),
  * so it syncs like any other.
@@ -71,6 +71,22 @@ export class SignalPage extends Gadget {
   private get experimentId(): string {
     return this.params['experiment'] ?? '';
   }
+
+  /** The range asked by the link (`start`, `end`), if any. */
+  private get linkedRange(): SampleRange | undefined {
+    const start = Number(this.params['start']);
+    const end = Number(this.params['end']);
+    return this.params['start'] !== undefined && this.params['end'] !== undefined && Number.isFinite(start) && Number.isFinite(end) ? { start, end } : undefined;
+  }
+
+  /** Keeps the view in the link once the user pauses (replacing the entry: no history step per pan). */
+  private readonly rememberRange = this.job(async (signal, range: SampleRange) => {
+    const before = window.location.hash;
+    await sleep(300, signal);
+    if (window.location.hash !== before || !this.experimentId) return; // someone navigated meanwhile: theirs wins
+    const hash = formatHash('signal/:id', { id: this.docId, experiment: this.experimentId, start: String(range.start), end: String(range.end) });
+    if (hash !== before) await this.acquireWith({ signal }, navigateKey, hash, { replace: true });
+  });
 
   private get graph(): GraphGadget | null {
     return this.renderRoot.querySelector<GraphGadget>('fs-graph');
@@ -261,7 +277,14 @@ export class SignalPage extends Gadget {
         <button @click=${() => void this.spectrum()} ?disabled=${!!this.busy}>Spectrum</button>
         ${this.busy ? html`<span role="status">${this.busy}</span>` : nothing}
       </div>
-      <fs-graph .source=${opened.source} @view-change=${(_event: CustomEvent<SampleRange>) => this.requestUpdate()}></fs-graph>
+      <fs-graph
+        .source=${source}
+        .range=${this.linkedRange}
+        @view-change=${(event: CustomEvent<SampleRange>) => {
+          this.requestUpdate();
+          void this.rememberRange(event.detail).catch(() => undefined);
+        }}
+      ></fs-graph>
       <p class="readout" role="status" aria-label="Graph readout">
         ${drawn
           ? `Samples ${drawn.start.toLocaleString('en')}–${drawn.end.toLocaleString('en')} of ${sampleCount(source.doc).toLocaleString('en')} · min ${formatNumber(drawn.extremes[0]?.min ?? NaN)} ${units} · max ${formatNumber(drawn.extremes[0]?.max ?? NaN)} ${units}`
