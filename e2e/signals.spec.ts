@@ -49,9 +49,13 @@ test.describe('named signals calibrated per experiment', () => {
     await page.getByLabel('Name').fill('Shot 7');
     await page.getByLabel('Shot').fill('7');
     await page.getByLabel('Start', { exact: true }).fill('2024-06-01T10:00:00');
+    await page.getByLabel('End', { exact: true }).fill('2024-06-01T09:30:00');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect(page.getByRole('alert')).toContainText('its time range [2024-06-01T10:00:00.000Z, 2024-06-01T09:30:00.000Z) is empty: the end must come after the start');
     await page.getByLabel('End', { exact: true }).fill('2024-06-01T10:30:00');
     await page.getByLabel('Gas').fill('He');
     await page.getByRole('button', { name: 'Save' }).click();
+    await expect(page.getByRole('alert')).toHaveCount(0);
     await expect(page.getByText('recorded in its time range')).toBeVisible();
     await expect(page.locator('fs-experiment-page').getByRole('link', { name: 'Test signal, 60,000 samples' })).toBeVisible();
 
