@@ -12,11 +12,11 @@ const ROWS = 40_000;
 /** Channel 1 is a sawtooth −125 … 124.75 in steps of 0.25 (exact in float32), channel 0 a constant. */
 const rawValue = (row: number) => ((row % 1000) - 500) / 4;
 
-async function rawSource(): Promise<ArraySource & { reads: number; storage: Storage; id: string }> {
+async function rawSource(rows = ROWS): Promise<ArraySource & { reads: number; storage: Storage; id: string }> {
   const storage = new QueryStorage(new UuidStorage(new MemoryStorage()));
   const id = await createDataArray(storage, { title: 'probe', dtype: 'float32', channels: 2, sampling_rate: 1000, start_time: '2024-06-01T10:00:00Z', units: { y: 'V' } });
-  const samples = new Float32Array(ROWS * 2);
-  for (let row = 0; row < ROWS; row += 1) {
+  const samples = new Float32Array(rows * 2);
+  for (let row = 0; row < rows; row += 1) {
     samples[row * 2] = 7;
     samples[row * 2 + 1] = rawValue(row);
   }
@@ -88,6 +88,16 @@ describe('a calibrated signal reads like an array', () => {
     // Mapping the pyramid would give min = min(f(−125), f(124.75)) = 15562.5625; the true minimum is 0 (raw 0).
     expect(extremes(envelope)).toEqual({ min: 0, max: 15625 });
     expect(columns(envelope)).toEqual(bruteForce(envelope, calibration));
+  });
+
+  it('non-monotonic over stretches longer than one read: read chunk by chunk, still exact', async () => {
+    const rows = 700_000;
+    const raw = await rawSource(rows);
+    const calibration: Calibration = { kind: 'polynomial', coefficients: [0, 0, 1] };
+    const envelope = await calibratedSource(raw, { name: 'P', channel: 1, calibration, units: 'W' }).envelope(3, rows - 5, 3);
+    // Every column holds raw 0 (the sawtooth's period is 1000): one stretch of ~700,000 samples, read in 2^18 chunks.
+    expect(envelope.ends.at(-1)! - envelope.starts[0]!).toBeGreaterThan(2 * (1 << 18));
+    expect(columns(envelope).map(({ min, max }) => [min, max])).toEqual(bruteForce(envelope, calibration).map(({ min, max }) => [min, max]));
   });
 
   it('non-monotonic table (a peak): read from the raw samples too', async () => {

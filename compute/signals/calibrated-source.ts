@@ -65,7 +65,13 @@ export function calibratedSource(raw: ArraySource, spec: CalibratedSpec): ArrayS
   };
 }
 
-/** The extremes of the columns holding a turning point, from their raw samples; neighbouring columns in one read. */
+/** Samples per read when columns are read from their raw samples: memory stays bounded whatever a column's size. */
+const CHUNK = 1 << 18;
+
+/**
+ * The extremes of the columns holding a turning point, from their raw samples: neighbouring columns are read as one
+ * stretch, chunk by chunk.
+ */
 async function readTurningColumns(
   raw: ArraySource,
   envelope: Envelope,
@@ -78,18 +84,21 @@ async function readTurningColumns(
   for (let index = 0; index < columns.length; ) {
     let last = index;
     while (last + 1 < columns.length && columns[last + 1] === columns[last]! + 1 && envelope.starts[columns[last + 1]!] === envelope.ends[columns[last]!]) last += 1;
-    const from = envelope.starts[columns[index]!]!;
-    const values = calibrateChannel(spec.calibration, await raw.read(from, envelope.ends[columns[last]!]!, signal), channels, spec.channel);
     for (let at = index; at <= last; at += 1) {
-      const column = columns[at]!;
-      let min = NaN;
-      let max = NaN;
-      for (let row = envelope.starts[column]! - from; row < envelope.ends[column]! - from; row += 1) {
-        min = nanMin(min, values[row]!);
-        max = nanMax(max, values[row]!);
+      out.min[columns[at]!] = NaN;
+      out.max[columns[at]!] = NaN;
+    }
+    const to = envelope.ends[columns[last]!]!;
+    let at = index;
+    for (let from = envelope.starts[columns[index]!]!; from < to; from += CHUNK) {
+      const end = Math.min(from + CHUNK, to);
+      const values = calibrateChannel(spec.calibration, await raw.read(from, end, signal), channels, spec.channel);
+      for (let row = 0; row < values.length; row += 1) {
+        while (from + row >= envelope.ends[columns[at]!]!) at += 1;
+        const column = columns[at]!;
+        out.min[column] = nanMin(out.min[column]!, values[row]!);
+        out.max[column] = nanMax(out.max[column]!, values[row]!);
       }
-      out.min[column] = min;
-      out.max[column] = max;
     }
     index = last + 1;
   }
