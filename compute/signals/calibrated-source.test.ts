@@ -36,8 +36,15 @@ function extremes(envelope: Envelope): { min: number; max: number } {
 /** The brute-force envelope columns of the calibrated sawtooth for the same column bounds. */
 function bruteForce(envelope: Envelope, calibration: Calibration) {
   return Array.from(envelope.starts, (start, column) => {
-    const values = Array.from({ length: envelope.ends[column]! - start }, (_, i) => calibrate(calibration, rawValue(start + i)));
-    return { min: Math.min(...values), max: Math.max(...values), first: values[0], last: values[values.length - 1] };
+    const end = envelope.ends[column]!;
+    let min = Infinity;
+    let max = -Infinity;
+    for (let row = start; row < end; row += 1) {
+      const value = calibrate(calibration, rawValue(row));
+      min = Math.min(min, value);
+      max = Math.max(max, value);
+    }
+    return { min, max, first: calibrate(calibration, rawValue(start)), last: calibrate(calibration, rawValue(end - 1)) };
   });
 }
 
