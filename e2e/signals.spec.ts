@@ -33,6 +33,12 @@ async function makeArray(page: Page): Promise<string> {
   return decodeURIComponent(new URL(page.url()).hash.split('/')[2]!.split('?')[0]!);
 }
 
+/** No serious or critical axe violation on the page as it is. */
+async function expectAccessible(page: Page): Promise<void> {
+  const axe = await new AxeBuilder({ page }).analyze();
+  expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+}
+
 const idOf = (page: Page) => decodeURIComponent(new URL(page.url()).hash.split('/')[2]!.split('?')[0]!);
 
 test.describe('named signals calibrated per experiment', () => {
@@ -58,6 +64,7 @@ test.describe('named signals calibrated per experiment', () => {
     await expect(page.getByRole('alert')).toHaveCount(0);
     await expect(page.getByText('recorded in its time range')).toBeVisible();
     await expect(page.locator('fs-experiment-page').getByRole('link', { name: 'Test signal, 60,000 samples' })).toBeVisible();
+    await expectAccessible(page);
 
     // The signal, bound to channel 1 of the array for that experiment: 1 V → 1000 mA.
     await page.goto('./#/signals');
@@ -69,6 +76,7 @@ test.describe('named signals calibrated per experiment', () => {
     await page.getByRole('button', { name: 'Save' }).click();
     await expect(page.getByText('The signal is saved.')).toBeVisible();
     await page.getByRole('button', { name: 'Add binding' }).click();
+    await expectAccessible(page);
     await page.getByRole('checkbox', { name: /Shot 7/ }).check();
     await page.getByRole('combobox', { name: 'Array' }).selectOption(arrayId);
     await page.getByRole('textbox', { name: 'Gain' }).fill('1000');
@@ -84,8 +92,7 @@ test.describe('named signals calibrated per experiment', () => {
     await expect(readout).toHaveText(`Samples 0–60,000 of 60,000 · min ${once.min} mA · max ${once.max} mA`, { timeout: 20_000 });
     await expect(page.getByText('Binding b1: channel 1 of')).toBeVisible();
     await expect(page.locator('fs-graph .dygraph-ylabel')).toHaveText('mA');
-    const axe = await new AxeBuilder({ page }).analyze();
-    expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+    await expectAccessible(page);
 
     // Recalibrate: the new gain applies, the earlier binding stays with the time it held.
     await page.getByRole('button', { name: 'Edit binding b1' }).click();
