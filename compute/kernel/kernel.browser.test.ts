@@ -228,8 +228,11 @@ describe('named signals in the kernel', () => {
     await storage.put('sig-2i', { ...newSignal({ name: 'Twice_I', units: 'mA' }), formula: 'Langmuir_I * 2' });
     const derived = await run(`const d = await fieldscope.signal('Twice_I', '${shot}'); JSON.stringify([d.formula, d.length, Array.from(await d.read(1, 4))])`);
     expect(JSON.parse(derived.result as string)).toEqual(['Langmuir_I * 2', 2000, [4, 10, 20]]);
+    const python = await run(['import fieldscope', `s = await fieldscope.signal('Langmuir_I', '${shot}')`, '(s.units, list(await s.read(0, 4)))'].join('\n'), 'python');
+    expect(python.of('error')).toEqual([]);
+    expect(python.result).toBe("('mA', [1, 2, 5, 10])");
     const missing = await run(`await fieldscope.signal('Langmuir_I', '${other}')`);
     expect(missing.of('error')[0]?.ename).toBe('SignalResolveError');
     expect(missing.of('error')[0]?.evalue).toContain('has no binding for experiment “Shot 2”');
-  });
+  }, 120_000);
 });
