@@ -136,6 +136,15 @@ test.describe('named signals calibrated per experiment', () => {
     await startOffline(page, context, `#/signal/${encodeURIComponent(signalId)}?experiment=${encodeURIComponent(experimentId)}&start=1000&end=2000`);
     const part = extremes(-2000, 1000, 2000);
     await expect(page.getByRole('status', { name: 'Graph readout' })).toHaveText(`Samples 1,000–2,000 of 60,000 · min ${part.min} mA · max ${part.max} mA`, { timeout: 20_000 });
+    // Statistics of the view, from the calibrated samples (offline: nothing leaves the device).
+    await page.getByRole('button', { name: 'Statistics of the view' }).click();
+    const table = page.getByRole('table', { name: 'Statistics of the view' });
+    await expect(table.getByRole('cell').first()).toHaveText('1000');
+    const values = Array.from({ length: 1000 }, (_, i) => -2000 * demoValue(1000 + i, 0));
+    const mean = values.reduce((sum, value) => sum + value, 0) / values.length;
+    expect(Number(await table.getByRole('cell').nth(1).textContent())).toBeCloseTo(mean, 2);
+    await expect(table.getByRole('cell').nth(5)).toHaveText(part.min);
+    await expect(table.getByRole('cell').nth(6)).toHaveText(part.max);
     await page.getByRole('button', { name: 'Show all' }).click();
     await expect(page.getByRole('status', { name: 'Graph readout' })).toHaveText(`Samples 0–60,000 of 60,000 · min ${twice.min} mA · max ${twice.max} mA`);
     await expect(page).toHaveURL(/start=0/);

@@ -10,6 +10,7 @@ import { checkSignal, editBinding, isCurrent, type SignalBinding, type SignalDoc
 import { bindingHolds, type ExperimentRef } from '../../compute/signals/resolve-binding';
 import { arrayRefs } from '../../compute/signals/resolve-signal';
 import { openSignal, type OpenSignal } from '../../compute/signals/open-signal';
+import { windowSource } from '../../compute/signals/window-source';
 import type { SignalPlan } from '../../compute/signals/signal-plan';
 import { listExperiments, experimentLabel } from './experiment-list';
 import { GraphGadget, type SampleRange } from '../graph/graph-gadget';
@@ -21,6 +22,9 @@ import { confirmAndDelete } from './delete-document';
 import { CSV_MAX_SAMPLES, downloadSourceCsv } from './source-csv';
 import { pageStyles } from './page-styles';
 import { formatNumber } from './format-number';
+
+/** What "Statistics of the view" computes. */
+const VIEW_STATISTICS = ['count', 'mean', 'rms', 'std', 'median', 'min', 'max'];
 
 interface Loaded {
   signal: SignalDocument;
@@ -43,6 +47,7 @@ export class SignalPage extends Gadget {
     openProblem: { state: true },
     editing: { state: true },
     busy: { state: true },
+    viewStatistics: { state: true },
   };
   declare params: Record<string, string>;
   declare loaded: Loaded | undefined;
@@ -52,6 +57,8 @@ export class SignalPage extends Gadget {
   /** The binding being edited, 'new' for a new one. */
   declare editing: SignalBinding | 'new' | undefined;
   declare busy: string | undefined;
+  /** Statistics of the samples in view (calibrated), once asked. */
+  declare viewStatistics: { range: SampleRange; values: Record<string, number | null> } | { problem: string } | undefined;
 
   constructor() {
     super();
@@ -62,6 +69,7 @@ export class SignalPage extends Gadget {
     this.openProblem = undefined;
     this.editing = undefined;
     this.busy = undefined;
+    this.viewStatistics = undefined;
   }
 
   private get docId(): string {
@@ -140,6 +148,7 @@ export class SignalPage extends Gadget {
 
   private reopen(): void {
     this.opened = undefined;
+    this.viewStatistics = undefined;
     this.openProblem = undefined;
     if (this.experimentId) void this.open(this.docId, this.experimentId);
   }
@@ -199,6 +208,23 @@ export class SignalPage extends Gadget {
       void this.acquire(notifyKey, `The CSV could not be made: ${messageOf(error)}`, 'error');
     }
   }
+
+  /** Statistics of the samples in view, read out of core from the calibrated signal (statistics per timeslice, one slice). */
+  private readonly statistics = this.job(
+    async (signal, range: SampleRange) => {
+      const opened = this.opened;
+      if (!opened) return undefined;
+      try {
+        const { timesliceStatistics } = await import('../../compute/statistics/timeslice-statistics');
+        const result = await timesliceStatistics(windowSource(opened.source, { first: range.start, last: range.end }), { statistics: VIEW_STATISTICS, time_zone: 'UTC' }, { signal });
+        return { range, values: result.slices[0]?.channels[0]?.values ?? {} };
+      } catch (error) {
+        if (signal.aborted) throw error;
+        return { problem: messageOf(error) };
+      }
+    },
+    (result) => (this.viewStatistics = result),
+  );
 
   private async spectrum(): Promise<void> {
     const opened = this.opened;
@@ -275,6 +301,7 @@ export class SignalPage extends Gadget {
         <button @click=${() => this.graph?.resetView()}>Show all</button>
         <button @click=${() => void this.exportCsv()}>Export CSV</button>
         <button @click=${() => void this.spectrum()} ?disabled=${!!this.busy}>Spectrum</button>
+        <button @click=${() => drawn && void this.statistics({ start: drawn.start, end: drawn.end }).catch(() => undefined)} ?disabled=${!drawn}>Statistics of the view</button>
         ${this.busy ? html`<span role="status">${this.busy}</span>` : nothing}
       </div>
       <fs-graph
@@ -290,7 +317,19 @@ export class SignalPage extends Gadget {
           ? `Samples ${drawn.start.toLocaleString('en')}–${drawn.end.toLocaleString('en')} of ${sampleCount(source.doc).toLocaleString('en')} · min ${formatNumber(drawn.extremes[0]?.min ?? NaN)} ${units} · max ${formatNumber(drawn.extremes[0]?.max ?? NaN)} ${units}`
           : nothing}
       </p>
+      ${this.renderViewStatistics(units)}
     `;
+  }
+
+  private renderViewStatistics(units: string) {
+    const shown = this.viewStatistics;
+    if (!shown) return nothing;
+    if ('problem' in shown) return html`<p class="error" role="alert">The statistics could not be computed: ${shown.problem}</p>`;
+    return html`<table class="statistics" aria-label="Statistics of the view">
+      <caption>Samples ${shown.range.start.toLocaleString('en')}–${shown.range.end.toLocaleString('en')}${units ? `, in ${units}` : ''}</caption>
+      <thead><tr>${VIEW_STATISTICS.map((name) => html`<th scope="col">${name}</th>`)}</tr></thead>
+      <tbody><tr>${VIEW_STATISTICS.map((name) => html`<td>${formatNumber(shown.values[name] ?? NaN)}</td>`)}</tr></tbody>
+    </table>`;
   }
 
   private renderBindings(signal: SignalDocument, experiments: ExperimentRef[]) {
@@ -352,6 +391,14 @@ export class SignalPage extends Gadget {
         width: 1px;
         height: 1px;
         overflow: hidden;
+      }
+      table.statistics {
+        max-width: 48rem;
+        font-variant-numeric: tabular-nums;
+      }
+      table.statistics caption {
+        text-align: left;
+        color: var(--muted, #4a5f66);
       }
       fs-binding-form {
         display: block;
