@@ -6,8 +6,12 @@ let manager: Promise<SyncManager> | undefined;
 
 /** The app's sync manager over the local storage, created on first use (its code loads lazily). */
 export function appSync(): Promise<SyncManager> {
-  manager ??= Promise.all([appStorage(), import('../../storage/sync'), import('../../compute/notebook/merge-notebook-versions')])
-    .then(([storage, { SyncManager }, { mergeNotebookVersions }]) => new SyncManager(storage, { merge: mergeNotebookVersions }))
+  manager ??= Promise.all([appStorage(), import('../../storage/sync'), import('../../compute/notebook/merge-notebook-versions'), import('../../compute/signals/merge-signal-versions')])
+    .then(
+      ([storage, { SyncManager }, { mergeNotebookVersions }, { mergeSignalVersions }]) =>
+        // Each merge answers for its own type only (undefined for others).
+        new SyncManager(storage, { merge: (base, local, remote) => mergeNotebookVersions(base, local, remote) ?? mergeSignalVersions(base, local, remote) }),
+    )
     .catch((error: unknown) => {
       manager = undefined;
       throw error;
