@@ -126,6 +126,11 @@ test.describe('named signals calibrated per experiment', () => {
     await expect(readout).toHaveText(`Samples 0–60,000 of 60,000 · min ${shown(Math.min(...squared))} mA² · max ${shown(Math.max(...squared))} mA²`, { timeout: 20_000 });
     await expect(page.getByText('Derived: Langmuir_I * Langmuir_I / 1000')).toBeVisible();
 
+    // The spectrum of the derived signal is kept as a Data Array made from it.
+    await page.getByRole('button', { name: 'Spectrum' }).click();
+    await expect(page).toHaveURL(/#\/array\/[^/?]+/, { timeout: 30_000 });
+    await expect(page.locator('fs-app header h1')).toHaveText('Spectrum of Power_like');
+
     // The experiment page lists the signal as it resolves there.
     await page.goto(`./#/experiment/${encodeURIComponent(experimentId)}`);
     await expect(page.getByRole('row', { name: /Langmuir_I/ })).toContainText('binding b2: channel 1 of');
