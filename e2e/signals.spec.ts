@@ -77,6 +77,11 @@ test.describe('named signals calibrated per experiment', () => {
     await expect(page.getByText('The signal is saved.')).toBeVisible();
     await page.getByRole('button', { name: 'Add binding' }).click();
     await expectAccessible(page);
+    // By reference, the form offers the references of the arrays there are.
+    await page.getByRole('radio', { name: "Each experiment's array with this reference" }).check();
+    await expect(page.locator('fs-binding-form datalist option')).toHaveCount(1);
+    await expect(page.locator('fs-binding-form datalist option')).toHaveAttribute('value', /^test-signal-/);
+    await page.getByRole('radio', { name: 'This array' }).check();
     await page.getByRole('checkbox', { name: /Shot 7/ }).check();
     await page.getByRole('combobox', { name: 'Array' }).selectOption(arrayId);
     await page.getByRole('textbox', { name: 'Gain' }).fill('1000');

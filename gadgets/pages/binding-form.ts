@@ -26,6 +26,7 @@ export class BindingForm extends Gadget {
     binding: { attribute: false },
     experiments: { attribute: false },
     arrays: { attribute: false },
+    references: { attribute: false },
     units: { type: String },
     fields: { state: true },
     problem: { state: true },
@@ -33,6 +34,8 @@ export class BindingForm extends Gadget {
   declare binding: SignalBinding | undefined;
   declare experiments: BindingChoice[];
   declare arrays: BindingChoice[];
+  /** The arrays' references, offered when the binding reads "each experiment's array with this reference". */
+  declare references: string[];
   /** The signal's unit, the default calibrated unit of a new binding. */
   declare units: string;
   declare fields: BindingFields;
@@ -43,6 +46,7 @@ export class BindingForm extends Gadget {
     this.binding = undefined;
     this.experiments = [];
     this.arrays = [];
+    this.references = [];
     this.units = '';
     this.fields = fieldsFromBinding(undefined);
     this.problem = undefined;
@@ -56,8 +60,8 @@ export class BindingForm extends Gadget {
     this.fields = { ...this.fields, [key]: value };
   }
 
-  private input(key: Exclude<keyof BindingFields, 'experiments' | 'validity' | 'arrayMode' | 'kind'>, label: string, extra: { type?: string; hint?: string } = {}) {
-    return html`<label>${label}<input name=${key} type=${extra.type ?? 'text'} step=${extra.type === 'datetime-local' ? '1' : nothing} .value=${this.fields[key]} placeholder=${extra.hint ?? nothing} @input=${(event: Event) => this.set(key, (event.target as HTMLInputElement).value)} /></label>`;
+  private input(key: Exclude<keyof BindingFields, 'experiments' | 'validity' | 'arrayMode' | 'kind'>, label: string, extra: { type?: string; hint?: string; list?: string } = {}) {
+    return html`<label>${label}<input name=${key} type=${extra.type ?? 'text'} step=${extra.type === 'datetime-local' ? '1' : nothing} list=${extra.list ?? nothing} .value=${this.fields[key]} placeholder=${extra.hint ?? nothing} @input=${(event: Event) => this.set(key, (event.target as HTMLInputElement).value)} /></label>`;
   }
 
   private submit(event: SubmitEvent): void {
@@ -101,7 +105,7 @@ export class BindingForm extends Gadget {
                 <option value="" ?selected=${fields.array === ''}>Choose…</option>
                 ${this.arrays.map((array) => html`<option value=${array.id} ?selected=${fields.array === array.id}>${array.label}</option>`)}
               </select></label>`
-            : this.input('reference', 'Array reference', { hint: 'digitizer-1' })}
+            : html`${this.input('reference', 'Array reference', { hint: 'digitizer-1', list: 'references' })}<datalist id="references">${this.references.map((reference) => html`<option value=${reference}></option>`)}</datalist>`}
           ${this.input('channel', 'Channel', { type: 'number' })}
         </div>
       </fieldset>

@@ -30,6 +30,7 @@ interface Loaded {
   signal: SignalDocument;
   experiments: ExperimentRef[];
   arrays: BindingChoice[];
+  references: string[];
 }
 
 /**
@@ -105,7 +106,14 @@ export class SignalPage extends Gadget {
       try {
         const storage = await this.acquireWith({ signal }, storageKey);
         const [doc, experiments, arrays] = await Promise.all([storage.get(id, { signal }), listExperiments(storage, signal), arrayRefs(storage, { signal })]);
-        return { loaded: { signal: checkSignal(doc, id), experiments, arrays: arrays.map((array) => ({ id: array.id, label: `${array.title || array.id} (${array.reference})` })) } };
+        return {
+          loaded: {
+            signal: checkSignal(doc, id),
+            experiments,
+            arrays: arrays.map((array) => ({ id: array.id, label: `${array.title || array.id} (${array.reference})` })),
+            references: [...new Set(arrays.map((array) => array.reference).filter((reference) => reference !== ''))].sort(),
+          },
+        };
       } catch (error) {
         if (signal.aborted) throw error;
         return { problem: messageOf(error) };
@@ -274,6 +282,7 @@ export class SignalPage extends Gadget {
             .binding=${this.editing === 'new' ? undefined : this.editing}
             .experiments=${experiments.map((experiment) => ({ id: experiment.id, label: experimentLabel(experiment.doc) }))}
             .arrays=${loaded.arrays}
+            .references=${loaded.references}
             units=${signal.units}
             @binding-submit=${(event: CustomEvent<BindingSubmit>) => this.onBinding(event)}
             @binding-cancel=${() => (this.editing = undefined)}
