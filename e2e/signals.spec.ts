@@ -138,7 +138,9 @@ test.describe('named signals calibrated per experiment', () => {
 
     // The experiment page lists the signal as it resolves there.
     await page.goto(`./#/experiment/${encodeURIComponent(experimentId)}`);
-    await expect(page.getByRole('row', { name: /Langmuir_I/ })).toContainText('binding b2: channel 1 of');
+    const signalRow = (name: string) => page.getByRole('row').filter({ has: page.getByRole('rowheader', { name, exact: true }) });
+    await expect(signalRow('Langmuir_I')).toContainText('binding b2: channel 1 of');
+    await expect(signalRow('Power_like')).toContainText('derived: Langmuir_I * Langmuir_I / 1000');
 
     // Search finds the signal by name; a deep link opens it for the experiment, offline as well.
     await page.goto('./#/signals?q=langmuir');

@@ -18,7 +18,7 @@ import './doc-link';
 interface Loaded {
   experiment: ExperimentDocument;
   arrays: ArrayRef[];
-  signals: Array<{ id: string; doc: SignalDocument; resolution: Resolution | { problem: string } }>;
+  signals: Array<{ id: string; name: string; resolution: Resolution | { problem: string } | { formula: string } }>;
 }
 
 const CONDITION_LABELS: Record<string, string> = { operator: 'Operator', gas: 'Gas', pressure_pa: 'Pressure (Pa)', temperature_k: 'Temperature (K)', magnetic_field_t: 'Magnetic field (T)' };
@@ -54,21 +54,23 @@ export class ExperimentPage extends Gadget {
         const [doc, arrays, signalRows] = await Promise.all([storage.get(id, { signal }), arrayRefs(storage, { signal }), storage.allDocs({ query: 'portal_type:="Signal"', include_docs: true, signal })]);
         const experiment = checkExperiment(doc, id);
         const ref = { id, doc: experiment };
-        const signals = signalRows.rows.flatMap((row) => {
+        const signals = signalRows.rows.flatMap((row): Loaded['signals'] => {
           let checked: SignalDocument;
           try {
             checked = checkSignal(row.doc ?? {}, row.id);
           } catch (error) {
-            if (isStorageError(error, 400)) return [];
+            // An unusable signal is listed with what is wrong, not hidden.
+            if (isStorageError(error, 400)) return [{ id: row.id, name: String(row.doc?.['title'] ?? row.id), resolution: { problem: error.message } }];
             throw error;
           }
+          if (checked.formula !== undefined) return [{ id: row.id, name: checked.name, resolution: { formula: checked.formula } }];
           let resolution: Resolution | { problem: string };
           try {
             resolution = resolveBinding(checked, ref, arrays);
           } catch (error) {
             resolution = { problem: messageOf(error) };
           }
-          return [{ id: row.id, doc: checked, resolution }];
+          return [{ id: row.id, name: checked.name, resolution }];
         });
         return { loaded: { experiment, arrays: experimentArrays(ref, arrays), signals }, all: arrays };
       } catch (error) {
@@ -189,9 +191,13 @@ export class ExperimentPage extends Gadget {
         : html`<table>
             <thead><tr><th scope="col">Signal</th><th scope="col">For this experiment</th></tr></thead>
             <tbody>${signals.map(
-              ({ id, doc, resolution }) => html`<tr>
-                <th scope="row"><a href=${formatHash('signal/:id', { id, experiment: this.docId })}>${doc.name}</a></th>
-                <td>${'problem' in resolution ? html`<span class="muted">${resolution.problem}</span>` : html`binding ${resolution.binding.id}: channel ${resolution.binding.channel + 1} of <fs-doc-link doc-id=${resolution.arrayId}></fs-doc-link>, ${describeCalibration(resolution.binding.calibration)} → ${resolution.binding.units.calibrated || doc.units}`}</td>
+              ({ id, name, resolution }) => html`<tr>
+                <th scope="row"><a href=${formatHash('signal/:id', { id, experiment: this.docId })}>${name}</a></th>
+                <td>${'problem' in resolution
+                  ? html`<span class="muted">${resolution.problem}</span>`
+                  : 'formula' in resolution
+                    ? html`derived: ${resolution.formula}`
+                    : html`binding ${resolution.binding.id}: channel ${resolution.binding.channel + 1} of <fs-doc-link doc-id=${resolution.arrayId}></fs-doc-link>, ${describeCalibration(resolution.binding.calibration)} → ${resolution.binding.units.calibrated}`}</td>
               </tr>`,
             )}</tbody>
           </table>`}
