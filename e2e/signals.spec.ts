@@ -117,6 +117,10 @@ test.describe('named signals calibrated per experiment', () => {
     expect(csv).toHaveLength(SAMPLES + 1);
     expect(csv[101]).toBe(`1,${-2000 * demoValue(100, 0)}`);
 
+    // The spectrogram of the calibrated signal.
+    await page.getByLabel('Spectrogram').check();
+    await expect(page.getByRole('img', { name: /Spectrogram of Langmuir_I, 0–50 Hz/ })).toBeVisible({ timeout: 20_000 });
+
     // A derived signal: a formula over the first, computed for the same experiment.
     await page.goto('./#/signals');
     await page.getByRole('button', { name: 'New signal' }).click();

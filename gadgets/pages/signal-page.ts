@@ -49,6 +49,7 @@ export class SignalPage extends Gadget {
     editing: { state: true },
     busy: { state: true },
     viewStatistics: { state: true },
+    showSpectrogram: { state: true },
   };
   declare params: Record<string, string>;
   declare loaded: Loaded | undefined;
@@ -59,6 +60,8 @@ export class SignalPage extends Gadget {
   declare editing: SignalBinding | 'new' | undefined;
   declare busy: string | undefined;
   /** Statistics of the samples in view (calibrated), once asked. */
+  /** The spectrogram (STFT) of the view, below the graph. */
+  declare showSpectrogram: boolean;
   declare viewStatistics: { range: SampleRange; values: Record<string, number | null> } | { problem: string } | undefined;
 
   constructor() {
@@ -71,6 +74,13 @@ export class SignalPage extends Gadget {
     this.editing = undefined;
     this.busy = undefined;
     this.viewStatistics = undefined;
+    this.showSpectrogram = false;
+  }
+
+  /** Shows or hides the spectrogram of the view (its code loads the first time). */
+  private async toggleSpectrogram(show: boolean): Promise<void> {
+    if (show) await import('../graph/spectrogram-gadget');
+    this.showSpectrogram = show;
   }
 
   private get docId(): string {
@@ -310,6 +320,7 @@ export class SignalPage extends Gadget {
         <button @click=${() => this.graph?.resetView()}>Show all</button>
         <button @click=${() => void this.exportCsv()}>Export CSV</button>
         <button @click=${() => void this.spectrum()} ?disabled=${!!this.busy}>Spectrum</button>
+        <label class="check"><input type="checkbox" .checked=${this.showSpectrogram} @change=${(event: Event) => void this.toggleSpectrogram((event.target as HTMLInputElement).checked)} /> Spectrogram</label>
         <button @click=${() => drawn && void this.statistics({ start: drawn.start, end: drawn.end }).catch(() => undefined)} ?disabled=${!drawn}>Statistics of the view</button>
         ${this.busy ? html`<span role="status">${this.busy}</span>` : nothing}
       </div>
@@ -326,6 +337,7 @@ export class SignalPage extends Gadget {
           ? `Samples ${drawn.start.toLocaleString('en')}–${drawn.end.toLocaleString('en')} of ${sampleCount(source.doc).toLocaleString('en')} · min ${formatNumber(drawn.extremes[0]?.min ?? NaN)} ${units} · max ${formatNumber(drawn.extremes[0]?.max ?? NaN)} ${units}`
           : nothing}
       </p>
+      ${this.showSpectrogram ? html`<fs-spectrogram .source=${source} .start=${drawn?.start} .end=${drawn?.end}></fs-spectrogram>` : nothing}
       ${this.renderViewStatistics(units)}
     `;
   }
@@ -382,6 +394,12 @@ export class SignalPage extends Gadget {
       }
       .details .wide {
         flex: 1 1 18rem;
+      }
+      .check {
+        display: inline-flex;
+        align-items: center;
+        gap: 0.35rem;
+        min-height: 44px;
       }
       .readout {
         color: var(--muted, #4a5f66);
