@@ -24,7 +24,9 @@ export type PortalType =
   | 'Statistics'
   | 'Output'
   | 'Snippet'
-  | 'Reference';
+  | 'Reference'
+  | 'Experiment'
+  | 'Signal';
 
 export interface ProcessStep {
   /** The operation's name, e.g. 'decode', 'spectrum'. */

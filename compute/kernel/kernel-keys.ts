@@ -1,5 +1,6 @@
 import { acquisitionKey } from '../../gadgets/core/acquisition';
 import type { DataArrayDocument, Envelope, NewDataArray, NumericArray } from '../../storage/arrays';
+import type { SignalPlan } from '../signals/signal-plan';
 import type { JupyterMessage } from './messages';
 
 /** What a cell learns of an array without reading its samples. */
@@ -25,6 +26,11 @@ export const kernelArrayDocumentKey = acquisitionKey<[id: string], DataArrayDocu
 export const kernelReadEnvelopeKey = acquisitionKey<[id: string, start: number, end: number, width: number], Envelope>('kernel.readEnvelope');
 /** Keeps a picture (a raster Blob) as an Image document; resolves to its id. */
 export const kernelSaveImageKey = acquisitionKey<[image: Blob, title: string, source: string | undefined], string>('kernel.saveImage');
+/**
+ * Plans (signal name or id, experiment id): its binding and array, or a derived signal's inputs (plain data; the worker
+ * reads the arrays through the keys above and calibrates); a SignalResolveError says what is missing.
+ */
+export const kernelResolveSignalKey = acquisitionKey<[name: string, experiment: string], SignalPlan>('kernel.resolveSignal');
 export const kernelReadArrayKey = acquisitionKey<[id: string, start: number, end: number], NumericArray>('kernel.readArray');
 export const kernelCreateArrayKey = acquisitionKey<[spec: NewDataArray], string>('kernel.createArray');
 export const kernelAppendArrayKey = acquisitionKey<[id: string, samples: NumericArray], number>('kernel.appendArray');
@@ -42,6 +48,7 @@ export const KERNEL_ACQUISITIONS = [
   kernelArrayDocumentKey,
   kernelReadArrayKey,
   kernelReadEnvelopeKey,
+  kernelResolveSignalKey,
   kernelCreateArrayKey,
   kernelAppendArrayKey,
   kernelSaveImageKey,

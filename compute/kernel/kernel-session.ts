@@ -5,6 +5,7 @@ import type { Gadget, Remote } from '../../gadgets/core';
 import { saveImageDocument, type Storage } from '../../storage';
 import { appendSamples, arrayDocuments, channelCount, createDataArray, readEnvelope, readRange, sampleCount } from '../../storage/arrays';
 import type { CellLanguage } from '../notebook/notebook-document';
+import { planSignal } from '../signals/signal-plan';
 import {
   KERNEL_ACQUISITIONS,
   kernelAppendArrayKey,
@@ -15,6 +16,7 @@ import {
   kernelIopubKey,
   kernelReadArrayKey,
   kernelReadEnvelopeKey,
+  kernelResolveSignalKey,
   kernelRuntimeFileKey,
   kernelSaveImageKey,
 } from './kernel-keys';
@@ -96,6 +98,7 @@ export class KernelSession {
       const [opened, doc] = await documents.read(String(id), Number(end), signal);
       return readEnvelope(opened, doc, String(id), Number(start), Math.min(Number(end), sampleCount(doc)), Math.max(1, Math.min(Math.floor(Number(width)), 100_000)), { signal });
     });
+    gadget.provide(kernelResolveSignalKey, async ({ signal }, name, experiment) => planSignal(await storage(), String(name), String(experiment), { signal }));
     gadget.provide(kernelSaveImageKey, async ({ signal }, image, title, source) => {
       if (!(image instanceof Blob) || !/^image\/(png|jpeg|gif|webp)$/.test(image.type)) throw new TypeError('saveImage takes a PNG, JPEG, GIF or WebP Blob (canvas.convertToBlob() gives a PNG).');
       return saveImageDocument(await storage(), { title: String(title || 'Notebook image'), image, ...(typeof source === 'string' ? { source } : {}) }, { signal });

@@ -9,6 +9,7 @@ import { isDType, typedArrayFor, type NumericArray } from '../../storage/arrays/
 import { timesliceStatistics, type ArraySource, type StatisticsParameters, type StatisticsResult } from '../statistics';
 import { nextPowerOfTwo, powerSpectrum } from '../fft/real-fft';
 import { WelchAccumulator, defaultSegment, type Spectrum, type SpectrumParams } from '../spectrum/welch';
+import { sourceOfPlan } from '../signals/signal-plan';
 import { cellBody } from './cell-code';
 import { PythonCellError, PythonCells } from './python-cells';
 import {
@@ -20,6 +21,7 @@ import {
   kernelIopubKey,
   kernelReadArrayKey,
   kernelReadEnvelopeKey,
+  kernelResolveSignalKey,
   kernelRuntimeFileKey,
   kernelSaveImageKey,
   type KernelArrayInfo,
@@ -171,6 +173,47 @@ export class Kernel extends WorkerGadget {
           envelope: (start, end, width) => this.acquire(kernelReadEnvelopeKey, id, start, end, width),
         };
         return timesliceStatistics(source, parameters);
+      },
+      /**
+       * A named signal as calibrated for an experiment (`fieldscope.signal('Langmuir_I', experimentId)`), read like an
+       * array: `read(start, end)` gives calibrated float64 values, `chunks()` walks it, `envelope`, `statistics` and
+       * `welch` as for arrays; `binding` (or a derived signal's `formula`), `units`, `length` and `sampling_rate` say
+       * what it is. Rejects with a
+       * SignalResolveError saying which bindings exist, or which two overlap.
+       */
+      signal: async (name: string, experiment: string) => {
+        const plan = await this.acquire(kernelResolveSignalKey, name, experiment);
+        const source = sourceOfPlan(plan, (arrayId, doc) => ({
+          doc,
+          read: (start, end) => read(arrayId, start, end),
+          envelope: (start, end, width) => this.acquire(kernelReadEnvelopeKey, arrayId, start, end, width),
+        }));
+        const length = source.doc.shape[0];
+        async function* walk({ size = DEFAULT_CHUNK, start = 0, end }: { size?: number; start?: number; end?: number } = {}) {
+          const last = Math.min(end ?? length, length);
+          const step = Math.max(1, Math.floor(size));
+          for (let at = Math.max(0, start); at < last; at += step) yield { start: at, samples: await source.read(at, Math.min(at + step, last)) };
+        }
+        return {
+          name: plan.name,
+          experiment: { id: plan.experimentId, name: plan.experimentName },
+          /** How it is read: its binding and array, or a derived signal's formula and inputs. */
+          plan,
+          binding: plan.kind === 'bound' ? plan.binding : undefined,
+          formula: plan.kind === 'derived' ? plan.formula : undefined,
+          units: plan.units,
+          length,
+          sampling_rate: source.doc.sampling_rate,
+          read: (start: number, end: number) => source.read(start, end),
+          chunks: walk,
+          envelope: (start: number, end: number, width: number) => source.envelope(start, end, width),
+          statistics: (parameters: StatisticsParameters) => timesliceStatistics(source, parameters),
+          welch: async (params: SpectrumParams) => {
+            const accumulator = new WelchAccumulator(1, { ...params, segment: params.segment ?? defaultSegment(length) });
+            for await (const { samples } of walk()) accumulator.push(samples);
+            return accumulator.finish();
+          },
+        };
       },
       /** A PNG line plot of values (e.g. a spectrum's bins), to display or keep with saveImage. */
       plot: (values: ArrayLike<number>, options?: PlotOptions): Promise<Blob> => plotPng(values, options),

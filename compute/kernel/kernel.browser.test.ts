@@ -9,6 +9,9 @@ import type { CellLanguage } from '../notebook/notebook-document';
 import { executeRequest, KernelSession, type KernelState } from './kernel-session';
 import type { ContentOf, JupyterMessage, MessageType } from './messages';
 import { TABLE_MIME } from './reprs';
+import { appendSamples, createDataArray } from '../../storage/arrays';
+import { newExperiment } from '../signals/experiment-document';
+import { newSignal } from '../signals/signal-document';
 
 class Host extends Gadget {}
 const hostTag = define(Host);
@@ -201,5 +204,35 @@ describe('Python cells (Pyodide in the kernel worker)', () => {
     expect(made.of('display_data')[0]?.data['text/html']).toBe('<i>from python</i>');
     // Python and JavaScript cells of one notebook share the kernel's documents, not their variables.
     expect((await run('(await fieldscope.documents(\'portal_type:="Data Array"\')).length')).result).toBe('1');
+  }, 120_000);
+});
+
+describe('named signals in the kernel', () => {
+  it('reads a named signal as calibrated for an experiment, by range, and says why one does not resolve', async () => {
+    const { run, storage } = setUp();
+    const array = await createDataArray(storage, { title: 'probe', dtype: 'float32', channels: 2, sampling_rate: 10, start_time: '2024-06-01T10:00:00Z' });
+    await appendSamples(storage, array, Float32Array.from({ length: 4000 }, (_, i) => (i % 2 === 0 ? 0 : (i - 1) / 2)));
+    const shot = await storage.post(newExperiment({ name: 'Shot 1', start: '2024-06-01T10:00:00Z', end: '2024-06-01T10:10:00Z' }));
+    const other = await storage.post(newExperiment({ name: 'Shot 2' }));
+    const common = { since: '2024-01-01T00:00:00Z', units: { raw: 'V', calibrated: 'mA' }, channel: 1, array: { reference: array } };
+    await storage.put('sig-i', newSignal({ name: 'Langmuir_I', units: 'mA', bindings: [{ ...common, id: 'b1', array: { id: array }, valid: { experiments: [shot] }, calibration: { kind: 'polynomial', coefficients: [1, 0, 1] } }] }));
+    const read = await run(
+      `const s = await fieldscope.signal('Langmuir_I', '${shot}');
+       const stats = await s.statistics({ statistics: 'min,max,count', timeslice: 'hour', timeslice_is_static: true, time_zone: 'UTC' });
+       let rows = 0; for await (const chunk of s.chunks({ size: 500 })) rows += chunk.samples.length;
+       JSON.stringify([s.units, s.length, Array.from(await s.read(0, 4)), stats.slices[0].channels[0].values, rows, s.binding.id])`,
+    );
+    expect(read.of('error')).toEqual([]);
+    // 1 + x² of channel 1 (0, 1, 2, 3…): 1, 2, 5, 10; max 1 + 1999².
+    expect(JSON.parse(read.result as string)).toEqual(['mA', 2000, [1, 2, 5, 10], { min: 1, max: 3996002, count: 2000 }, 2000, 'b1']);
+    await storage.put('sig-2i', { ...newSignal({ name: 'Twice_I', units: 'mA' }), formula: 'Langmuir_I * 2' });
+    const derived = await run(`const d = await fieldscope.signal('Twice_I', '${shot}'); JSON.stringify([d.formula, d.length, Array.from(await d.read(1, 4))])`);
+    expect(JSON.parse(derived.result as string)).toEqual(['Langmuir_I * 2', 2000, [4, 10, 20]]);
+    const python = await run(['import fieldscope', `s = await fieldscope.signal('Langmuir_I', '${shot}')`, '(s.units, list(await s.read(0, 4)))'].join('\n'), 'python');
+    expect(python.of('error')).toEqual([]);
+    expect(python.result).toBe("('mA', [1, 2, 5, 10])");
+    const missing = await run(`await fieldscope.signal('Langmuir_I', '${other}')`);
+    expect(missing.of('error')[0]?.ename).toBe('SignalResolveError');
+    expect(missing.of('error')[0]?.evalue).toContain('has no binding for experiment “Shot 2”');
   }, 120_000);
 });

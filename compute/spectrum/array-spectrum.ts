@@ -1,6 +1,7 @@
 import { updateDocument, type ProcessStep, type Storage } from '../../storage';
 import { appendStep } from '../chain/operation';
-import { appendSamples, channelCount, completeDataArray, createDataArray, getDataArray, iterateChunks, sampleCount } from '../../storage/arrays';
+import { appendSamples, channelCount, completeDataArray, createDataArray, getDataArray, sampleCount, type NumericArray } from '../../storage/arrays';
+import { storageArraySource, type ArraySource } from '../statistics/array-source';
 import { WelchAccumulator, defaultSegment, segmentRanges, type Spectrum, type SpectrumParams } from './welch';
 import { loadFastFft } from '../fft/real-fft';
 
@@ -24,12 +25,20 @@ const readSamples = (channels: number) => Math.max(1 << 16, Math.floor((1 << 21)
 type WelchRun = { signal?: AbortSignal; onProgress?: ((fraction: number) => void) | undefined };
 type WelchSetup = SpectrumParams & { segment: number };
 
+/** Samples [start, end) of `source` read chunk by chunk, `readSamples` at a time. */
+async function* chunksOf(source: ArraySource, start: number, end: number, channels: number, signal: AbortSignal | undefined): AsyncGenerator<{ end: number; data: NumericArray }> {
+  for (let from = start; from < end; from += readSamples(channels)) {
+    const to = Math.min(from + readSamples(channels), end);
+    yield { end: to, data: await source.read(from, to, signal) };
+  }
+}
+
 /** Welch's spectrum read and computed in this thread (a worker already, or Node). */
-async function welchHere(storage: Storage, arrayId: string, samples: number, channels: number, params: WelchSetup, { onProgress, ...options }: WelchRun): Promise<Spectrum> {
+async function welchHere(source: ArraySource, samples: number, channels: number, params: WelchSetup, { onProgress, signal }: WelchRun): Promise<Spectrum> {
   const welch = new WelchAccumulator(channels, params);
-  for await (const chunk of iterateChunks(storage, arrayId, { ...options, chunkSamples: readSamples(channels) })) {
-    welch.push(chunk.samples.data);
-    onProgress?.((chunk.start + chunk.samples.shape[0]!) / samples);
+  for await (const { end, data } of chunksOf(source, 0, samples, channels, signal)) {
+    welch.push(data);
+    onProgress?.(end / samples);
   }
   return welch.finish();
 }
@@ -39,17 +48,17 @@ async function welchHere(storage: Storage, arrayId: string, samples: number, cha
  * side by side, at most two chunks ahead of each worker), their sums added up here. The same spectrum as one worker's,
  * to rounding.
  */
-async function welchInWorkers(storage: Storage, arrayId: string, samples: number, channels: number, params: WelchSetup, { onProgress, workers, ...options }: WelchRun & { workers?: number | undefined }): Promise<Spectrum> {
+async function welchInWorkers(source: ArraySource, samples: number, channels: number, params: WelchSetup, { onProgress, workers, ...options }: WelchRun & { workers?: number | undefined }): Promise<Spectrum> {
   const { SpectrumWorker } = await import('../worker/spectrum-in-worker');
   const whole = new WelchAccumulator(channels, params);
   const parts = workers ?? (samples >= PARALLEL_FROM ? Math.min(4, Math.max(1, navigator.hardwareConcurrency || 1)) : 1);
   const ranges = segmentRanges(samples, whole.params.segment, whole.segmentStep, parts);
   let read = 0;
   const feed = async (worker: InstanceType<typeof SpectrumWorker>, start: number, end: number, signal = options.signal) => {
-    for await (const chunk of iterateChunks(storage, arrayId, { ...(signal ? { signal } : {}), start, end, chunkSamples: readSamples(channels) })) {
-      const data = chunk.samples.data;
+    for await (const { end: to, data } of chunksOf(source, start, end, channels, signal)) {
+      const from = to - data.length / channels;
       await worker.push(data instanceof Float32Array || data instanceof Float64Array ? data : Float64Array.from(data));
-      read += chunk.samples.shape[0]!;
+      read += to - from;
       onProgress?.(Math.min(1, read / samples));
     }
   };
@@ -91,7 +100,30 @@ export async function computeSpectrum(
 ): Promise<string> {
   const options = signal ? { signal } : {};
   const started = new Date().toISOString();
-  const [doc] = await Promise.all([getDataArray(storage, arrayId, options), loadFastFft()]);
+  const doc = await getDataArray(storage, arrayId, options);
+  const run = { ...options, ...(onProgress ? { onProgress } : {}), ...(workers ? { workers } : {}), ...(outputId === undefined ? {} : { outputId }) };
+  const id = await computeSourceSpectrum(storage, storageArraySource(storage, arrayId, doc), arrayId, params, run);
+  if (!recordStep) return id;
+  const peak = (await getDataArray(storage, id, options))['peak'];
+  const step: ProcessStep = { name: 'spectrum', status: 'done', started, finished: new Date().toISOString(), result: { array: id, peak } };
+  await updateDocument(storage, arrayId, (source) => appendStep(source, step), options);
+  return id;
+}
+
+/**
+ * The spectrum of anything read like an array (a Data Array, a calibrated signal: see ArraySource), stored as a new
+ * Data Array whose `source` is `sourceId`. Reads chunk by chunk. Resolves to the new array's id.
+ */
+export async function computeSourceSpectrum(
+  storage: Storage,
+  source: ArraySource,
+  sourceId: string,
+  params: Partial<Omit<SpectrumParams, 'samplingRate'>> = {},
+  { signal, onProgress, workers, outputId }: Omit<SpectrumRun, 'recordStep'> = {},
+): Promise<string> {
+  const options = signal ? { signal } : {};
+  const { doc } = source;
+  await loadFastFft();
   const samples = sampleCount(doc);
   if (samples < 2) throw new RangeError(`“${doc.title}” has ${samples} sample${samples === 1 ? '' : 's'}: a spectrum needs at least 2.`);
   const channels = channelCount(doc);
@@ -100,8 +132,8 @@ export async function computeSpectrum(
   // On a page the FFTs run in workers (the page stays responsive); in a worker already (the chain's) or in Node, here.
   const inWorker = typeof Worker !== 'undefined' && typeof window !== 'undefined';
   const spectrum = inWorker
-    ? await welchInWorkers(storage, arrayId, samples, channels, welchParams, { ...options, workers, onProgress })
-    : await welchHere(storage, arrayId, samples, channels, welchParams, { ...options, onProgress });
+    ? await welchInWorkers(source, samples, channels, welchParams, { ...options, workers, onProgress })
+    : await welchHere(source, samples, channels, welchParams, { ...options, onProgress });
   const bins = spectrum.values[0]!.length;
   const interleaved = new Float64Array(bins * channels);
   let peak = { frequency: 0, value: -Infinity };
@@ -118,13 +150,13 @@ export async function computeSpectrum(
     storage,
     {
       title: `Spectrum of ${doc.title}`,
-      reference: `spectrum-${doc.reference || arrayId}`,
+      reference: `spectrum-${doc.reference || sourceId}`,
       dtype: 'float64',
       channels,
       sampling_rate: 1 / spectrum.df, // bins per Hz: x = bin · df
       units: { x: 'Frequency (Hz)', y: scale === 'db' ? 'dB' : scale === 'magnitude' ? unit : `${unit || 'unit'}²/Hz` },
       ...(doc.channel_labels ? { channel_labels: doc.channel_labels } : {}),
-      source: arrayId,
+      source: sourceId,
       extra: { spectrum: { ...spectrum.params, segments: spectrum.segments, df: spectrum.df }, peak },
       writing: true,
       ...(outputId === undefined ? {} : { id: outputId }),
@@ -133,8 +165,5 @@ export async function computeSpectrum(
   );
   await appendSamples(storage, id, interleaved, options);
   await completeDataArray(storage, id, options);
-  if (!recordStep) return id;
-  const step: ProcessStep = { name: 'spectrum', status: 'done', started, finished: new Date().toISOString(), result: { array: id, peak } };
-  await updateDocument(storage, arrayId, (source) => appendStep(source, step), options);
   return id;
 }

@@ -1,5 +1,6 @@
 import type { Storage } from '../../storage';
-import { bytesPerElement, channelCount, getDataArray, readRange, sampleCount, type NumericArray } from '../../storage/arrays';
+import { bytesPerElement, channelCount, getDataArray, sampleCount, type NumericArray } from '../../storage/arrays';
+import { storageArraySource, type ArraySource } from '../statistics/array-source';
 import { loadFastFft, powerSpectrum } from '../fft/real-fft';
 import { windowCoefficients, type WindowName } from './windows';
 
@@ -75,19 +76,24 @@ const READS_IN_FLIGHT = 4;
  * of them to get its own column. A range shorter than one segment gives one column (windowed over the samples there
  * are, zero-padded to the segment). The signal is checked between segments and passed to every read.
  */
-export async function computeSpectrogram(
-  storage: Storage,
-  id: string,
+export async function computeSpectrogram(storage: Storage, id: string, params: SpectrogramParams = {}, run: SpectrogramRun = {}): Promise<Spectrogram> {
+  const doc = await getDataArray(storage, id, run.signal ? { signal: run.signal } : {});
+  return computeSourceSpectrogram(storageArraySource(storage, id, doc), params, run);
+}
+
+/** The spectrogram of anything read like an array (a Data Array, a calibrated signal: see ArraySource), as above. */
+export async function computeSourceSpectrogram(
+  source: ArraySource,
   { channel = 0, segment = 1024, columns = 512, averages = 4, window = 'hann', start, end }: SpectrogramParams = {},
   { signal, onProgress }: SpectrogramRun = {},
 ): Promise<Spectrogram> {
-  const options = signal ? { signal } : {};
   if (!(Number.isInteger(segment) && segment >= 2 && (segment & (segment - 1)) === 0)) {
     throw new RangeError(`The segment must be a power of two ≥ 2, not ${segment}.`);
   }
   if (!(Number.isInteger(columns) && columns >= 1)) throw new RangeError(`columns must be a whole number ≥ 1, not ${columns}.`);
   if (!(Number.isInteger(averages) && averages >= 1)) throw new RangeError(`averages must be a whole number ≥ 1, not ${averages}.`);
-  const [doc] = await Promise.all([getDataArray(storage, id, options), loadFastFft()]);
+  const { doc } = source;
+  await loadFastFft();
   const channels = channelCount(doc);
   if (!(Number.isInteger(channel) && channel >= 0 && channel < channels)) {
     throw new RangeError(`“${doc.title}” has ${channels} channel${channels === 1 ? '' : 's'}: there is no channel ${channel}.`);
@@ -111,12 +117,12 @@ export async function computeSpectrogram(
   let maxDb = -Infinity;
   let readIndex = 0;
 
-  const fetches = reads.map((read) => () => readRange(storage, doc, id, read.first, read.last, options));
-  for await (const rows of inOrderAhead(fetches, READS_IN_FLIGHT)) {
+  const fetches = reads.map((read) => () => source.read(read.first, read.last, signal));
+  for await (const values of inOrderAhead(fetches, READS_IN_FLIGHT)) {
     const read = reads[readIndex++]!;
     for (let index = read.firstSegment; index < read.firstSegment + read.segments; index += 1) {
       signal?.throwIfAborted(); // between segments: a cancelled view stops at once
-      takeSegment(rows.data, channels, channel, layout.starts[index]! - read.first, coefficients, frame);
+      takeSegment(values, channels, channel, layout.starts[index]! - read.first, coefficients, frame);
       powerSpectrum(frame, sum);
       if ((index + 1) % layout.perColumn !== 0) continue;
       // Column complete. One-sided PSD (as Welch's 'psd'): mean power, doubled except at DC and Nyquist, per Hz of window power.

@@ -102,6 +102,18 @@ export const modules: readonly ModuleEntry[] = [
     },
   },
   {
+    path: 'experiments',
+    label: 'Experiments',
+    description: 'Shots and runs: their time range, conditions, arrays and signals.',
+    list: { portalType: 'Experiment', itemPattern: 'experiment/:id', noun: 'experiments', emptyHint: 'Create one with “New experiment”: arrays recorded during its time range belong to it.', createLabel: 'New experiment' },
+  },
+  {
+    path: 'signals',
+    label: 'Signals',
+    description: 'Named signals, calibrated per experiment whatever port carried them.',
+    list: { portalType: 'Signal', itemPattern: 'signal/:id', noun: 'signals', emptyHint: 'Create one with “New signal”, then bind it to an array and channel with its calibration.', createLabel: 'New signal' },
+  },
+  {
     path: 'error-reports',
     label: 'Error Reports',
     description: 'What failed on this device or others, with its stack: reports reach the server by sync.',

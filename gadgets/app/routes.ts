@@ -37,5 +37,7 @@ export const routes: RouteDefinition[] = [
   { pattern: 'snippet/:id', title: 'Snippet', tag: 'fs-snippet-page', load: () => import('../pages/snippet-page') },
   { pattern: 'reference/:id', title: 'Reference', tag: 'fs-reference-page', load: () => import('../pages/reference-page') },
   { pattern: 'error-report/:id', title: 'Error Report', tag: 'fs-error-report-page', load: () => import('../pages/error-report-page') },
+  { pattern: 'signal/:id', title: 'Signal', tag: 'fs-signal-page', load: () => import('../pages/signal-page') },
+  { pattern: 'experiment/:id', title: 'Experiment', tag: 'fs-experiment-page', load: () => import('../pages/experiment-page') },
   { pattern: 'notebook/:id', title: 'Notebook', tag: 'fs-notebook-page', load: () => import('../pages/notebook-page') },
 ];

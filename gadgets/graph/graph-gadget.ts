@@ -4,8 +4,8 @@ import dygraphStyles from 'dygraphs/dist/dygraph.css?inline';
 import { Gadget, untilAborted } from '../core';
 import { storageKey } from '../app/keys';
 import { messageOf } from '../app/error-report';
-import { channelCount, getDataArray, readEnvelope, sampleCount, type DataArrayDocument, type Envelope } from '../../storage/arrays';
-import type { Storage } from '../../storage';
+import { channelCount, getDataArray, sampleCount, type DataArrayDocument, type Envelope } from '../../storage/arrays';
+import { storageArraySource, type ArraySource } from '../../compute/statistics/array-source';
 import { escapeHtml } from './escape-html';
 import { envelopeRows, mergeRows, visibleExtremes, type Row } from './series';
 
@@ -35,10 +35,13 @@ const TOUCH_HANDLE_WIDTH = 24;
  * through the storage — the pyramid's M4 envelope, so zoomed-out views still show the true extremes — as a job: a new
  * view cancels the read of the previous one. Zoom: drag, wheel, pinch, + / −; pan: shift-drag, touch drag, arrow keys;
  * reset: double-click or 0. Fires `view-change` ({start, end}) after each view is drawn.
+ * Instead of `array-id`, a page may give `source`: anything read like an array (a calibrated signal, see
+ * compute/signals), drawn the same way.
  */
 export class GraphGadget extends Gadget {
   static override properties = {
     arrayId: { type: String, attribute: 'array-id' },
+    source: { attribute: false },
     // Compared by value: a page re-rendering with an equal range must not undo the user's zoom.
     range: { attribute: false, hasChanged: (next?: SampleRange, previous?: SampleRange) => next?.start !== previous?.start || next?.end !== previous?.end },
     logX: { type: Boolean, attribute: 'log-x' },
@@ -49,6 +52,8 @@ export class GraphGadget extends Gadget {
   };
 
   declare arrayId: string;
+  /** What to draw when it is not a stored array by id (wins over `array-id`). */
+  declare source: ArraySource | undefined;
   /** The range to show; set by the page (deep links) and updated as the user zooms and pans. */
   declare range: SampleRange | undefined;
   declare logX: boolean;
@@ -61,7 +66,7 @@ export class GraphGadget extends Gadget {
 
   private graph: Dygraph | undefined;
   private doc: DataArrayDocument | undefined;
-  private storage: Storage | undefined;
+  private reader: ArraySource | undefined;
   private overview: Row[] = [];
   /** The range whose data is on screen or being fetched: interaction callbacks compare against it. */
   private requested: SampleRange | undefined;
@@ -69,6 +74,7 @@ export class GraphGadget extends Gadget {
   constructor() {
     super();
     this.arrayId = '';
+    this.source = undefined;
     this.range = undefined;
     this.logX = false;
     this.logY = false;
@@ -92,14 +98,18 @@ export class GraphGadget extends Gadget {
   }
 
   /** Opens the array: reads its document and the whole-array overview, then shows `range` (default everything). */
-  private readonly open = this.job(async (signal, id: string) => {
+  private readonly open = this.job(async (signal, given: ArraySource | string) => {
     this.problem = undefined;
     try {
-      const storage = await this.acquireWith({ signal }, storageKey);
-      const doc = await getDataArray(storage, id, { signal });
+      let reader = typeof given === 'string' ? undefined : given;
+      if (typeof given === 'string') {
+        const storage = await this.acquireWith({ signal }, storageKey);
+        reader = storageArraySource(storage, given, await getDataArray(storage, given, { signal }));
+      }
+      const { doc } = reader!;
       const count = sampleCount(doc);
-      const overview = count > 0 ? envelopeRows(this.shown(await readEnvelope(storage, doc, id, 0, count, OVERVIEW_COLUMNS, { signal })), (index) => this.toX(index, doc)) : [];
-      return { storage, doc, overview };
+      const overview = count > 0 ? envelopeRows(this.shown(await reader!.envelope(0, count, OVERVIEW_COLUMNS, signal)), (index) => this.toX(index, doc)) : [];
+      return { reader: reader!, doc, overview };
     } catch (error) {
       if (signal.aborted) throw error;
       return { problem: `The graph cannot be drawn: ${messageOf(error)}` };
@@ -109,8 +119,8 @@ export class GraphGadget extends Gadget {
       this.problem = opened.problem;
       return;
     }
-    const { storage, doc, overview } = opened;
-    this.storage = storage;
+    const { reader, doc, overview } = opened;
+    this.reader = reader;
     this.doc = doc;
     this.overview = overview;
     this.graph?.destroy();
@@ -126,20 +136,20 @@ export class GraphGadget extends Gadget {
   /** Reads and draws one view; superseded by the next call (its reads are aborted). */
   private readonly fetchView = this.job(async (signal, range: SampleRange) => {
     this.requested = range; // a burst of interaction events: each new call aborts the previous call's reads
-    const { doc, storage } = this;
-    if (!doc || !storage) return undefined;
+    const { doc, reader } = this;
+    if (!doc || !reader) return undefined;
     const width = Math.max(50, Math.round(this.container.clientWidth || 600));
-    const envelope = await readEnvelope(storage, doc, this.arrayId, range.start, range.end, width, { signal });
+    const envelope = await reader.envelope(range.start, range.end, width, signal);
     return { range, detail: envelopeRows(this.shown(envelope), (index) => this.toX(index, doc)) };
   }, (result) => {
     if (result) this.draw(result.range, result.detail);
   });
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if ((changed.has('arrayId') || changed.has('channel')) && this.arrayId) {
+    if ((changed.has('arrayId') || changed.has('source') || changed.has('channel')) && (this.source || this.arrayId)) {
       // A new array, or other channels of it: the series change, so the graph is made afresh.
       this.drawn = undefined;
-      void this.open(this.arrayId);
+      void this.open(this.source ?? this.arrayId);
     } else if (changed.has('range') && this.range && this.doc) {
       const range = this.clamp(this.range);
       if (!this.requested || range.start !== this.requested.start || range.end !== this.requested.end) void this.fetchView(range);

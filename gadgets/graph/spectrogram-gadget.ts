@@ -4,7 +4,8 @@ import { storageKey } from '../app/keys';
 import { messageOf } from '../app/error-report';
 import { pageStyles } from '../pages/page-styles';
 import { channelCount, getDataArray, type DataArrayDocument } from '../../storage/arrays';
-import { computeSpectrogram, type Spectrogram } from '../../compute/spectrum/stft';
+import { computeSourceSpectrogram, type Spectrogram } from '../../compute/spectrum/stft';
+import { storageArraySource, type ArraySource } from '../../compute/statistics/array-source';
 
 /** A rectangle: where the image is inside the canvas (device pixels; `plotBox`), or, while drawing, in CSS pixels. */
 export interface PlotBox {
@@ -16,6 +17,7 @@ export interface PlotBox {
 
 interface Request {
   id: string;
+  source: ArraySource | undefined;
   channel: number;
   start: number | undefined;
   end: number | undefined;
@@ -75,6 +77,7 @@ const PALETTE = Uint8ClampedArray.from({ length: 256 * 3 }, (_, i) => colourAt(M
 export class SpectrogramGadget extends Gadget {
   static override properties = {
     arrayId: { type: String, attribute: 'array-id' },
+    source: { attribute: false },
     channel: { type: Number },
     start: { type: Number },
     end: { type: Number },
@@ -87,6 +90,8 @@ export class SpectrogramGadget extends Gadget {
   };
 
   declare arrayId: string;
+  /** What to analyse when it is not a stored array by id (a calibrated signal; wins over `array-id`). */
+  declare source: ArraySource | undefined;
   /** 0-based channel. Default 0. */
   declare channel: number;
   /** Sample range [start, end) to analyse; default the whole array. */
@@ -109,6 +114,7 @@ export class SpectrogramGadget extends Gadget {
   constructor() {
     super();
     this.arrayId = '';
+    this.source = undefined;
     this.channel = 0;
     this.start = undefined;
     this.end = undefined;
@@ -158,11 +164,14 @@ export class SpectrogramGadget extends Gadget {
       this.problem = undefined;
       this.progress = 0;
       try {
-        const storage = await this.acquireWith({ signal }, storageKey);
-        const doc = await getDataArray(storage, request.id, { signal });
-        const spectrogram = await computeSpectrogram(
-          storage,
-          request.id,
+        let source = request.source;
+        if (!source) {
+          const storage = await this.acquireWith({ signal }, storageKey);
+          source = storageArraySource(storage, request.id, await getDataArray(storage, request.id, { signal }));
+        }
+        const { doc } = source;
+        const spectrogram = await computeSourceSpectrogram(
+          source,
           { channel: request.channel, segment: request.segment, columns: request.columns, averages: request.averages, start: request.start, end: request.end },
           {
             signal,
@@ -191,11 +200,11 @@ export class SpectrogramGadget extends Gadget {
   );
 
   private recompute(): void {
-    if (!this.arrayId) return;
+    if (!this.arrayId && !this.source) return;
     const columns = this.columnsForWidth();
     this.requestedColumns = columns;
     const averages = Math.max(1, Math.min(4, Math.floor(SEGMENT_BUDGET / columns)));
-    void this.compute({ id: this.arrayId, channel: this.channel, start: this.start, end: this.end, segment: this.segment, columns, averages });
+    void this.compute({ id: this.arrayId, source: this.source, channel: this.channel, start: this.start, end: this.end, segment: this.segment, columns, averages });
   }
 
   /** About one column per CSS pixel of the image, in steps of 64 (so small resizes do not recompute), 64 … 1024. */
@@ -206,9 +215,9 @@ export class SpectrogramGadget extends Gadget {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    const inputs = ['arrayId', 'channel', 'start', 'end', 'segment'] as const;
+    const inputs = ['arrayId', 'source', 'channel', 'start', 'end', 'segment'] as const;
     if (inputs.some((name) => changed.has(name))) {
-      if (changed.has('arrayId')) this.result = undefined; // another array: never show the previous one's picture
+      if (changed.has('arrayId') || changed.has('source')) this.result = undefined; // another array: never show the previous one's picture
       this.recompute();
     }
   }

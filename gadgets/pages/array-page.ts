@@ -4,8 +4,9 @@ import { navigateKey, notifyKey, pageTitleKey, storageKey } from '../app/keys';
 import { formatHash } from '../app/router';
 import { messageOf } from '../app/error-report';
 import { saveImageDocument } from '../../storage';
-import { downloadFile, fileNameOf } from './download-file';
-import { channelCount, dataBytes, getDataArray, iterateChunks, sampleCount, type DataArrayDocument } from '../../storage/arrays';
+import { CSV_MAX_SAMPLES, downloadSourceCsv } from './source-csv';
+import { storageArraySource } from '../../compute/statistics/array-source';
+import { channelCount, dataBytes, getDataArray, sampleCount, type DataArrayDocument } from '../../storage/arrays';
 import { GraphGadget, type SampleRange } from '../graph/graph-gadget';
 import '../graph/graph-gadget';
 import type { SpectrogramGadget } from '../graph/spectrogram-gadget';
@@ -25,8 +26,6 @@ interface ChannelStatistics {
   infinite?: number;
 }
 
-/** CSV export stops here: beyond, a spreadsheet cannot open it anyway; zoom in first. */
-const CSV_MAX_SAMPLES = 2_000_000;
 
 /**
  * A Data Array (`#/array/<id>?start=&end=`): its metadata and its graph. The visible range is kept in the link, so a
@@ -244,19 +243,7 @@ export class ArrayPage extends Gadget {
     try {
       const storage = await this.acquire(storageKey);
       const graph = this.graph as GraphGadget;
-      const channels = channelCount(doc);
-      const header = [doc.sampling_rate ? 'time_s' : 'sample', ...Array.from({ length: channels }, (_, c) => doc.channel_labels?.[c] ?? `channel_${c + 1}`)];
-      const parts: string[] = [`${header.join(',')}\n`];
-      for await (const chunk of iterateChunks(storage, this.docId, { start: range.start, end: range.end })) {
-        let text = '';
-        for (let row = 0; row < chunk.samples.shape[0]!; row += 1) {
-          text += String(graph.toX(chunk.start + row));
-          for (let channel = 0; channel < channels; channel += 1) text += `,${chunk.samples.get(row, channel)}`;
-          text += '\n';
-        }
-        parts.push(text);
-      }
-      downloadFile(parts, 'text/csv', `${fileNameOf(doc.reference || this.docId)}_${range.start}-${range.end}.csv`);
+      await downloadSourceCsv(storageArraySource(storage, this.docId, doc), range, (index) => graph.toX(index), doc.reference || this.docId);
     } catch (error) {
       void this.acquire(notifyKey, `The CSV could not be made: ${messageOf(error)}`, 'error');
     } finally {
