@@ -15,6 +15,7 @@ import { pageStyles } from './page-styles';
 import { renderProcessSteps } from './process-steps';
 import './keep-offline';
 import './doc-link';
+import { cannotOpen } from './cannot-open';
 
 interface ChannelStatistics {
   min: number | null;
@@ -253,10 +254,7 @@ export class ArrayPage extends Gadget {
 
   override render() {
     if (this.problem) {
-      return html`<div class="error" role="alert">
-        <p>This array cannot be opened: ${this.problem}</p>
-        <p><a class="button" href="#/arrays">All data arrays</a></p>
-      </div>`;
+      return cannotOpen('This array', this.problem, { href: '#/arrays', label: 'All data arrays' });
     }
     const doc = this.doc;
     if (!doc) return html`<p class="hint" role="status">Loading the array…</p>`;

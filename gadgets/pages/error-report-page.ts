@@ -6,6 +6,7 @@ import { pageTitleKey, storageKey } from '../app/keys';
 import { confirmAndDelete } from './delete-document';
 import { pageStyles } from './page-styles';
 import type { Doc } from '../../storage';
+import { cannotOpen } from './cannot-open';
 
 type ReportView = { status: 'loading' } | { status: 'ready'; doc: Doc } | { status: 'failed'; message: string };
 
@@ -59,10 +60,7 @@ export class ErrorReportPage extends Gadget {
     const view = this.view;
     if (view.status === 'loading') return html`<p class="hint" role="status">Loading the error report…</p>`;
     if (view.status === 'failed') {
-      return html`<div class="error" role="alert">
-        <p>This error report cannot be shown: ${view.message}</p>
-        <p><a class="button" href="#/error-reports">All error reports</a></p>
-      </div>`;
+      return cannotOpen('This error report', view.message, { href: '#/error-reports', label: 'All error reports' });
     }
     const { doc } = view;
     const count = typeof doc['count'] === 'number' && doc['count'] > 1 ? doc['count'] : 1;

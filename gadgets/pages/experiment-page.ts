@@ -14,6 +14,7 @@ import { fromLocalTime, toLocalTime } from './binding-fields';
 import { confirmAndDelete } from './delete-document';
 import { pageStyles } from './page-styles';
 import './doc-link';
+import { cannotOpen } from './cannot-open';
 
 interface Loaded {
   experiment: ExperimentDocument;
@@ -143,10 +144,7 @@ export class ExperimentPage extends Gadget {
 
   override render() {
     if (this.problem) {
-      return html`<div class="error" role="alert">
-        <p>This experiment cannot be opened: ${this.problem}</p>
-        <p><a class="button" href="#/experiments">All experiments</a></p>
-      </div>`;
+      return cannotOpen('This experiment', this.problem, { href: '#/experiments', label: 'All experiments' });
     }
     const loaded = this.loaded;
     if (!loaded) return html`<p class="hint" role="status">Loading the experiment…</p>`;

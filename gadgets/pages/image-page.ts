@@ -8,6 +8,7 @@ import { confirmAndDelete } from './delete-document';
 import { pageStyles } from './page-styles';
 import { imageBytes, type ImageBytes } from './inline-image';
 import { DATA_ATTACHMENT, type Doc } from '../../storage';
+import { cannotOpen } from './cannot-open';
 
 type ImageView =
   | { status: 'loading' }
@@ -72,10 +73,7 @@ export class ImagePage extends Gadget {
     const view = this.view;
     if (view.status === 'loading') return html`<p class="hint" role="status">Loading the image…</p>`;
     if (view.status === 'failed') {
-      return html`<div class="error" role="alert">
-        <p>This image cannot be shown: ${view.message}</p>
-        <p><a class="button" href="#/images">All images</a></p>
-      </div>`;
+      return cannotOpen('This image', view.message, { href: '#/images', label: 'All images' });
     }
     const title = textField(view.doc, 'title') || 'Image';
     const source = textField(view.doc, 'source');

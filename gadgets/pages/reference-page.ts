@@ -11,6 +11,7 @@ import { entryBibtex } from '../../compute/library/bibtex-export';
 import { confirmAndDelete } from './delete-document';
 import { downloadFile, fileNameOf } from './download-file';
 import { pageStyles } from './page-styles';
+import { cannotOpen } from './cannot-open';
 
 /** A link only for web addresses: a field of a synced document may hold `javascript:`. */
 function safeUrl(text: string): string | undefined {
@@ -105,7 +106,7 @@ export class ReferencePage extends Gadget {
 
   override render() {
     if (this.loadError) {
-      return html`<div class="error" role="alert"><p>This reference cannot be opened: ${this.loadError}</p><p><a class="button" href="#/bibliography">Bibliography</a></p></div>`;
+      return cannotOpen('This reference', this.loadError, { href: '#/bibliography', label: 'Bibliography' });
     }
     const reference = this.reference;
     if (!reference) return html`<p class="hint" role="status">Loading the reference…</p>`;

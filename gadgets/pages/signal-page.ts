@@ -22,6 +22,7 @@ import { confirmAndDelete } from './delete-document';
 import { CSV_MAX_SAMPLES, downloadSourceCsv } from './source-csv';
 import { pageStyles } from './page-styles';
 import { formatNumber } from './format-number';
+import { cannotOpen } from './cannot-open';
 
 /** What "Statistics of the view" computes. */
 const VIEW_STATISTICS = ['count', 'mean', 'rms', 'std', 'median', 'min', 'max'];
@@ -261,10 +262,7 @@ export class SignalPage extends Gadget {
 
   override render() {
     if (this.problem) {
-      return html`<div class="error" role="alert">
-        <p>This signal cannot be opened: ${this.problem}</p>
-        <p><a class="button" href="#/signals">All signals</a></p>
-      </div>`;
+      return cannotOpen('This signal', this.problem, { href: '#/signals', label: 'All signals' });
     }
     const loaded = this.loaded;
     if (!loaded) return html`<p class="hint" role="status">Loading the signal…</p>`;

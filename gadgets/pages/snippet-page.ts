@@ -30,6 +30,7 @@ import './doc-link';
 import './snippet-editor';
 import './snippet-run';
 import { followChanges } from './follow-changes';
+import { cannotOpen } from './cannot-open';
 
 type Loaded = { snippet: SnippetDocument; forks: Array<{ id: string; snippet: SnippetDocument }>; notebooks: Array<{ id: string; title: string }> };
 
@@ -177,7 +178,7 @@ export class SnippetPage extends Gadget {
 
   override render() {
     if (this.loadError) {
-      return html`<div class="error" role="alert"><p>This snippet cannot be opened: ${this.loadError}</p><p><a class="button" href="#/snippets">All snippets</a></p></div>`;
+      return cannotOpen('This snippet', this.loadError, { href: '#/snippets', label: 'All snippets' });
     }
     const loaded = this.loaded;
     if (!loaded) return html`<p class="hint" role="status">Loading the snippet…</p>`;

@@ -10,6 +10,7 @@ import { pageStyles } from './page-styles';
 import { renderProcessSteps } from './process-steps';
 import { forgetFailedStep, processSteps } from '../../compute/chain/operation';
 import './keep-offline';
+import { cannotOpen } from './cannot-open';
 
 /** A Data Stream (`#/stream/<id>`): what it is, its processing history and the arrays made from it. */
 export class StreamPage extends Gadget {
@@ -63,7 +64,7 @@ export class StreamPage extends Gadget {
   }
 
   override render() {
-    if (this.problem) return html`<div class="error" role="alert"><p>This stream cannot be opened: ${this.problem}</p><p><a class="button" href="#/streams">All data streams</a></p></div>`;
+    if (this.problem) return cannotOpen('This stream', this.problem, { href: '#/streams', label: 'All data streams' });
     const doc = this.doc;
     if (!doc) return html`<p class="hint" role="status">Loading the stream…</p>`;
     const steps = processSteps(doc);
