@@ -124,7 +124,8 @@ describe('<fs-spectrogram>', () => {
 
   it('computes again when attached again after a detach cut the computation short', async () => {
     const storage = freshStorage();
-    const id = await toneArray(storage, 'tone', 1500);
+    // Long enough that its computation is still under way when it is detached (2 s of samples are done at once).
+    const id = await toneArray(storage, 'tone', 1500, 240);
     const { gadget, drawn } = mount(storage);
     gadget.arrayId = id;
     await until(() => gadget.shadowRoot?.querySelector('progress') !== null, 10_000);
