@@ -16,6 +16,7 @@ import { renderProcessSteps } from './process-steps';
 import './keep-offline';
 import './doc-link';
 import { cannotOpen } from './cannot-open';
+import { whileBusy } from './while-busy';
 
 interface ChannelStatistics {
   min: number | null;
@@ -181,18 +182,13 @@ export class ArrayPage extends Gadget {
   private async saveImage(png: () => Promise<Blob>, titleSuffix: string, range: { start: number; end: number } | undefined): Promise<void> {
     const doc = this.doc;
     if (!doc) return;
-    this.busy = 'Saving the image…';
-    try {
+    await whileBusy(this, (label) => (this.busy = label), 'Saving the image…', 'The image could not be saved', async () => {
       const image = await png();
       const storage = await this.acquire(storageKey);
       const id = await saveImageDocument(storage, { title: `${doc.title}${titleSuffix}`, image, source: this.docId, ...(range ? { range } : {}) });
       void this.acquire(notifyKey, 'The image is saved in Images.');
       this.dispatchEvent(new CustomEvent('image-saved', { detail: { id }, bubbles: true, composed: true }));
-    } catch (error) {
-      void this.acquire(notifyKey, `The image could not be saved: ${messageOf(error)}`, 'error');
-    } finally {
-      this.busy = undefined;
-    }
+    });
   }
 
   /** Shows or hides the spectrogram of the view (its code loads the first time). */
@@ -240,16 +236,11 @@ export class ArrayPage extends Gadget {
       void this.acquire(notifyKey, `The view has ${(range.end - range.start).toLocaleString()} samples: zoom in to at most ${CSV_MAX_SAMPLES.toLocaleString()} to export CSV.`, 'error');
       return;
     }
-    this.busy = 'Preparing the CSV…';
-    try {
+    const graph = this.graph as GraphGadget;
+    await whileBusy(this, (label) => (this.busy = label), 'Preparing the CSV…', 'The CSV could not be made', async () => {
       const storage = await this.acquire(storageKey);
-      const graph = this.graph as GraphGadget;
       await downloadSourceCsv(storageArraySource(storage, this.docId, doc), range, (index) => graph.toX(index), doc.reference || this.docId);
-    } catch (error) {
-      void this.acquire(notifyKey, `The CSV could not be made: ${messageOf(error)}`, 'error');
-    } finally {
-      this.busy = undefined;
-    }
+    });
   }
 
   override render() {

@@ -23,6 +23,7 @@ import { CSV_MAX_SAMPLES, downloadSourceCsv } from './source-csv';
 import { pageStyles } from './page-styles';
 import { formatNumber } from './format-number';
 import { cannotOpen } from './cannot-open';
+import { whileBusy } from './while-busy';
 
 /** What "Statistics of the view" computes. */
 const VIEW_STATISTICS = ['count', 'mean', 'rms', 'std', 'median', 'min', 'max'];
@@ -248,16 +249,11 @@ export class SignalPage extends Gadget {
   private async spectrum(): Promise<void> {
     const opened = this.opened;
     if (!opened) return;
-    this.busy = 'Computing the spectrum…';
-    try {
+    await whileBusy(this, (label) => (this.busy = label), 'Computing the spectrum…', 'The spectrum could not be computed', async () => {
       const [{ computeSourceSpectrum }, storage] = await Promise.all([import('../../compute/spectrum/array-spectrum'), this.acquire(storageKey)]);
       const id = await computeSourceSpectrum(storage, opened.source, this.docId, { scale: 'magnitude' }, { onProgress: (fraction) => (this.busy = `Computing the spectrum… ${Math.round(fraction * 100)} %`) });
       await this.acquire(navigateKey, formatHash('array/:id', { id }));
-    } catch (error) {
-      void this.acquire(notifyKey, `The spectrum could not be computed: ${messageOf(error)}`, 'error');
-    } finally {
-      this.busy = undefined;
-    }
+    });
   }
 
   override render() {
