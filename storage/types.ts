@@ -147,6 +147,11 @@ export type AttachmentInput = Blob | ArrayBuffer | ArrayBufferView | string;
 export interface PutAttachmentOptions extends CallOptions {
   /** MIME type kept with the attachment; default the Blob's type, else 'application/octet-stream'. */
   contentType?: string;
+  /**
+   * The caller gives its bytes up (an ArrayBuffer or a view over a whole one): a storage may take the buffer over
+   * (detach it) instead of copying it. Do not touch the buffer once the call is made.
+   */
+  handOver?: boolean;
 }
 
 export interface AttachmentInfo {

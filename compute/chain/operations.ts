@@ -1,7 +1,8 @@
-import { DATA_ATTACHMENT, type Doc, type Storage } from '../../storage';
+import { type Doc, type Storage } from '../../storage';
 import { iterateChunks } from '../../storage/arrays';
 import { ArraysWriter } from '../ingest/import-file';
 import { parseRawFormat } from '../ingest/raw-decoder';
+import { streamBytesAt } from '../ingest/stream-bytes';
 import { Moments } from '../statistics/moments';
 import { computeSpectrum } from '../spectrum/array-spectrum';
 import { hasDone, type Operation } from './operation';
@@ -30,12 +31,13 @@ export const decodeStream: Operation = {
     // A bad stored format fails the step (recorded, with the stream named) rather than guessing.
     const rawFormat = doc['raw_format'] !== undefined ? parseRawFormat(doc['raw_format'], title) : undefined;
     await removeStepOutputs(storage, id, 'decode', { signal }); // a killed earlier try's arrays
-    const size = (await storage.allAttachments(id, { signal }))[DATA_ATTACHMENT]?.length ?? 0;
+    const bytes = streamBytesAt(id, doc);
+    const size = (await storage.allAttachments(bytes.id, { signal }))[bytes.name]?.length ?? 0;
     const writer = new ArraysWriter(storage, title, id, { signal }, String(doc['content_type'] ?? ''), rawFormat, (channel) => stepOutputId(id, 'decode', channel));
     try {
       for (let start = 0; start < size || start === 0; start += PIECE) {
-        const bytes = await storage.getAttachment(id, DATA_ATTACHMENT, { start, end: start + PIECE, format: 'arraybuffer', signal });
-        await writer.push(new Uint8Array(bytes));
+        const piece = await storage.getAttachment(bytes.id, bytes.name, { start, end: start + PIECE, format: 'arraybuffer', signal });
+        await writer.push(new Uint8Array(piece));
         if (size === 0) break;
       }
       return { arrays: await writer.finish() };

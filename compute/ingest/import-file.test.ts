@@ -4,6 +4,7 @@ import { getDataArray, readRange } from '../../storage/arrays';
 import { encodeWav } from './wav-encoder';
 import { ArraysWriter, importFile } from './import-file';
 import { npyHeader, npyShape } from './npy-encoder';
+import { streamBytesAt } from './stream-bytes';
 
 const stack = () => new QueryStorage(new UuidStorage(new MemoryStorage()));
 
@@ -184,7 +185,12 @@ describe('importing raw samples with a declared format', () => {
     const pieces = Array.from({ length: Math.ceil(samples.byteLength / 65_536) }, (_, k) => samples.subarray(k * 16_384, (k + 1) * 16_384));
     const file = Object.assign(new Blob(pieces), { name: 'long.f32' });
     const { streamId, arrayIds } = await importFile(storage, file, { rawFormat: { dtype: 'float32', channels: 1, littleEndian: true } });
-    const stored = new Float32Array(await storage.getAttachment(streamId, 'data', { format: 'arraybuffer' }));
+    // One channel of little-endian float32: the file's bytes are the array's samples, kept once, in the array.
+    const stream = await storage.get(streamId);
+    expect(stream['data_in_array']).toBe(arrayIds[0]);
+    expect(await storage.allAttachments(streamId)).toEqual({});
+    const at = streamBytesAt(streamId, stream);
+    const stored = new Float32Array(await storage.getAttachment(at.id, at.name, { format: 'arraybuffer' }));
     expect(sameBytes(stored, samples)).toBe(true);
     const array = await getDataArray(storage, arrayIds[0]!);
     expect(array.shape).toEqual([samples.length]);

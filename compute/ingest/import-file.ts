@@ -6,7 +6,7 @@ import { WavDecoder } from './wav-decoder';
 import { copyWithTimes, timedRows } from './timed-rows';
 import { CsvDecoder } from './csv-decoder';
 import { NpyDecoder } from './npy-decoder';
-import { RAW_FILE_NAME, RawDecoder, checkRawSize, parseRawFormat, type RawFormat } from './raw-decoder';
+import { RAW_FILE_NAME, RawDecoder, checkRawSize, fileBytesAreSamples, parseRawFormat, type RawFormat } from './raw-decoder';
 import { withImportLock } from './interrupted-imports';
 
 export interface ImportResult {
@@ -66,6 +66,8 @@ export class ArraysWriter {
   /** Whether the arrays carry each sample's time (a time channel): the file's times are not evenly spaced. */
   private timed = false;
   private readonly stamp = new Date().toISOString();
+  /** The batch being written (see push). */
+  private writing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly storage: Storage,
@@ -81,10 +83,18 @@ export class ArraysWriter {
     this.decoder = decoderFor(fileName, contentType, rawFormat);
   }
 
+  /**
+   * Decodes `bytes` (which must not change afterwards: decoded frames may be views of them). A full batch is written
+   * while the next one is read: at most one append is under way, and its failure surfaces at the next push or finish.
+   */
   async push(bytes: Uint8Array): Promise<void> {
     this.gather(this.decoder.push(bytes));
     // Frames pending means the format is known (a WAV header may still be arriving when there are none).
-    if (this.pendingFrames > 0 && this.pendingFrames >= (this.options.framesPerAppend ?? appendFrames(this.decoder.format!.channels))) await this.flush();
+    if (this.pendingFrames > 0 && this.pendingFrames >= (this.options.framesPerAppend ?? appendFrames(this.decoder.format!.channels))) {
+      await this.writing;
+      this.writing = this.flush();
+      this.writing.catch(() => undefined); // awaited by the next push or finish; not an unhandled rejection meanwhile
+    }
   }
 
   private gather(frames: Float32Array): void {
@@ -98,6 +108,7 @@ export class ArraysWriter {
   /** Checks the file ended well and writes what is left; resolves to the arrays' ids. */
   async finish(): Promise<string[]> {
     this.gather(this.decoder.finish());
+    await this.writing;
     await this.flush();
     for (const id of this.arrayIds) await completeDataArray(this.storage, id, this.options);
     return this.arrayIds;
@@ -105,29 +116,31 @@ export class ArraysWriter {
 
   /** Removes the arrays made so far (after a failure or a cancel). */
   async discard(): Promise<void> {
+    await this.writing.catch(() => undefined); // not while a batch is still being written to them
     for (const id of this.arrayIds) await this.storage.remove(id).catch(() => undefined);
   }
 
+  /** Writes the pending frames. Takes them at once (before any wait), so the next batch can gather meanwhile. */
   private async flush(): Promise<void> {
     const format = this.decoder.format!;
     if (this.pendingFrames === 0) return;
+    const blocks = this.pending;
+    const timeBlocks = this.pendingTimes;
+    const frames = this.pendingFrames;
+    this.pending = [];
+    this.pendingTimes = [];
+    this.pendingFrames = 0;
     // Times not evenly spaced (seen in the rows so far): every array gets a time channel, those written as evenly spaced are rewritten.
     const uneven = format.evenTimes === false;
     if (uneven && !this.timed && this.arrayIds.length > 0) await this.rewriteWithTimes();
     this.timed ||= uneven;
     while (this.arrayIds.length < format.channels) this.arrayIds.push(await this.createArray(this.arrayIds.length));
-    const times = this.timed ? joinTimes(this.pendingTimes, this.pendingFrames) : undefined;
+    const times = this.timed ? joinTimes(timeBlocks, frames) : undefined;
     for (let channel = 0; channel < format.channels; channel += 1) {
-      const samples = new Float32Array(this.pendingFrames);
-      let at = 0;
-      for (const block of this.pending) {
-        for (let index = channel; index < block.length; index += format.channels) samples[at++] = block[index]!;
-      }
-      await appendSamples(this.storage, this.arrayIds[channel]!, times ? timedRows(samples, times, this.timeOrigin()) : samples, this.options);
+      const samples = channelOf(blocks, channel, format.channels, frames);
+      // Fresh buffers of this writer's own: handed over to the storage, not copied again.
+      await appendSamples(this.storage, this.arrayIds[channel]!, times ? timedRows(samples, times, this.timeOrigin()) : samples, { ...this.options, handOver: true });
     }
-    this.pending = [];
-    this.pendingTimes = [];
-    this.pendingFrames = 0;
   }
 
   /** Seconds the time channel counts from: the start time for dates, else 0 (seconds as the file gives them). */
@@ -177,6 +190,21 @@ export class ArraysWriter {
   }
 }
 
+/** One channel's values of interleaved blocks, in a new array of `frames` values (a plain copy for one channel). */
+function channelOf(blocks: Float32Array[], channel: number, channels: number, frames: number): Float32Array {
+  const samples = new Float32Array(frames);
+  let at = 0;
+  for (const block of blocks) {
+    if (channels === 1) {
+      samples.set(block, at);
+      at += block.length;
+      continue;
+    }
+    for (let index = channel; index < block.length; index += channels) samples[at++] = block[index]!;
+  }
+  return samples;
+}
+
 function joinTimes(blocks: Float64Array[], frames: number): Float64Array {
   const times = new Float64Array(frames);
   let at = 0;
@@ -208,7 +236,8 @@ export interface ImportOptions {
  * can be decoded again after sync): its bytes become a Data Stream (appended as they are read, so files larger than
  * memory work) and its samples one Data Array per channel, linked to the stream. On failure or cancellation nothing
  * stays: the stream and the arrays made so far are removed, and the error names the file (and where in it). Holds the
- * import's Web Lock while it runs (see `cleanInterruptedImports`).
+ * import's Web Lock while it runs (see `cleanInterruptedImports`). A raw file of one little-endian float32 channel is
+ * kept once: the stream names the array holding its bytes (`data_in_array`) instead of a copy of its own.
  */
 export async function importFile(storage: Storage, file: Blob & { name: string }, { journal, ...options }: ImportOptions = {}): Promise<ImportResult> {
   const raw = options.rawFormat ? parseRawFormat(options.rawFormat, file.name) : undefined;
@@ -232,6 +261,8 @@ export async function importFile(storage: Storage, file: Blob & { name: string }
 
 async function writeImport(storage: Storage, file: Blob & { name: string }, streamId: string, started: string, { signal, onProgress, rawFormat: raw }: Omit<ImportOptions, 'journal'>): Promise<ImportResult> {
   const options = signal ? { signal } : {};
+  // One channel of little-endian float32: the file's bytes are the array's samples, kept once (in the array).
+  const samplesArray = raw && fileBytesAreSamples(raw) ? crypto.randomUUID() : undefined;
   await storage.put(
     streamId,
     {
@@ -241,6 +272,7 @@ async function writeImport(storage: Storage, file: Blob & { name: string }, stre
       modification_date: started,
       content_type: raw ? 'application/octet-stream' : file.type || contentTypeOf(file.name),
       ...(raw ? { raw_format: raw } : {}),
+      ...(samplesArray ? { data_in_array: samplesArray } : {}),
       size: file.size,
       status: 'importing',
     },
@@ -248,7 +280,7 @@ async function writeImport(storage: Storage, file: Blob & { name: string }, stre
   );
   let writer: ArraysWriter | undefined;
   try {
-    writer = new ArraysWriter(storage, file.name, streamId, options, file.type, raw);
+    writer = new ArraysWriter(storage, file.name, streamId, options, file.type, raw, samplesArray ? () => samplesArray : undefined);
     const reader = file.stream().getReader();
     const contentType = file.type || 'application/octet-stream';
     // The file's pieces (64 KiB in Chromium) are appended to the stream 8 MiB at a time: each append of a part-filled
@@ -268,9 +300,11 @@ async function writeImport(storage: Storage, file: Blob & { name: string }, stre
         signal?.throwIfAborted();
         const { done, value } = await reader.read();
         if (done) break;
-        gathered.push(value);
-        gatheredBytes += value.length;
-        if (gatheredBytes >= STREAM_APPEND_BYTES) await appendGathered();
+        if (!samplesArray) {
+          gathered.push(value);
+          gatheredBytes += value.length;
+          if (gatheredBytes >= STREAM_APPEND_BYTES) await appendGathered();
+        }
         await writer.push(value);
         read += value.length;
         onProgress?.(file.size > 0 ? read / file.size : 1);

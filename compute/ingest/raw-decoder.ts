@@ -59,6 +59,15 @@ export function parseRawFormat(value: unknown, fileName = 'the raw format'): Raw
   return { dtype: dtype as RawDType, channels, ...(sampleRate !== undefined ? { sampleRate } : {}), littleEndian };
 }
 
+/**
+ * Whether a raw file's bytes are, as they are, the samples of the one Data Array it decodes to (one channel of
+ * little-endian float32, as arrays keep them): the import then keeps the bytes once, in the array, and the stream
+ * refers to them (`data_in_array`) instead of holding a copy.
+ */
+export function fileBytesAreSamples(format: RawFormat): boolean {
+  return format.dtype === 'float32' && format.channels === 1 && format.littleEndian && NATIVE_LITTLE;
+}
+
 /** Bytes of one frame: a sample of every channel. */
 export function rawFrameBytes(format: RawFormat): number {
   return RAW_DTYPES[format.dtype].BYTES_PER_ELEMENT * format.channels;
@@ -96,6 +105,8 @@ export class RawDecoder {
   /** The start of a frame split between pieces (always shorter than a frame). */
   private carry = new Uint8Array(0);
   private offset = 0;
+  /** Whether the file's samples are already float32 as this machine lays them out (then decoding is a view). */
+  private readonly viewable: boolean;
 
   constructor(
     private readonly file: string,
@@ -105,13 +116,21 @@ export class RawDecoder {
     this.format = { channels: this.raw.channels, ...(this.raw.sampleRate !== undefined ? { sampleRate: this.raw.sampleRate } : {}) };
     this.width = RAW_DTYPES[this.raw.dtype].BYTES_PER_ELEMENT;
     this.frameBytes = rawFrameBytes(this.raw);
+    this.viewable = this.raw.dtype === 'float32' && this.raw.littleEndian === NATIVE_LITTLE;
   }
 
-  /** Decodes the whole frames now complete; the start of a split frame waits for the next piece. */
+  /**
+   * Decodes the whole frames now complete; the start of a split frame waits for the next piece. Float32 samples in the
+   * machine's byte order come back as a view of `bytes` (no copy) when the piece holds whole, aligned frames: the
+   * caller must not change `bytes` afterwards.
+   */
   push(bytes: Uint8Array): Float32Array {
     // Nothing to add (a reader may hand out empty pieces): the split frame carried over must stay as it is.
     if (bytes.length === 0) return new Float32Array(0);
     this.offset += bytes.length;
+    if (this.viewable && this.carry.length === 0 && bytes.length % this.frameBytes === 0 && bytes.byteOffset % 4 === 0) {
+      return new Float32Array(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.length / 4);
+    }
     const head = this.carry.length > 0 ? Math.min(this.frameBytes - this.carry.length, bytes.length) : 0;
     const frames = Math.floor((this.carry.length + bytes.length) / this.frameBytes);
     const out = new Float32Array(frames * this.raw.channels);

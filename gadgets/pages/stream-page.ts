@@ -11,6 +11,7 @@ import { renderProcessSteps } from './process-steps';
 import { forgetFailedStep, processSteps } from '../../compute/chain/operation';
 import './keep-offline';
 import { cannotOpen } from './cannot-open';
+import { streamBytesAt } from '../../compute/ingest/stream-bytes';
 
 /** A Data Stream (`#/stream/<id>`): what it is, its processing history and the arrays made from it. */
 export class StreamPage extends Gadget {
@@ -38,8 +39,9 @@ export class StreamPage extends Gadget {
         const storage = await this.acquireWith({ signal }, storageKey);
         const doc = await storage.get(id, { signal });
         if (doc['portal_type'] !== 'Data Stream') throw new Error(`“${id}” is not a Data Stream.`);
-        const attachments = await storage.allAttachments(id, { signal });
-        return { doc, size: attachments['data']?.length ?? 0 };
+        const bytes = streamBytesAt(id, doc);
+        const attachments = await storage.allAttachments(bytes.id, { signal }).catch(() => ({}) as Record<string, { length: number }>);
+        return { doc, size: attachments[bytes.name]?.length ?? 0 };
       } catch (error) {
         if (signal.aborted) throw error;
         return { problem: messageOf(error) };
@@ -75,13 +77,21 @@ export class StreamPage extends Gadget {
       <table>
         <tr><th scope="row">Status</th><td>${textField(doc, 'status') || 'complete'}</td></tr>
         <tr><th scope="row">Size</th><td>${size.toLocaleString('en')} bytes</td></tr>
-        <tr><th scope="row">Data</th><td><fs-keep-offline doc-id=${this.docId} expected-bytes=${size}></fs-keep-offline></td></tr>
+        <tr><th scope="row">Data</th><td>${this.bytesRow(doc, size)}</td></tr>
         <tr><th scope="row">Type</th><td>${textField(doc, 'content_type')}</td></tr>
       </table>
       ${arrays.length > 0 ? html`<h2 class="section">Arrays</h2><ul>${arrays.map((id, index) => html`<li><a class="next" href=${formatHash('array/:id', { id })}>${arrays.length > 1 ? `Channel ${index + 1}` : 'Samples'}</a></li>`)}</ul>` : nothing}
       ${renderProcessSteps(steps, (name) => void this.rerun(name))}
       <button class="danger" @click=${() => void confirmAndDelete(this, this.docId, `the stream “${textField(doc, 'title')}”`, '#/streams')}>Delete stream</button>
     `;
+  }
+
+  /** Where the stream's bytes are; kept once with its array's samples when they are the same bytes. */
+  private bytesRow(doc: Doc, size: number) {
+    const at = streamBytesAt(this.docId, doc);
+    const keep = html`<fs-keep-offline doc-id=${at.id} expected-bytes=${size}></fs-keep-offline>`;
+    if (at.id === this.docId) return keep;
+    return html`<p class="hint">Kept once: these bytes are the samples of <a href=${formatHash('array/:id', { id: at.id })}>its array</a>, so they take no extra space.</p>${keep}`;
   }
 
   static override styles = [pageStyles, css`table { max-width: 40rem; margin-bottom: 1rem; } th { width: 10rem; font-weight: normal; color: var(--muted, #4a5f66); }`];

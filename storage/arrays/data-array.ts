@@ -138,9 +138,10 @@ export async function getDataArray(storage: Storage, id: string, { signal }: Cal
 /**
  * Appends samples (interleaved: channel values of sample 0, then of sample 1…) of the array's dtype; extends the
  * pyramid with the blocks completed. Appends to one array must not run concurrently (serialise them).
+ * `handOver`: the caller gives the samples' buffer up (a whole buffer), so the storage may take it without a copy.
  * Resolves to the new sample count.
  */
-export async function appendSamples(storage: Storage, id: string, samples: NumericArray, { signal }: CallOptions = {}): Promise<number> {
+export async function appendSamples(storage: Storage, id: string, samples: NumericArray, { signal, handOver }: CallOptions & { handOver?: boolean } = {}): Promise<number> {
   const options = signal ? { signal } : {};
   const doc = await getDataArray(storage, id, options);
   const channels = channelCount(doc);
@@ -156,8 +157,20 @@ export async function appendSamples(storage: Storage, id: string, samples: Numer
   // One listing serves every trim check below (the data and each pyramid level).
   const attachments = await storage.allAttachments(id, options);
   await trimAttachment(storage, id, DATA_ATTACHMENT, attachments[DATA_ATTACHMENT], before * channels * elementBytes, options);
-  await storage.appendAttachment(id, DATA_ATTACHMENT, samples, { contentType: 'application/octet-stream', ...options });
-  await extendPyramid(storage, doc, id, before, samples, attachments, options);
+  // The pyramid's new blocks are computed before the data goes (a handed-over buffer is gone once it is appended), then
+  // the data and every level are written at once: each write waits on the disk and a transaction of its own. Any order
+  // is safe: until the document says the array is longer, readers stop at its old length and the next append trims
+  // what lies beyond.
+  const levels = await newPyramidBlocks(storage, doc, id, before, samples, options);
+  await Promise.all([
+    storage.appendAttachment(id, DATA_ATTACHMENT, samples, { contentType: 'application/octet-stream', ...options, ...(handOver ? { handOver } : {}) }),
+    ...levels.map(async (fresh, level) => {
+      const name = pyramidAttachment(level);
+      const width = channels * SUMMARY_FIELDS * fresh.BYTES_PER_ELEMENT;
+      await trimAttachment(storage, id, name, attachments[name], blockCount(before, doc.pyramid.base, level) * width, options);
+      await storage.appendAttachment(id, name, fresh, { contentType: 'application/octet-stream', ...options });
+    }),
+  ]);
   const after = before + added;
   // The document is written last: until then, readers see the old length (the extra bytes are trimmed next time).
   // Only the length changes: other fields written meanwhile (a title, a processing step) are kept.
@@ -248,18 +261,18 @@ function checkArrived(buffer: ArrayBuffer, expected: number, id: string, name: s
 }
 
 /**
- * Adds the pyramid blocks completed by appending `samples` after `before` samples. Each level is built from the blocks
- * just made for the level below, kept in memory; only an unpaired block left by an earlier append is read back.
+ * The pyramid blocks completed by appending `samples` after `before` samples, level by level (level 0 first, until a
+ * level gains none). Each level is built from the blocks just made for the level below, kept in memory; only an
+ * unpaired block left by an earlier append is read back.
  */
-async function extendPyramid(
+async function newPyramidBlocks(
   storage: Storage,
   doc: DataArrayDocument,
   id: string,
   before: number,
   samples: NumericArray,
-  attachments: Record<string, AttachmentInfo>,
   options: CallOptions,
-): Promise<void> {
+): Promise<Array<Float32Array | Float64Array>> {
   const channels = channelCount(doc);
   const { base } = doc.pyramid;
   const Summary = doc.pyramid.dtype === 'float32' ? Float32Array : Float64Array;
@@ -267,19 +280,19 @@ async function extendPyramid(
   // Level 0: the samples of the unfinished block before this append, then the new ones.
   const blockStart = Math.floor(before / base) * base;
   const combined = blockStart === before ? samples : await afterPending(storage, doc, id, blockStart, before, samples, options);
+  const levels: Array<Float32Array | Float64Array> = [];
   let fresh: Float32Array | Float64Array = new Summary(Math.floor(combined.length / channels / base) * width);
   summarizeSamples(combined, channels, base, fresh);
   for (let level = 0; fresh.length > 0; level += 1) {
-    const name = pyramidAttachment(level);
+    levels.push(fresh);
     const existing = blockCount(before, base, level);
-    await trimAttachment(storage, id, name, attachments[name], existing * width * fresh.BYTES_PER_ELEMENT, options);
-    await storage.appendAttachment(id, name, fresh, { contentType: 'application/octet-stream', ...options });
     // The next level pairs blocks: an unpaired block of this level left from earlier appends goes first.
     const lower = existing % 2 === 1 ? joinSummaries(await readSummaries(storage, doc, id, level, existing - 1, existing, options), fresh) : fresh;
     const next = new Summary(Math.floor(lower.length / width / 2) * width);
     mergeLevel(lower, channels, next);
     fresh = next;
   }
+  return levels;
 }
 
 /** The samples [blockStart, before) already stored, followed by `samples`. */

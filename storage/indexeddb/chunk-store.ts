@@ -16,6 +16,8 @@ export interface ChunkWrite {
   /** The attachment record read before staging (undefined: none yet). */
   previous: AttachmentRecord | undefined;
   incoming: IncomingBytes;
+  /** The caller gave the incoming buffer up (PutAttachmentOptions.handOver): the store may detach it. */
+  handOver?: boolean | undefined;
   signal?: AbortSignal | undefined;
 }
 

@@ -196,14 +196,14 @@ export class IndexedDBStorage implements Storage {
     }
   }
 
-  async putAttachment(id: string, name: string, data: AttachmentInput, { contentType, signal }: PutAttachmentOptions = {}): Promise<void> {
+  async putAttachment(id: string, name: string, data: AttachmentInput, { contentType, signal, handOver }: PutAttachmentOptions = {}): Promise<void> {
     checkId(id);
     checkId(name, 'Attachment name');
     const incoming = await incomingBytes(data, contentType);
     await ensureSpace(incoming.size, this.estimate);
     const store = await this.preferredStore();
     await this.attachmentLock(id, name, async () => {
-      const staged = await this.stage(store, { id, name, mode: 'put', previous: undefined, incoming, signal });
+      const staged = await this.stage(store, { id, name, mode: 'put', previous: undefined, incoming, handOver, signal });
       await this.commit(staged, signal, async (tx, removeFiles) => {
         if ((await tx.objectStore('documents').getKey(id)) === undefined) throw notFound(id);
         const previous = await tx.objectStore('attachments').get([id, name]);
@@ -217,7 +217,7 @@ export class IndexedDBStorage implements Storage {
     });
   }
 
-  async appendAttachment(id: string, name: string, data: AttachmentInput, { contentType, signal }: PutAttachmentOptions = {}): Promise<number> {
+  async appendAttachment(id: string, name: string, data: AttachmentInput, { contentType, signal, handOver }: PutAttachmentOptions = {}): Promise<number> {
     checkId(id);
     checkId(name, 'Attachment name');
     // Read before the transaction, which cannot wait for anything but its own requests. An append keeps the
@@ -229,7 +229,7 @@ export class IndexedDBStorage implements Storage {
       // An attachment keeps growing where it is (IndexedDB chunks or its file); a new one goes where new bytes go.
       const previous = await (await this.db()).get('attachments', [id, name]);
       const store = previous ? await this.storeOf(previous) : preferred;
-      const staged = await this.stage(store, { id, name, mode: 'append', previous, incoming, signal });
+      const staged = await this.stage(store, { id, name, mode: 'append', previous, incoming, handOver, signal });
       let size = 0;
       await this.commit(staged, signal, async (tx) => {
         if ((await tx.objectStore('documents').getKey(id)) === undefined) throw notFound(id);

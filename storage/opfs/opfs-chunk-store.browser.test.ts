@@ -35,6 +35,21 @@ describe('attachment bytes in OPFS', () => {
     expect(new Uint8Array(tail)).toEqual(new Uint8Array([9, 1, 2, 3]));
   });
 
+  it('takes a handed-over buffer without a copy (it is detached) and stores its bytes; a view of part of a buffer is copied', async () => {
+    const storage = new IndexedDBStorage({ name: freshName(), bytes: 'opfs' });
+    await storage.put('a', {});
+    const whole = new Float32Array(1 << 20).map((_, index) => index * 0.5);
+    const expected = whole.slice();
+    await storage.appendAttachment('a', 'data', whole, { handOver: true });
+    expect(whole.buffer.byteLength).toBe(0); // transferred to the file worker
+    const partOf = new Uint8Array(16).fill(7).subarray(4, 12);
+    await storage.appendAttachment('a', 'data', partOf, { handOver: true });
+    expect(partOf.buffer.byteLength).toBe(16); // not the caller's whole buffer: copied, left as it was
+    const stored = await storage.getAttachment('a', 'data', { format: 'arraybuffer' });
+    expect(new Float32Array(stored, 0, expected.length)).toEqual(expected);
+    expect(new Uint8Array(stored, expected.byteLength)).toEqual(new Uint8Array(8).fill(7));
+  });
+
   it('a rewrite goes to a new file and the old one is removed once the new record is committed; removal removes files', async () => {
     const name = freshName();
     const storage = new IndexedDBStorage({ name, bytes: 'opfs' });

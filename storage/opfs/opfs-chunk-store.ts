@@ -22,13 +22,13 @@ export class OpfsChunkStore implements ChunkStore {
     readonly dir: string,
   ) {}
 
-  async stage({ mode, previous, incoming, signal }: ChunkWrite): Promise<StagedBytes> {
+  async stage({ mode, previous, incoming, handOver, signal }: ChunkWrite): Promise<StagedBytes> {
     const appendTo = mode === 'append' ? previous?.file : undefined;
     const file = appendTo ?? crypto.randomUUID();
     const at = appendTo ? (previous?.length ?? 0) : 0;
     const abandon = () => (appendTo ? this.files.truncate(this.dir, file, at) : this.files.remove(this.dir, [file])).catch(() => {});
     try {
-      await this.writeIncoming(file, at, incoming, signal);
+      await this.writeIncoming(file, at, incoming, handOver === true, signal);
     } catch (error) {
       await abandon();
       throw error;
@@ -53,17 +53,24 @@ export class OpfsChunkStore implements ChunkStore {
     return { values: [bytes], offset: start };
   }
 
-  private async writeIncoming(file: string, at: number, incoming: IncomingBytes, signal: AbortSignal | undefined): Promise<void> {
+  private async writeIncoming(file: string, at: number, incoming: IncomingBytes, handOver: boolean, signal: AbortSignal | undefined): Promise<void> {
     throwIfAborted(signal);
-    if (incoming.source instanceof Blob) {
-      await this.files.write(this.dir, file, at, incoming.source); // read by the worker piece by piece
+    const { source } = incoming;
+    if (source instanceof Blob) {
+      await this.files.write(this.dir, file, at, source); // read by the worker piece by piece
+      throwIfAborted(signal);
+      return;
+    }
+    if (handOver && source.byteOffset === 0 && source.byteLength === source.buffer.byteLength && source.buffer instanceof ArrayBuffer) {
+      // Given up by the caller: the buffer goes to the worker as it is, with no copy (an import's batches of samples).
+      await this.files.writeTransferring(this.dir, file, at, source as Uint8Array<ArrayBuffer>);
       throwIfAborted(signal);
       return;
     }
     if (incoming.size === 0) await this.files.write(this.dir, file, at, new Uint8Array(0)); // the file exists, empty
     for (let offset = 0; offset < incoming.size; offset += PIECE) {
       // A copy, handed over: the caller may reuse its buffer once the call resolves, and cloning a view would copy its whole buffer.
-      await this.files.writeTransferring(this.dir, file, at + offset, incoming.source.slice(offset, Math.min(offset + PIECE, incoming.size)));
+      await this.files.writeTransferring(this.dir, file, at + offset, source.slice(offset, Math.min(offset + PIECE, incoming.size)));
       throwIfAborted(signal);
     }
   }
