@@ -11,7 +11,7 @@ import { encodeWav } from '../compute/ingest/wav-encoder';
 import type { ProcessStep } from '../storage';
 import { CouchClient, type CouchDoc } from '../storage/remote/couch-client';
 import { CouchStorage } from '../storage/remote/couch-storage';
-import { toBase64 } from '../storage/replicate/couch-peer';
+import { toBase64 } from '../storage/remote/pieces';
 import { startFaultProxy } from '../storage/testing/fault-proxy';
 import { runIngest } from '../server/ingest/run-ingest';
 import { ensureStepIndex } from '../server/step-index';

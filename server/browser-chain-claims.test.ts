@@ -3,7 +3,8 @@ import { startPouchServer, type LockedPouchServer } from '../scripts/pouchdb-ser
 import { MemoryStorage, QueryStorage, UuidStorage, type Doc, type ProcessStep } from '../storage';
 import { CouchClient, type CouchDoc } from '../storage/remote/couch-client';
 import { CouchStorage } from '../storage/remote/couch-storage';
-import { CouchPeer, toBase64 } from '../storage/replicate/couch-peer';
+import { CouchPeer } from '../storage/replicate/couch-peer';
+import { toBase64 } from '../storage/remote/pieces';
 import { Replicator } from '../storage/replicate/replicator';
 import { StoragePeer } from '../storage/replicate/storage-peer';
 import { StorageSyncState } from '../storage/replicate/storage-sync-state';

@@ -1,6 +1,6 @@
 import { DATA_ATTACHMENT, type Doc } from '../../storage';
 import type { CouchStorage } from '../../storage/remote/couch-storage';
-import { CHUNK_SIZE } from '../../storage/replicate/peer';
+import { PIECE_SIZE } from '../../storage/remote/pieces';
 import { backoffMs, delay, isTransient } from '../backoff';
 
 /** The Data Stream field recording, per source, how many of its bytes the stream holds (written with those bytes). */
@@ -88,7 +88,7 @@ export class StreamAppender {
 
   /** Bytes to send next so the stream's end falls on a piece boundary (no part-filled piece rewritten), at most `most`. */
   nextPieceBytes(most: number): number {
-    return most < CHUNK_SIZE ? most : most - (this.size % CHUNK_SIZE);
+    return most < PIECE_SIZE ? most : most - (this.size % PIECE_SIZE);
   }
 
   /** Marks the stream complete (the chain may decode it); a later ingest marks it writing again. */

@@ -3,7 +3,7 @@ import type { IDBPDatabase, StoreNames } from 'idb';
 import { checkRange } from '../attachment-data';
 import { changeFeed } from '../change-feed';
 import { checkDoc, checkId, notFound, throwIfAborted, unsupported } from '../checks';
-import { listRows } from '../query/query-storage';
+import { listRows } from '../query/list-rows';
 import { parseQuery, type QueryNode } from '../query/query-parser';
 import { StorageError } from '../storage-error';
 import type {

@@ -2,8 +2,10 @@ import { checkAllDocs, checkBulkDocs, checkBulkGet, checkChanges, checkDoc, chec
   checkViewRows, checkWrite } from './couch-answers';
 import { RemoteError, remoteErrorFor } from './remote-error';
 
-/** A CouchDB update sequence: a number on PouchDB/CouchDB 1.x, an opaque string on CouchDB 2+/Cloudant. */
-export type Seq = string | number;
+import type { Seq } from '../types';
+
+// A CouchDB update sequence (types.ts): a number on PouchDB/CouchDB 1.x, an opaque string on CouchDB 2+/Cloudant.
+export type { Seq };
 
 /** A stored JSON document as CouchDB sends it. */
 export interface CouchDoc {

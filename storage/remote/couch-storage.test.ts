@@ -3,7 +3,7 @@ import { startPouchServer, type LockedPouchServer } from '../../scripts/pouchdb-
 import { describeStorageConformance } from '../conformance/storage-conformance';
 import { MemoryStorage } from '../memory/memory-storage';
 import { CouchPeer } from '../replicate/couch-peer';
-import { CHUNK_SIZE } from '../replicate/peer';
+import { PIECE_SIZE } from './pieces';
 import { Replicator } from '../replicate/replicator';
 import { StoragePeer } from '../replicate/storage-peer';
 import { StorageSyncState } from '../replicate/storage-sync-state';
@@ -23,7 +23,7 @@ async function database(): Promise<CouchClient> {
   return client;
 }
 
-describeStorageConformance('CouchDB (pouchdb-server, signed in)', async () => ({ storage: new CouchStorage(await database(), { longpollMs: 200 }), chunkSize: CHUNK_SIZE }));
+describeStorageConformance('CouchDB (pouchdb-server, signed in)', async () => ({ storage: new CouchStorage(await database(), { longpollMs: 200 }), chunkSize: PIECE_SIZE }));
 
 const pattern = (size: number) => Uint8Array.from({ length: size }, (_, index) => (index * 13 + (index >> 9)) & 0xff);
 
@@ -31,14 +31,14 @@ describe('a CouchDB database as a Storage, in the replicator format', () => {
   it('keeps attachments as pieces the app pulls by sync, appended piece by piece', async () => {
     const client = await database();
     const storage = new CouchStorage(client);
-    const bytes = pattern(CHUNK_SIZE * 2 + 100);
+    const bytes = pattern(PIECE_SIZE * 2 + 100);
     await storage.put('array', { portal_type: 'Data Array', title: 'on the server' });
-    await storage.appendAttachment('array', 'data', bytes.subarray(0, CHUNK_SIZE - 10), { contentType: 'application/octet-stream' });
-    await storage.appendAttachment('array', 'data', bytes.subarray(CHUNK_SIZE - 10));
+    await storage.appendAttachment('array', 'data', bytes.subarray(0, PIECE_SIZE - 10), { contentType: 'application/octet-stream' });
+    await storage.appendAttachment('array', 'data', bytes.subarray(PIECE_SIZE - 10));
     const stored = await client.get('array');
     expect(Object.entries(stored._attachments ?? {}).map(([name, stub]) => [name, stub.length])).toEqual([
-      ['data#0', CHUNK_SIZE],
-      ['data#1', CHUNK_SIZE],
+      ['data#0', PIECE_SIZE],
+      ['data#1', PIECE_SIZE],
       ['data#2', 100],
     ]);
 

@@ -2,9 +2,7 @@ import { Observable } from 'rxjs';
 import { checkRange, toBlob } from '../attachment-data';
 import { checkDoc, checkId, notFound, throwIfAborted, unsupported } from '../checks';
 import { StorageError } from '../storage-error';
-import { chunkName, groupChunks, parseChunkName } from '../replicate/chunk-names';
-import { toBase64 } from '../replicate/couch-peer';
-import { CHUNK_SIZE } from '../replicate/peer';
+import { groupPieces, parsePieceName, PIECE_SIZE, pieceName, toBase64 } from './pieces';
 import type {
   AllDocsOptions,
   AllDocsResult,
@@ -41,7 +39,7 @@ export interface CouchStorageOptions {
 
 /**
  * The project's Storage over a CouchDB-protocol database (CouchDB 3, Cloudant, pouchdb-server), read and written in the
- * replicator's format: attachments are CHUNK_SIZE pieces `data#0`, `data#1`… (see replicate/chunk-names.ts), so what is
+ * replicator's format: attachments are PIECE_SIZE pieces `data#0`, `data#1`… (see replicate/chunk-names.ts), so what is
  * written here is what the app syncs and reads by range, and compute/'s operations run against a server database
  * unchanged (the server workers). Every write is a compare-and-set on the document's `_rev`: `update` reads, applies its
  * change and writes with that `_rev`, and on a 409 (another writer came in between) reads and applies it again, so no
@@ -186,21 +184,21 @@ export class CouchStorage implements Storage {
     const info = attachmentsOf(current)[name];
     const type = contentType ?? info?.contentType ?? tail.type;
     const tooLarge = (bytes: number) => {
-      if (bytes > limit) throw new StorageError(400, `${bytes} bytes cannot be appended to "${name}" of "${current._id}" in one write: send at most ${limit - CHUNK_SIZE} bytes at a time.`, { id: current._id, name });
+      if (bytes > limit) throw new StorageError(400, `${bytes} bytes cannot be appended to "${name}" of "${current._id}" in one write: send at most ${limit - PIECE_SIZE} bytes at a time.`, { id: current._id, name });
     };
     if (!info) {
       tooLarge(tail.size);
       return this.writePiecesOn(current, name, new Blob([tail], { type }), 0, true, signal);
     }
-    if (!current._attachments?.[chunkName(name, 0)]) {
+    if (!current._attachments?.[pieceName(name, 0)]) {
       // Written whole by another client: made into pieces, the new bytes after it.
       tooLarge(info.length + tail.size);
       const whole = await readPieces(this.client, current, name, info, { start: 0, end: info.length }, 'blob', signal);
       return this.writePiecesOn(current, name, new Blob([whole, tail], { type }), 0, true, signal);
     }
     // Only the last piece, if partly filled, is rewritten; the pieces before it (and a full last one) are kept as they are.
-    const lastIndex = Math.floor(info.length / CHUNK_SIZE);
-    const kept = lastIndex * CHUNK_SIZE;
+    const lastIndex = Math.floor(info.length / PIECE_SIZE);
+    const kept = lastIndex * PIECE_SIZE;
     tooLarge(info.length - kept + tail.size);
     const partial = info.length > kept ? await readPieces(this.client, current, name, info, { start: kept, end: info.length }, 'blob', signal) : new Blob([]);
     return this.writePiecesOn(current, name, new Blob([partial, tail], { type }), lastIndex, false, signal);
@@ -302,12 +300,12 @@ export class CouchStorage implements Storage {
   private async writePiecesOn(current: CouchDoc, name: string, blob: Blob, firstIndex: number, replace: boolean, signal: AbortSignal | undefined): Promise<number> {
     let attachments: Record<string, CouchAttachment> = replace ? otherAttachments(current, name) : dropPiecesFrom(current, name, firstIndex);
     let rev = current._rev!;
-    const count = Math.max(1, Math.ceil(blob.size / CHUNK_SIZE));
+    const count = Math.max(1, Math.ceil(blob.size / PIECE_SIZE));
     for (let index = 0; index < count; ) {
       let bytes = 0;
-      for (; index < count && (bytes === 0 || bytes + CHUNK_SIZE <= WRITE_BYTES); index += 1) {
-        const piece = blob.slice(index * CHUNK_SIZE, (index + 1) * CHUNK_SIZE);
-        attachments[chunkName(name, firstIndex + index)] = { content_type: blob.type || 'application/octet-stream', data: toBase64(new Uint8Array(await piece.arrayBuffer())) };
+      for (; index < count && (bytes === 0 || bytes + PIECE_SIZE <= WRITE_BYTES); index += 1) {
+        const piece = blob.slice(index * PIECE_SIZE, (index + 1) * PIECE_SIZE);
+        attachments[pieceName(name, firstIndex + index)] = { content_type: blob.type || 'application/octet-stream', data: toBase64(new Uint8Array(await piece.arrayBuffer())) };
         bytes += piece.size || 1;
       }
       const first = rev === current._rev;
@@ -321,7 +319,7 @@ export class CouchStorage implements Storage {
       // The next write sends only its own pieces, over the server's stubs of what is there now.
       if (index < count) attachments = await this.stubsAt(current._id, rev, signal);
     }
-    return firstIndex * CHUNK_SIZE + blob.size;
+    return firstIndex * PIECE_SIZE + blob.size;
   }
 
   /** The server's own stubs of a revision (length and digest included), to write on top of it. */
@@ -342,12 +340,12 @@ function withoutReserved(doc: Doc): Doc {
 
 /** The document's attachment stubs without `name` (whole, or all its pieces). */
 function otherAttachments(doc: CouchDoc, name: string): Record<string, CouchAttachment> {
-  return Object.fromEntries(Object.entries(doc._attachments ?? {}).filter(([key]) => key !== name && parseChunkName(key)?.attachment !== name));
+  return Object.fromEntries(Object.entries(doc._attachments ?? {}).filter(([key]) => key !== name && parsePieceName(key)?.attachment !== name));
 }
 
 /** The document's attachment stubs without the pieces of `name` from `firstIndex` on. */
 function dropPiecesFrom(doc: CouchDoc, name: string, firstIndex: number): Record<string, CouchAttachment> {
-  const pieces = groupChunks(Object.keys(doc._attachments ?? {})).get(name) ?? [];
+  const pieces = groupPieces(Object.keys(doc._attachments ?? {})).get(name) ?? [];
   const dropped = new Set(pieces.filter((piece) => piece.index >= firstIndex).map((piece) => piece.name));
   return Object.fromEntries(Object.entries(doc._attachments ?? {}).filter(([key]) => !dropped.has(key)));
 }

@@ -1,8 +1,7 @@
 import { readAs } from '../attachment-data';
 import { notFound, throwIfAborted } from '../checks';
 import { StorageError, type StorageStatus } from '../storage-error';
-import { chunkName, groupChunks, parseChunkName } from '../replicate/chunk-names';
-import { CHUNK_SIZE } from '../replicate/peer';
+import { groupPieces, parsePieceName, PIECE_SIZE, pieceName } from './pieces';
 import type { AttachmentData, AttachmentFormat, AttachmentInfo } from '../types';
 import type { CouchClient, CouchDoc } from './couch-client';
 import { RemoteError } from './remote-error';
@@ -11,7 +10,7 @@ import { RemoteError } from './remote-error';
 export function attachmentsOf(doc: CouchDoc): Record<string, AttachmentInfo> {
   const stored = doc._attachments ?? {};
   const infos: Record<string, AttachmentInfo> = {};
-  for (const [attachment, group] of groupChunks(Object.keys(stored))) {
+  for (const [attachment, group] of groupPieces(Object.keys(stored))) {
     const parts = group.map((piece) => stored[piece.name]!);
     infos[attachment] = {
       length: parts.reduce((sum, part) => sum + (part.length ?? 0), 0),
@@ -21,7 +20,7 @@ export function attachmentsOf(doc: CouchDoc): Record<string, AttachmentInfo> {
     };
   }
   for (const [name, attachment] of Object.entries(stored)) {
-    if (parseChunkName(name)) continue;
+    if (parsePieceName(name)) continue;
     infos[name] = { length: attachment.length ?? 0, contentType: attachment.content_type, ...(attachment.digest ? { digest: attachment.digest } : {}) };
   }
   return infos;
@@ -42,16 +41,16 @@ export async function readPieces<F extends AttachmentFormat>(
 ): Promise<AttachmentData<F>> {
   const id = doc._id;
   const options = { rev: doc._rev!, ...(signal ? { signal } : {}) };
-  if (!doc._attachments?.[chunkName(name, 0)]) {
+  if (!doc._attachments?.[pieceName(name, 0)]) {
     const whole = await callRemote(() => client.getAttachment(id, name, options), id, name, signal);
     return readAs(whole.slice(range.start, range.end, info.contentType), format);
   }
   const parts: Blob[] = [];
-  const first = Math.floor(range.start / CHUNK_SIZE);
-  for (let index = first; index * CHUNK_SIZE < range.end; index += 1) {
-    parts.push(await callRemote(() => client.getAttachment(id, chunkName(name, index), options), id, name, signal));
+  const first = Math.floor(range.start / PIECE_SIZE);
+  for (let index = first; index * PIECE_SIZE < range.end; index += 1) {
+    parts.push(await callRemote(() => client.getAttachment(id, pieceName(name, index), options), id, name, signal));
   }
-  const offset = first * CHUNK_SIZE;
+  const offset = first * PIECE_SIZE;
   return readAs(new Blob(parts, { type: info.contentType }).slice(range.start - offset, range.end - offset, info.contentType), format);
 }
 

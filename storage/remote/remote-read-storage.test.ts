@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPouchServer } from '../../scripts/pouchdb-server.mjs';
-import { CHUNK_SIZE } from '../replicate/peer';
+import { PIECE_SIZE } from './pieces';
 import { CouchClient } from './couch-client';
 import { RemoteReadStorage } from './remote-read-storage';
 
@@ -18,10 +18,10 @@ describe('a read-only view of a CouchDB database, pieces seen whole', () => {
   it('reads ranges across pieces, whole attachments of other clients, and says 404 / 501 where it should', async () => {
     const client = new CouchClient({ url: `${server.url}remote-read` });
     await client.create();
-    const data = bytes(2 * CHUNK_SIZE + 1000);
+    const data = bytes(2 * PIECE_SIZE + 1000);
     let { rev } = await client.put({ _id: 'array', title: 'pieces' });
     for (let piece = 0; piece < 3; piece += 1) {
-      rev = (await client.putAttachment('array', `data#${piece}`, rev, data.slice(piece * CHUNK_SIZE, (piece + 1) * CHUNK_SIZE))).rev;
+      rev = (await client.putAttachment('array', `data#${piece}`, rev, data.slice(piece * PIECE_SIZE, (piece + 1) * PIECE_SIZE))).rev;
     }
     rev = (await client.putAttachment('array', 'photo.png', rev, bytes(300), 'image/png')).rev;
     const remote = new RemoteReadStorage(client);
@@ -30,7 +30,7 @@ describe('a read-only view of a CouchDB database, pieces seen whole', () => {
     const infos = await remote.allAttachments('array');
     expect(infos['data']?.length).toBe(data.length);
     expect(infos['photo.png']).toMatchObject({ length: 300, contentType: 'image/png' });
-    expectBytes(await remote.getAttachment('array', 'data', { start: CHUNK_SIZE - 10, end: 2 * CHUNK_SIZE + 5, format: 'arraybuffer' }), data.slice(CHUNK_SIZE - 10, 2 * CHUNK_SIZE + 5));
+    expectBytes(await remote.getAttachment('array', 'data', { start: PIECE_SIZE - 10, end: 2 * PIECE_SIZE + 5, format: 'arraybuffer' }), data.slice(PIECE_SIZE - 10, 2 * PIECE_SIZE + 5));
     expectBytes(await remote.getAttachment('array', 'data', { format: 'arraybuffer' }), data);
     expectBytes(await remote.getAttachment('array', 'photo.png', { start: 100, end: 110, format: 'arraybuffer' }), bytes(300).slice(100, 110));
 

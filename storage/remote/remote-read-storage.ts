@@ -17,7 +17,7 @@ import type { CouchClient, CouchDoc } from './couch-client';
 import { attachmentsOf, callRemote, readPieces } from './piece-attachments';
 
 /**
- * A read-only Storage view of a CouchDB-protocol database as the replicator writes it: attachments stored as CHUNK_SIZE
+ * A read-only Storage view of a CouchDB-protocol database as the replicator writes it: attachments stored as PIECE_SIZE
  * pieces (`data#0`, `data#1`…) are seen whole, and a range read fetches only the pieces it covers — so an array that
  * is not kept on this device can be viewed from the server without downloading it (wrap this in a CacheStorage to
  * keep what was read). Attachments written whole by other clients are read whole and cut. Writes are 501: the

@@ -1,6 +1,7 @@
 import { randomHex, type CouchAttachment, type CouchClient, type CouchDoc } from '../remote/couch-client';
 import { RemoteError } from '../remote/remote-error';
-import type { PeerChange, PeerChunk, PeerDoc, PeerWrite, PeerWriteResult, ReplicationPeer, Seq, Version } from './peer';
+import { toBase64 } from '../remote/pieces';
+import type { PeerChange, PeerPiece, PeerDoc, PeerWrite, PeerWriteResult, ReplicationPeer, Seq, Version } from './peer';
 
 /** Bytes of pieces sent in one document write. */
 const WRITE_BYTES = 8 * 1024 * 1024;
@@ -109,7 +110,7 @@ export class CouchPeer implements ReplicationPeer {
     id: string,
     version: Version,
     chunks: { name: string; contentType: string; read: () => Promise<Blob> }[],
-    _all: Record<string, PeerChunk>,
+    _all: Record<string, PeerPiece>,
     { signal }: { signal?: AbortSignal },
   ): Promise<Version> {
     // Pieces go in document writes of up to WRITE_BYTES each (a revision per write rather than per piece, memory bounded
@@ -215,19 +216,10 @@ function multipartSafe(text: string): boolean {
 export function fromCouch(doc: CouchDoc): PeerDoc {
   const body: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(doc)) if (!key.startsWith('_')) body[key] = value;
-  const chunks: Record<string, PeerChunk> = {};
+  const chunks: Record<string, PeerPiece> = {};
   for (const [name, attachment] of Object.entries(doc._attachments ?? {})) {
     chunks[name] = { digest: attachment.digest ?? '', length: attachment.length ?? 0, contentType: attachment.content_type };
   }
   return { id: doc._id, deleted: doc._deleted === true, version: doc._rev ?? '', body: doc._deleted ? undefined : body, chunks };
 }
 
-/** Base64 of bytes, natively where the runtime has it (Uint8Array.toBase64 in browsers, Buffer in Node). */
-export function toBase64(bytes: Uint8Array): string {
-  const native = (bytes as Uint8Array & { toBase64?: () => string }).toBase64;
-  if (native) return native.call(bytes);
-  if (typeof Buffer !== 'undefined') return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
-  let binary = '';
-  for (let at = 0; at < bytes.length; at += 0x8000) binary += String.fromCharCode(...bytes.subarray(at, at + 0x8000));
-  return btoa(binary);
-}

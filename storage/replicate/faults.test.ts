@@ -11,9 +11,8 @@ import { RemoteFallbackStorage } from '../sync/remote-fallback-storage';
 import { startFaultProxy, type FaultProxy, type SeenRequest } from '../testing/fault-proxy';
 import type { Storage } from '../types';
 import { UuidStorage } from '../uuid/uuid-storage';
-import { groupChunks } from './chunk-names';
+import { groupPieces, PIECE_SIZE } from '../remote/pieces';
 import { CouchPeer } from './couch-peer';
-import { CHUNK_SIZE } from './peer';
 import { Replicator } from './replicator';
 import { StoragePeer } from './storage-peer';
 import { StorageSyncState } from './storage-sync-state';
@@ -232,7 +231,7 @@ describe('an array pulled in part', () => {
     const { direct, via } = await database();
     const tablet = device(via);
     const laptop = device(via);
-    const samples = Float32Array.from({ length: Math.floor((CHUNK_SIZE * 2.5) / 4) }, (_, index) => Math.sin(index / 50));
+    const samples = Float32Array.from({ length: Math.floor((PIECE_SIZE * 2.5) / 4) }, (_, index) => Math.sin(index / 50));
     const id = await createDataArray(tablet.storage, { title: 'Vibration', dtype: 'float32' });
     await appendSamples(tablet.storage, id, samples);
     await tablet.replicator.sync();
@@ -241,7 +240,7 @@ describe('an array pulled in part', () => {
     proxy.rules = [{ match: (seen) => seen.method === 'GET' && seen.endpoint === `${id}/data%231`, fault: { cut: 'mid-body' }, times: 1 }];
     await expect(laptop.replicator.sync()).rejects.toBeInstanceOf(RemoteError);
     const doc = await getDataArray(laptop.storage, id);
-    expect((await laptop.storage.allAttachments(id))['data']?.length).toBe(CHUNK_SIZE);
+    expect((await laptop.storage.allAttachments(id))['data']?.length).toBe(PIECE_SIZE);
 
     // On its own, the device says the data is not here yet (what the processing chain waits for)…
     const missing = await readRange(laptop.storage, doc, id, 0, samples.length).then(
@@ -269,7 +268,7 @@ describe('a network that drops 20 % of connections', () => {
     for (let index = 0; index < 10; index++) await tablet.storage.put(`tablet-${index}`, { title: `tablet note ${index}` });
     for (let index = 0; index < 6; index++) await laptop.storage.put(`laptop-${index}`, { title: `laptop note ${index}` });
     await tablet.storage.put('photo', { title: 'Photo' });
-    await tablet.storage.putAttachment('photo', 'image', bytes(CHUNK_SIZE * 2 + 777, 11));
+    await tablet.storage.putAttachment('photo', 'image', bytes(PIECE_SIZE * 2 + 777, 11));
     await laptop.storage.put('scan', { title: 'Scan' });
     await laptop.storage.putAttachment('scan', 'image', bytes(30_000, 13));
     await laptop.storage.put('shared', { title: 'shared, first' });
@@ -327,7 +326,7 @@ async function untilSynced(replicator: Replicator): Promise<number> {
 /** An attachment as the server holds it: its pieces joined. */
 async function serverBytes(client: CouchClient, id: string, name: string): Promise<Uint8Array> {
   const doc = await client.get(id);
-  const pieces = groupChunks(Object.keys(doc._attachments ?? {})).get(name) ?? [];
+  const pieces = groupPieces(Object.keys(doc._attachments ?? {})).get(name) ?? [];
   const parts = await Promise.all(pieces.map((piece) => client.getAttachment(id, piece.name)));
   return new Uint8Array(await new Blob(parts).arrayBuffer());
 }
@@ -342,7 +341,7 @@ async function serverContents(client: CouchClient): Promise<Contents> {
     if (!row.doc || row.id?.startsWith('_design/')) continue;
     const body = Object.fromEntries(Object.entries(row.doc).filter(([key]) => !key.startsWith('_')));
     const attachments: Record<string, string> = {};
-    for (const name of groupChunks(Object.keys(row.doc._attachments ?? {})).keys()) attachments[name] = fingerprint(await serverBytes(client, row.key, name));
+    for (const name of groupPieces(Object.keys(row.doc._attachments ?? {})).keys()) attachments[name] = fingerprint(await serverBytes(client, row.key, name));
     contents.set(row.key, { body, attachments });
   }
   return contents;

@@ -1,15 +1,13 @@
-import type { Seq } from '../remote/couch-client';
+import type { Seq } from '../types';
 
 export type { Seq };
 
 /** An opaque version of a document on one side: equal versions mean unchanged content (a CouchDB `_rev`, a content hash). */
 export type Version = string;
 
-/** Size of the pieces large attachments travel in (and are stored as on a CouchDB remote). */
-export const CHUNK_SIZE = 1024 * 1024;
 
 /** One attachment piece as a side describes it. */
-export interface PeerChunk {
+export interface PeerPiece {
   /** Changes whenever the bytes change. */
   digest: string;
   length: number;
@@ -26,7 +24,7 @@ export interface PeerDoc {
   /** The JSON content without transport fields (`_id`, `_rev`, `_attachments`…). */
   body?: Record<string, unknown>;
   /** Attachment pieces by wire name (`data#0`, `data#1`… for chunked attachments; see chunk-names.ts). */
-  chunks: Record<string, PeerChunk>;
+  chunks: Record<string, PeerPiece>;
 }
 
 export interface PeerChange {
@@ -85,7 +83,7 @@ export interface ReplicationPeer {
     id: string,
     version: Version,
     chunks: { name: string; contentType: string; read: () => Promise<Blob> }[],
-    all: Record<string, PeerChunk>,
+    all: Record<string, PeerPiece>,
     options: { signal?: AbortSignal },
   ): Promise<Version>;
   /** A checkpoint this side keeps for a replication (not replicated itself). */

@@ -9,7 +9,7 @@ import { CouchPeer } from './couch-peer';
 import { Replicator, type ConflictPolicy, type DocumentMerge } from './replicator';
 import { StoragePeer } from './storage-peer';
 import { StorageSyncState } from './storage-sync-state';
-import { CHUNK_SIZE } from './peer';
+import { PIECE_SIZE } from '../remote/pieces';
 
 let server: { url: string; stop(): Promise<void> };
 let counter = 0;
@@ -50,7 +50,7 @@ describe('replication between a device storage and a CouchDB-protocol server (po
     const tablet = await device(db);
     const laptop = await device(db);
     await tablet.storage.put('stream-1', { portal_type: 'Data Stream', title: 'North pump' });
-    const data = bytes(CHUNK_SIZE * 2 + 1234, 7);
+    const data = bytes(PIECE_SIZE * 2 + 1234, 7);
     await tablet.storage.putAttachment('stream-1', 'data', data);
     const pushed = await tablet.replicator.sync();
     expect(pushed).toMatchObject({ pushed: 1, conflicts: 0, chunks: 3 });
@@ -71,25 +71,25 @@ describe('replication between a device storage and a CouchDB-protocol server (po
     const tablet = await device(db);
     const laptop = await device(db);
     await tablet.storage.put('recording', { portal_type: 'Data Stream', title: 'long' });
-    const first = bytes(CHUNK_SIZE * 2 + 500, 3);
+    const first = bytes(PIECE_SIZE * 2 + 500, 3);
     await tablet.storage.putAttachment('recording', 'data', first);
     expect(await tablet.replicator.sync()).toMatchObject({ pushed: 1, chunks: 3 });
     expect(await laptop.replicator.sync()).toMatchObject({ pulled: 1, chunks: 3 });
-    const more = bytes(CHUNK_SIZE, 5);
+    const more = bytes(PIECE_SIZE, 5);
     await tablet.storage.appendAttachment('recording', 'data', more);
     // The last piece grew and one piece is new: two pieces, not the whole attachment again.
     const pushed = await tablet.replicator.sync();
     expect(pushed).toMatchObject({ pushed: 1, chunks: 2 });
-    expect(pushed.bytes).toBe(first.length + more.length - 2 * CHUNK_SIZE);
+    expect(pushed.bytes).toBe(first.length + more.length - 2 * PIECE_SIZE);
     const pulled = await laptop.replicator.sync();
     expect(pulled).toMatchObject({ pulled: 1, chunks: 2 });
     const copy = new Uint8Array(await laptop.storage.getAttachment('recording', 'data', { format: 'arraybuffer' }));
     expect(sameBytes(copy, new Uint8Array([...first, ...more]))).toBe(true);
     // A rewrite is not an append: every piece goes again.
-    await tablet.storage.putAttachment('recording', 'data', bytes(CHUNK_SIZE + 10, 9));
+    await tablet.storage.putAttachment('recording', 'data', bytes(PIECE_SIZE + 10, 9));
     expect(await tablet.replicator.sync()).toMatchObject({ chunks: 2 });
     await laptop.replicator.sync();
-    expect(sameBytes(new Uint8Array(await laptop.storage.getAttachment('recording', 'data', { format: 'arraybuffer' })), bytes(CHUNK_SIZE + 10, 9))).toBe(true);
+    expect(sameBytes(new Uint8Array(await laptop.storage.getAttachment('recording', 'data', { format: 'arraybuffer' })), bytes(PIECE_SIZE + 10, 9))).toBe(true);
   });
 
   it('is incremental: after k changes a sync moves k documents, and deletions travel both ways', async () => {
@@ -200,7 +200,7 @@ describe('replication between a device storage and a CouchDB-protocol server (po
     const db = await remoteDb();
     const peer = new CouchPeer(db);
     const { rev } = await db.put({ _id: 'array', title: 'first' });
-    const data = bytes(CHUNK_SIZE, 11);
+    const data = bytes(PIECE_SIZE, 11);
     // The other writer lands between our check and our write (while our piece is being read).
     const written = peer.writeChunks('array', rev, [{ name: 'data#0', contentType: 'application/octet-stream', read: async () => {
       await db.put({ _id: 'array', _rev: rev, title: 'their edit' });

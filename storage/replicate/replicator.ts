@@ -1,7 +1,7 @@
 import { canonicalJson } from './hash';
-import { groupChunks } from './chunk-names';
+import { groupPieces } from '../remote/pieces';
 import { RemoteError } from '../remote/remote-error';
-import type { PeerChunk, PeerDoc, PeerWrite, Refusal, ReplicationPeer, Seq, Version } from './peer';
+import type { PeerPiece, PeerDoc, PeerWrite, Refusal, ReplicationPeer, Seq, Version } from './peer';
 import type { Signature, SyncConflict, SyncRefusal, SyncStateStore } from './sync-state';
 
 /**
@@ -195,7 +195,7 @@ export class Replicator {
     const signature = (await this.state.getSignatures([id], { signal })).get(id);
     const pieces = Object.entries(doc.chunks);
     if (doc.deleted || pieces.length === 0) return 'nothing';
-    const onRemote = ([name, piece]: [string, PeerChunk]) => signature?.chunks?.[name]?.[0] === piece.digest && signature.chunks[name]![1] !== '';
+    const onRemote = ([name, piece]: [string, PeerPiece]) => signature?.chunks?.[name]?.[0] === piece.digest && signature.chunks[name]![1] !== '';
     return signature?.local === doc.version && pieces.every(onRemote) ? { doc, signature } : 'not-yet';
   }
 
@@ -591,7 +591,7 @@ function makeSignature(source: Side, sourceVersion: Version, targetVersion: Vers
 function keptChunks(doc: PeerDoc, signature: Signature | undefined, source: Side): Record<string, string> {
   if (doc.deleted || !signature?.chunks) return {};
   const index = source === 'local' ? 1 : 0;
-  const sourceGroups = groupChunks(Object.keys(doc.chunks));
+  const sourceGroups = groupPieces(Object.keys(doc.chunks));
   return Object.fromEntries(
     Object.entries(signature.chunks)
       .filter(([name, digests]) => {

@@ -2,13 +2,13 @@ import { firstValueFrom, take, toArray } from 'rxjs';
 import { conflict } from '../checks';
 import { isStorageError } from '../storage-error';
 import type { AttachmentInfo, Doc, Storage } from '../types';
-import { chunkCount, chunkName, groupChunks, parseChunkName } from './chunk-names';
+import { groupPieces, parsePieceName, PIECE_SIZE, pieceCount, pieceName } from '../remote/pieces';
 import { canonicalJson, hashString } from './hash';
-import { CHUNK_SIZE, type PeerChunk, type PeerDoc, type PeerWrite, type PeerWriteResult, type ReplicationPeer, type Seq, type Version } from './peer';
+import { type PeerPiece, type PeerDoc, type PeerWrite, type PeerWriteResult, type ReplicationPeer, type Seq, type Version } from './peer';
 
 /**
  * The replicator's view of any Fieldscope storage (IndexedDB on the device, memory in tests). A document's version is
- * a hash of its body and of its attachments' digests; attachments travel as CHUNK_SIZE pieces read by range (never a
+ * a hash of its body and of its attachments' digests; attachments travel as PIECE_SIZE pieces read by range (never a
  * whole array in memory), and pieces arriving at the end of an attachment are appended.
  * Writes are compare-and-set against the version the replicator expects, checked and written in one `update`: an edit
  * saved on this device while a sync runs is never overwritten, it makes a conflict instead.
@@ -48,7 +48,7 @@ export class StoragePeer implements ReplicationPeer {
     for (const write of writes) {
       // Attachments none of whose pieces are kept are gone on the other side.
       const keep = Object.keys(write.keepChunks);
-      const kept = new Set([...groupChunks(keep).keys(), ...keep.filter((name) => !parseChunkName(name))]);
+      const kept = new Set([...groupPieces(keep).keys(), ...keep.filter((name) => !parsePieceName(name))]);
       let written: { version: Version; dropped: string[] } = { version: '', dropped: [] };
       try {
         await this.storage.update(
@@ -78,17 +78,17 @@ export class StoragePeer implements ReplicationPeer {
   }
 
   async readChunk(id: string, name: string, { signal }: { signal?: AbortSignal }): Promise<Blob> {
-    const piece = parseChunkName(name);
+    const piece = parsePieceName(name);
     const options = signal ? { signal } : {};
     if (!piece) return this.storage.getAttachment(id, name, options);
-    return this.storage.getAttachment(id, piece.attachment, { start: piece.index * CHUNK_SIZE, end: (piece.index + 1) * CHUNK_SIZE, ...options });
+    return this.storage.getAttachment(id, piece.attachment, { start: piece.index * PIECE_SIZE, end: (piece.index + 1) * PIECE_SIZE, ...options });
   }
 
   async writeChunks(
     id: string,
     version: Version,
     chunks: { name: string; contentType: string; read: () => Promise<Blob> }[],
-    all: Record<string, PeerChunk>,
+    all: Record<string, PeerPiece>,
     { signal }: { signal?: AbortSignal },
   ): Promise<Version> {
     const options = signal ? { signal } : {};
@@ -96,16 +96,16 @@ export class StoragePeer implements ReplicationPeer {
     if (current.version !== version) throw new Error(`${id} changed on this device during the sync: sync again.`);
     const existing = await this.storage.allAttachments(id, options);
     const changed = new Map(chunks.map((chunk) => [chunk.name, chunk]));
-    for (const chunk of chunks.filter((candidate) => !parseChunkName(candidate.name))) {
+    for (const chunk of chunks.filter((candidate) => !parsePieceName(candidate.name))) {
       await this.storage.putAttachment(id, chunk.name, await chunk.read(), { contentType: chunk.contentType, ...options });
     }
-    for (const [attachment, pieces] of groupChunks(Object.keys(all))) {
+    for (const [attachment, pieces] of groupPieces(Object.keys(all))) {
       const incoming = pieces.filter((piece) => changed.has(piece.name));
       if (incoming.length === 0) continue;
       const contentType = changed.get(incoming[0]!.name)!.contentType;
       const firstChanged = incoming[0]!.index;
       const size = existing[attachment]?.length ?? 0;
-      const tailOnly = incoming.every((piece, at) => piece.index === firstChanged + at) && size === firstChanged * CHUNK_SIZE && incoming.at(-1)!.index === pieces.at(-1)!.index;
+      const tailOnly = incoming.every((piece, at) => piece.index === firstChanged + at) && size === firstChanged * PIECE_SIZE && incoming.at(-1)!.index === pieces.at(-1)!.index;
       if (tailOnly) {
         // Only new pieces at the end (a growing stream or array): append them, one piece in memory at a time.
         if (firstChanged === 0 && existing[attachment]) await this.storage.removeAttachment(id, attachment, options);
@@ -141,15 +141,15 @@ export class StoragePeer implements ReplicationPeer {
       throw error;
     }
     const attachments = await this.storage.allAttachments(id, options);
-    const chunks: Record<string, PeerChunk> = {};
+    const chunks: Record<string, PeerPiece> = {};
     for (const [name, info] of Object.entries(attachments)) {
-      const count = chunkCount(info.length);
+      const count = pieceCount(info.length);
       for (let index = 0; index < count; index += 1) {
-        const length = Math.max(0, Math.min(CHUNK_SIZE, info.length - index * CHUNK_SIZE));
+        const length = Math.max(0, Math.min(PIECE_SIZE, info.length - index * PIECE_SIZE));
         // While an attachment is only appended to (appendBase unchanged), a piece is known by its length: full pieces
         // keep their digest and only the tail travels. Otherwise any write marks every piece changed.
         const digest = info.appendBase !== undefined ? `${info.appendBase}:${length}:${index}` : `${info.digest ?? ''}:${info.length}:${index}`;
-        chunks[chunkName(name, index)] = { digest, length, contentType: info.contentType };
+        chunks[pieceName(name, index)] = { digest, length, contentType: info.contentType };
       }
     }
     return { id, deleted: false, version: versionOf(body, attachments), body, chunks };

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPouchServer } from '../../scripts/pouchdb-server.mjs';
 import { createLocalStorage } from '../local-storage';
 import { appendSamples, createDataArray, getDataArray, readRange } from '../arrays';
-import { CHUNK_SIZE } from '../replicate/peer';
+import { PIECE_SIZE } from '../remote/pieces';
 import { startTestProxy, type TestProxy } from '../testing/test-proxy';
 import { RemoteFallbackStorage } from './remote-fallback-storage';
 import { SyncManager } from './sync-manager';
@@ -25,7 +25,7 @@ afterAll(async () => {
 function tablet() {
   const name = `remote-arrays-${++counter}`;
   const local = createLocalStorage(name);
-  const manager = new SyncManager(local, { stateName: `${name}-sync`, keepOfflineBytes: CHUNK_SIZE, cacheBytes: 8 * CHUNK_SIZE });
+  const manager = new SyncManager(local, { stateName: `${name}-sync`, keepOfflineBytes: PIECE_SIZE, cacheBytes: 8 * PIECE_SIZE });
   return { local, manager, view: new RemoteFallbackStorage(local, manager.remoteReader) };
 }
 

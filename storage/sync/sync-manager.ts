@@ -9,7 +9,8 @@ import type { Storage } from '../types';
 import { CacheStorage } from '../cache/cache-storage';
 import { UnionStorage } from '../union/union-storage';
 import { RemoteReadStorage } from '../remote/remote-read-storage';
-import { CHUNK_SIZE, type PeerDoc } from '../replicate/peer';
+import { type PeerDoc } from '../replicate/peer';
+import { PIECE_SIZE } from '../remote/pieces';
 import { CouchPeer } from '../replicate/couch-peer';
 import { Replicator, type DocumentMerge, type SyncProgress } from '../replicate/replicator';
 import { StoragePeer } from '../replicate/storage-peer';
@@ -435,7 +436,7 @@ export class SyncManager {
     let reader = this.readers.get(remote.id);
     if (!reader) {
       // Blocks the size of the remote's pieces: each cached block is one piece request.
-      reader = new CacheStorage(new RemoteReadStorage(new CouchClient({ url: remote.url })), this.readCache, { blockSize: CHUNK_SIZE, maxBytes: this.cacheBytes });
+      reader = new CacheStorage(new RemoteReadStorage(new CouchClient({ url: remote.url })), this.readCache, { blockSize: PIECE_SIZE, maxBytes: this.cacheBytes });
       this.readers.set(remote.id, reader);
     }
     return reader;
