@@ -4,8 +4,8 @@ import Dygraph from 'dygraphs';
 import uPlot from 'uplot';
 import { Gadget } from '../gadgets/core';
 import { storageKey } from '../gadgets/app/keys';
-import { GraphGadget } from '../gadgets/graph/graph-gadget';
-import '../gadgets/graph/graph-gadget';
+import type { GraphGadget } from '../gadgets/graph/graph-gadget';
+import '../gadgets/graph/graph-gadget'; // defines <fs-graph>
 import { createLocalStorage, type Storage } from '../storage';
 import { appendSamples, createDataArray } from '../storage/arrays';
 import { demoSamples } from '../compute/signals/demo-signal';

@@ -1,5 +1,5 @@
-import { isStorageError, type ProcessStep, type Storage } from '../storage';
-import type { Doc } from '../storage';
+import { isStorageError } from '../storage';
+import type { Doc, ProcessStep, Storage } from '../storage';
 import type { CouchAttachment, CouchClient } from '../storage/remote/couch-client';
 import { bodyOf, CouchStorage } from '../storage/remote/couch-storage';
 import { RemoteError } from '../storage/remote/remote-error';

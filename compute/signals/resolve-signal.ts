@@ -1,7 +1,7 @@
 import type { Storage } from '../../storage';
 import { isStorageError } from '../../storage/storage-error';
 import { asDataArray, getDataArray, sampleCount, type DataArrayDocument } from '../../storage/arrays';
-import { quoteQueryValue } from '../../gadgets/pages/document-query';
+import { quoteQueryValue } from '../../storage/query/document-query';
 import { checkExperiment, type ExperimentDocument } from './experiment-document';
 import { checkSignal, type SignalBinding, type SignalDocument } from './signal-document';
 import { resolveBinding, type ArrayRef } from './resolve-binding';

@@ -1,10 +1,8 @@
 // A headless gadget that runs in a Web Worker (compute). Its declared methods are called by the declaring gadget
 // through the same protocol as iframe gadgets; it acquires from the declaring gadget over the channel.
 import type { AcquisitionKey } from './acquisition';
-import { INIT } from './sandbox/protocol';
+import { INIT, serializeError, type Endpoint } from './sandbox/protocol';
 import { declaredMethodsOf, serveChild } from './sandbox/child';
-import type { Endpoint } from './sandbox/protocol';
-import { serializeError } from './sandbox/protocol';
 
 /**
  * Base class of worker gadgets. List callable methods in `static declaredMethods`; an async method receives the

@@ -2,9 +2,8 @@ import { css, html, nothing } from 'lit';
 import { Gadget } from '../core';
 import { notifyKey, syncKey } from '../app/keys';
 import { messageOf } from '../app/error-report';
-import type { SyncManager } from '../../storage/sync';
+import type { SyncManager, RemoteConfig } from '../../storage/sync';
 import type { SyncConflict, SyncRefusal } from '../../storage/replicate';
-import type { RemoteConfig } from '../../storage/sync';
 import { pageStyles } from './page-styles';
 import './doc-link';
 

@@ -5,7 +5,7 @@ import { Gadget, sleep } from '../core';
 import { moduleAt, type ModuleEntry } from '../app/modules';
 import { navigateKey, notifyKey, storageKey } from '../app/keys';
 import { formatHash } from '../app/router';
-import { documentListQuery } from './document-query';
+import { documentListQuery } from '../../storage/query/document-query';
 import { pageStyles } from './page-styles';
 import './test-signal-form';
 import type { AllDocsRow, SortOrder, Storage } from '../../storage';

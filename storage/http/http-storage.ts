@@ -12,8 +12,8 @@ import type {
   Change,
   Doc,
   GetAttachmentOptions,
+  Storage,
 } from '../types';
-import type { Storage } from '../types';
 
 /** The one attachment an HTTP file has: its bytes. */
 export const HTTP_ATTACHMENT = 'data';

@@ -1,12 +1,11 @@
 // Runs inside the sandboxed iframe (iframe.html): handshake with the parent, load the gadget module, serve it.
 // Deliberately independent of the Gadget class identity (duck-typed acquire events), so a gadget bundle carrying its
 // own copy of the runtime still works here.
-import { serializeError, type WireMessage } from './protocol';
+import { serializeError, type Endpoint, type WireMessage } from './protocol';
 import { awaitFrameInit } from './frame-handshake';
 import { declaredMethodsOf, serveChild } from './child';
 import { createGadgetElement, resolveGadgetUrl, type GadgetModule } from '../module-loader';
 import { GadgetDeclarationError } from '../errors';
-import type { Endpoint } from './protocol';
 
 // Bundlers drop the exports of a standalone bundle (e.g. Vite `?worker&url`), so a module may only define its element.
 // This page loads one gadget, so the last element defined while its module ran is that gadget (its own children's

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Envelope } from '../../../storage/arrays';
+import type { Envelope, DataArrayDocument } from '../../../storage/arrays';
 import { sparklineShape } from './sparkline';
 import { sampleTime } from './sample-time';
-import type { DataArrayDocument } from '../../../storage/arrays';
 
 function envelope(min: number[], max: number[]): Envelope {
   const n = min.length;
