@@ -3,7 +3,7 @@
 // in IndexedDB, against the same with 10 sources in the same run.
 import { html } from 'lit';
 import { Gadget, nextFrame } from '../gadgets/core';
-import { storageKey, syncKey } from '../gadgets/app/keys';
+import { storageKey, syncKey } from '../gadgets/shared/keys';
 import { createLocalStorage, type Storage } from '../storage';
 import { appendSamples, createDataArray } from '../storage/arrays';
 import { SyncManager } from '../storage/sync';

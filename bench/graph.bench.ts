@@ -3,7 +3,7 @@
 import Dygraph from 'dygraphs';
 import uPlot from 'uplot';
 import { Gadget } from '../gadgets/core';
-import { storageKey } from '../gadgets/app/keys';
+import { storageKey } from '../gadgets/shared/keys';
 import type { GraphGadget } from '../gadgets/graph/graph-gadget';
 import '../gadgets/graph/graph-gadget'; // defines <fs-graph>
 import { createLocalStorage, type Storage } from '../storage';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryStorage, QueryStorage } from '../../storage';
-import { markdownWithCitations } from '../../gadgets/pages/markdown-citations';
+import { markdownWithCitations } from '../../gadgets/pages/notebook/markdown-citations';
 import { importBibtex } from './bibtex-import';
 import { citationAt, citedKeys, lookUpCitations } from './citations';
 import { newReference, referenceId } from './reference-document';

@@ -1,16 +1,16 @@
 import { css, html, nothing, type PropertyValues } from 'lit';
 import { Gadget, reportGadgetDeclarationErrorKey, reportServiceErrorKey } from '../core';
-import { navigateKey, notifyKey, pageTitleKey, reportErrorKey, storageKey, syncKey } from './keys';
+import { navigateKey, notifyKey, pageTitleKey, reportErrorKey, storageKey, syncKey } from '../shared/keys';
 import { appStorage } from './app-storage';
 import { appPageStorage, appSync } from './app-sync';
 import { runAppChain } from './app-chain';
 import '../sync/sync-status';
-import { matchRoute, type RouteMatch } from './router';
+import { matchRoute, type RouteMatch } from '../shared/router';
 import { routes } from './routes';
-import { moduleOfRoute, modules } from './modules';
+import { moduleOfRoute, modules } from '../shared/modules';
 import { registerServiceWorker } from './service-worker';
-import { requestPersistence } from './persistence';
-import { toErrorReport, type ErrorReport } from './error-report';
+import { requestPersistence } from '../shared/persistence';
+import { toErrorReport, type ErrorReport } from '../shared/error-report';
 import { ErrorReportKeeper } from './error-report-keeper';
 
 /** The most errors the panel lists (the latest); all of them are still kept as Error Report documents, within limits. */
@@ -25,7 +25,7 @@ interface Toast {
 /**
  * The app shell: header (page title, sync status), navigation, the routed page, the error panel and the update prompt.
  * It is the root of the gadget tree: pages acquire storage, navigation, notifications and error reporting from it
- * (gadgets/app/keys.ts).
+ * (gadgets/shared/keys.ts).
  */
 export class AppShell extends Gadget {
   static override properties = {

@@ -1,5 +1,5 @@
 import type { Storage } from '../../storage';
-import { messageOf } from './error-report';
+import { messageOf } from '../shared/error-report';
 
 let opened: Promise<Storage> | undefined;
 

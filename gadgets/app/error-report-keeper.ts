@@ -1,5 +1,5 @@
 import type { BaseDocument, Storage } from '../../storage';
-import { errorReportDocument, type ErrorReport } from './error-report';
+import { errorReportDocument, type ErrorReport } from '../shared/error-report';
 
 /** Where Error Report documents go (the app's storage: `post` makes a new one, `update` adds a repeat's count). */
 export type ErrorReportStore = Pick<Storage, 'post' | 'update'>;

@@ -1,8 +1,8 @@
 import { css, html, nothing, type PropertyValues } from 'lit';
 import { Gadget, untilAborted } from '../core';
-import { storageKey } from '../app/keys';
-import { messageOf } from '../app/error-report';
-import { pageStyles } from '../pages/page-styles';
+import { storageKey } from '../shared/keys';
+import { messageOf } from '../shared/error-report';
+import { pageStyles } from '../shared/page-styles';
 import { channelCount, getDataArray, type DataArrayDocument } from '../../storage/arrays';
 import { computeSourceSpectrogram, type Spectrogram } from '../../compute/spectrum/stft';
 import { storageArraySource, type ArraySource } from '../../compute/statistics/array-source';

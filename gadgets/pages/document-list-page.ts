@@ -1,15 +1,15 @@
 import { css, html, nothing, type PropertyValues } from 'lit';
-import { messageOf } from '../app/error-report';
-import { textField } from './doc-fields';
+import { messageOf } from '../shared/error-report';
+import { textField } from '../shared/doc-fields';
 import { Gadget, sleep } from '../core';
-import { moduleAt, type ModuleEntry } from '../app/modules';
-import { navigateKey, notifyKey, storageKey } from '../app/keys';
-import { formatHash } from '../app/router';
+import { moduleAt, type ModuleEntry } from '../shared/modules';
+import { navigateKey, notifyKey, storageKey } from '../shared/keys';
+import { formatHash } from '../shared/router';
 import { documentListQuery } from '../../storage/query/document-query';
-import { pageStyles } from './page-styles';
+import { pageStyles } from '../shared/page-styles';
 import './test-signal-form';
 import type { AllDocsRow, SortOrder, Storage } from '../../storage';
-import { followChanges } from './follow-changes';
+import { followChanges } from '../shared/follow-changes';
 
 /** How many rows a page shows at first, and how many more "Show more" adds. */
 const PAGE_SIZE = 50;

@@ -1,12 +1,12 @@
 import { css, html, nothing, type PropertyValues } from 'lit';
-import { messageOf } from '../app/error-report';
-import { textField } from './doc-fields';
+import { messageOf } from '../shared/error-report';
+import { textField } from '../shared/doc-fields';
 import { Gadget } from '../core';
-import { pageTitleKey, storageKey } from '../app/keys';
-import { confirmAndDelete } from './delete-document';
-import { pageStyles } from './page-styles';
+import { pageTitleKey, storageKey } from '../shared/keys';
+import { confirmAndDelete } from '../shared/delete-document';
+import { pageStyles } from '../shared/page-styles';
 import type { Doc } from '../../storage';
-import { cannotOpen } from './cannot-open';
+import { cannotOpen } from '../shared/cannot-open';
 
 type ReportView = { status: 'loading' } | { status: 'ready'; doc: Doc } | { status: 'failed'; message: string };
 

@@ -1,6 +1,6 @@
 import { LitElement, css, html } from 'lit';
-import { modules } from '../app/modules';
-import { pageStyles } from './page-styles';
+import { modules } from '../shared/modules';
+import { pageStyles } from '../shared/page-styles';
 import './dashboard/dashboard';
 
 /** The front page: the dashboard of every source, then every module of the app (listed even while it is empty). */

@@ -1,7 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
-import { pageStyles } from './page-styles';
-import { requestPersistence, type Persistence } from '../app/persistence';
-import { formatBytes } from './format-bytes';
+import { pageStyles } from '../shared/page-styles';
+import { requestPersistence, type Persistence } from '../shared/persistence';
+import { formatBytes } from '../shared/format-bytes';
 import type { BytesStoreInUse } from '../../storage/local-storage';
 
 /** Settings and about: storage persistence, usage against quota, app version. */

@@ -1,11 +1,11 @@
 import { css, html, nothing } from 'lit';
 import { Gadget } from '../core';
-import { navigateKey, storageKey } from '../app/keys';
-import { formatHash } from '../app/router';
-import { messageOf } from '../app/error-report';
+import { navigateKey, storageKey } from '../shared/keys';
+import { formatHash } from '../shared/router';
+import { messageOf } from '../shared/error-report';
 import { appendSamples, completeDataArray, createDataArray } from '../../storage/arrays';
 import { demoSamples } from '../../compute/signals/demo-signal';
-import { pageStyles } from './page-styles';
+import { pageStyles } from '../shared/page-styles';
 
 /** Samples written per append: bounded memory and visible progress whatever the size. */
 const BATCH = 1 << 18;

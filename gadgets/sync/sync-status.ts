@@ -1,6 +1,6 @@
 import { css, html } from 'lit';
 import { Gadget, untilAborted } from '../core';
-import { syncKey } from '../app/keys';
+import { syncKey } from '../shared/keys';
 import type { SyncStatus } from '../../storage/sync';
 
 const labels: Record<SyncStatus['state'], string> = {

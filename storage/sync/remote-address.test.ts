@@ -4,7 +4,7 @@ import { CouchClient } from '../remote/couch-client';
 import { RemoteError } from '../remote/remote-error';
 import { isUnencryptedRemote, splitCredentials } from './remote-address';
 import { verifyRemote } from './verify-remote';
-import { toErrorReport } from '../../gadgets/app/error-report';
+import { toErrorReport } from '../../gadgets/shared/error-report';
 
 describe('maskCredentials', () => {
   it('masks the password of every URL in a text and leaves the rest', () => {

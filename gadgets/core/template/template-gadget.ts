@@ -4,7 +4,7 @@ import { css, html } from 'lit';
 import { Gadget, acquisitionKey, sleep } from '../index';
 
 /**
- * Acquired from ancestors. Keys match by name, so this is the app shell's `notify` (gadgets/app/keys.ts) without
+ * Acquired from ancestors. Keys match by name, so this is the app shell's `notify` (gadgets/shared/keys.ts) without
  * importing the app: a gadget stays usable under any parent that provides it.
  */
 const notifyKey = acquisitionKey<[message: string, kind?: 'info' | 'error'], void>('notify');

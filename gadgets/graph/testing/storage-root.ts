@@ -1,7 +1,7 @@
 import { html } from 'lit';
 import { Gadget } from '../../core';
 import { define } from '../../core/test-helpers';
-import { storageKey } from '../../app/keys';
+import { storageKey } from '../../shared/keys';
 import type { Storage } from '../../../storage';
 
 /** Stands in for the app shell in browser tests: provides `storage` to the gadgets inside it (shown through a slot). */

@@ -1,10 +1,10 @@
 import { css, html, nothing, svg, type PropertyValues } from 'lit';
 import { Gadget } from '../../core';
-import { storageKey, syncKey } from '../../app/keys';
-import { messageOf } from '../../app/error-report';
+import { storageKey, syncKey } from '../../shared/keys';
+import { messageOf } from '../../shared/error-report';
 import { readEnvelope, sampleCount } from '../../../storage/arrays';
-import { formatBytes } from '../format-bytes';
-import { locateData, shortLocation, type DataLocation } from '../data-location';
+import { formatBytes } from '../../shared/format-bytes';
+import { locateData, shortLocation, type DataLocation } from '../../shared/data-location';
 import { channelTime, latestSampleTime } from './sample-time';
 import { sparklineShape, type SparklineShape } from './sparkline';
 import type { SourceSummary } from './source-types';

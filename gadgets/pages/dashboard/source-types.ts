@@ -1,9 +1,9 @@
 import type { Doc } from '../../../storage';
 import { asDataArray, dataBytes, sampleCount, type DataArrayDocument } from '../../../storage/arrays';
 import { processSteps } from '../../../compute/chain/operation';
-import { itemPatternOf } from '../../app/modules';
-import { formatHash } from '../../app/router';
-import { textField } from '../doc-fields';
+import { itemPatternOf } from '../../shared/modules';
+import { formatHash } from '../../shared/router';
+import { textField } from '../../shared/doc-fields';
 
 /** What a dashboard card shows of one source, derived from its document (and the array drawing it). */
 export interface SourceSummary {
